@@ -1,0 +1,157 @@
+"""Typed facts the session engine reports to whoever listens (UI adapter, CLI, tests)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class SessionState(str, enum.Enum):
+    """Where a session is in its life; allowed transitions live in `engine.state`."""
+
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    READY = "ready"  # connected and listening
+    USER_SPEAKING = "user_speaking"
+    THINKING = "thinking"  # a response was requested, no assistant audio yet
+    ASSISTANT_SPEAKING = "assistant_speaking"
+    RECONNECTING = "reconnecting"
+    CLOSING = "closing"
+
+
+class ErrorKind(str, enum.Enum):
+    """What went wrong, coarse enough for the UI to choose a remedy."""
+
+    CREDENTIALS_REJECTED = "credentials_rejected"
+    ENDPOINT_UNREACHABLE = "endpoint_unreachable"
+    RESOURCE_NOT_FOUND = "resource_not_found"
+    SESSION_NOT_READY = "session_not_ready"
+    CONNECTION_LOST = "connection_lost"
+    SERVER_ERROR = "server_error"
+    AUDIO_DEVICE = "audio_device"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class SessionStateChanged:
+    state: SessionState
+    previous: SessionState
+
+
+@dataclass(frozen=True)
+class SessionConfigured:
+    """The server acknowledged a `session.update` (its `session.updated` arrived)."""
+
+    session_id: str
+    voice: str
+
+
+@dataclass(frozen=True)
+class UserSpeechStarted:
+    audio_start_ms: int
+
+
+@dataclass(frozen=True)
+class UserSpeechStopped:
+    audio_end_ms: int
+
+
+@dataclass(frozen=True)
+class UserTranscriptCompleted:
+    item_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class UserTextSent:
+    item_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AssistantResponseStarted:
+    response_id: str
+
+
+@dataclass(frozen=True)
+class AssistantTranscriptDelta:
+    response_id: str
+    item_id: str
+    delta: str
+
+
+@dataclass(frozen=True)
+class AssistantTranscriptCompleted:
+    response_id: str
+    item_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AssistantAudioReceived:
+    item_id: str
+    pcm16: bytes
+
+
+@dataclass(frozen=True)
+class AssistantInterrupted:
+    """Barge-in: playback was flushed and the server told where the user cut in."""
+
+    item_id: str
+    played_ms: int
+
+
+@dataclass(frozen=True)
+class ResponseFinished:
+    response_id: str
+    status: str  # "completed", "cancelled", "failed", "incomplete"
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class TurnLatencyMeasured:
+    """User speech end (or text sent) → first assistant audio, in milliseconds."""
+
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class SessionErrorReported:
+    kind: ErrorKind
+    message: str  # one sentence a person understands; never contains a secret
+    fatal: bool  # True when the session is over because of it
+
+
+@dataclass(frozen=True)
+class ReconnectScheduled:
+    attempt: int
+    delay_s: float
+
+
+@dataclass(frozen=True)
+class AudioLevelMeasured:
+    """Mic or speaker level for meters, in dBFS (-inf..0 clipped to a floor)."""
+
+    source: str  # "input" or "output"
+    rms_dbfs: float
+    peak_dbfs: float
+
+
+EngineEvent = (
+    SessionStateChanged
+    | SessionConfigured
+    | UserSpeechStarted
+    | UserSpeechStopped
+    | UserTranscriptCompleted
+    | UserTextSent
+    | AssistantResponseStarted
+    | AssistantTranscriptDelta
+    | AssistantTranscriptCompleted
+    | AssistantAudioReceived
+    | AssistantInterrupted
+    | ResponseFinished
+    | TurnLatencyMeasured
+    | SessionErrorReported
+    | ReconnectScheduled
+    | AudioLevelMeasured
+)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The project's test command: installs what a fresh Debian machine lacks (apt packages, a venv
+# with the app and its dev tools), then runs the whole suite. The virtual sound system, the
+# Secret Service keyring and the simulator are started by the tests' own fixtures.
+#   bash tools/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+mapfile -t wanted < <(grep -v '^\s*#' tools/apt-packages.txt | grep -v '^\s*$')
+missing=()
+for pkg in "${wanted[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "[test] apt-get install ${missing[*]}" >&2
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,package]" 2>&1 \
+  | grep -v "is ignored: it is neither a file nor a directory" >&2 || true
+.venv/bin/python -c "import voicelive_desktop, azure.ai.voicelive.aio, PySide6.QtWidgets"
+echo "[test] set-up took $(( $(date +%s) - start )) s" >&2
+
+# One QApplication per process fixes Qt's platform, so the real-X11 tests run on their own.
+status=0
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q -m "not x11" "$@" \
+  || status=$?
+x11_status=0
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  env QT_QPA_PLATFORM=xcb .venv/bin/python -m pytest -p no:cacheprovider -q -m x11 "$@" \
+  || x11_status=$?
+[ "$x11_status" -eq 5 ] && x11_status=0  # no X11 tests selected is not a failure
+echo "[test] finished in $(( $(date +%s) - start )) s" >&2
+[ "$status" -eq 0 ] && [ "$x11_status" -eq 0 ]

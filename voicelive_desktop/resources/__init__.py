@@ -1,0 +1,1 @@
+"""Data files the app loads at run time (icons), found via `resource_files`."""

@@ -1,0 +1,274 @@
+"""Persistent, typed, versioned app settings: a JSON file in the platform config dir."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import logging
+import os
+import tempfile
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from voicelive_desktop import APP_ID
+from voicelive_desktop.engine.session_settings import (
+    ConnectionSettings,
+    SessionSettings,
+    TurnDetectionSettings,
+)
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 1
+SETTINGS_FILE_NAME = "settings.json"
+CONFIG_DIR_ENV = "VOICELIVE_DESKTOP_CONFIG_DIR"
+
+# Allowed ranges shared by validation on load and by the preferences dialog's editors.
+TEMPERATURE_RANGE = (0.6, 1.2)
+MAX_RESPONSE_TOKENS_RANGE = (1, 4096)
+VAD_THRESHOLD_RANGE = (0.0, 1.0)
+PREFIX_PADDING_MS_RANGE = (0, 2000)
+SILENCE_DURATION_MS_RANGE = (100, 3000)
+
+
+class PushToTalkMode(str, enum.Enum):
+    """Hold the key while speaking, or press once to start and once to stop."""
+
+    HOLD = "hold"
+    TOGGLE = "toggle"
+
+
+class Theme(str, enum.Enum):
+    """Light or dark colours; SYSTEM follows the OS palette."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Which devices to use ("" is the system default) and whether to mute the mic while the
+    assistant speaks (half-duplex, for speakers without echo cancellation)."""
+
+    input_device: str = ""
+    output_device: str = ""
+    half_duplex: bool = False
+
+
+@dataclass(frozen=True)
+class PushToTalkSettings:
+    """Push-to-talk: off (hands-free VAD) or on with an in-app key and a global hotkey."""
+
+    enabled: bool = False
+    mode: PushToTalkMode = PushToTalkMode.HOLD
+    key: str = "Space"  # QKeySequence text, active while the window has focus
+    global_hotkey: str = "<ctrl>+<alt>+<space>"  # pynput HotKey syntax
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """Look and window state."""
+
+    theme: Theme = Theme.SYSTEM
+    show_timestamps: bool = True
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """Everything the app remembers between runs (never a secret: the API key is in keyring)."""
+
+    version: int = SETTINGS_VERSION
+    connection: ConnectionSettings = field(default_factory=ConnectionSettings)
+    session: SessionSettings = field(default_factory=SessionSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    push_to_talk: PushToTalkSettings = field(default_factory=PushToTalkSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+
+_RANGES: dict[tuple[type, str], tuple[float, float]] = {
+    (SessionSettings, "temperature"): TEMPERATURE_RANGE,
+    (SessionSettings, "max_response_output_tokens"): MAX_RESPONSE_TOKENS_RANGE,
+    (TurnDetectionSettings, "threshold"): VAD_THRESHOLD_RANGE,
+    (TurnDetectionSettings, "prefix_padding_ms"): PREFIX_PADDING_MS_RANGE,
+    (TurnDetectionSettings, "silence_duration_ms"): SILENCE_DURATION_MS_RANGE,
+}
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """What `SettingsStore.load` found: the settings and, if something was off, one message
+    for the UI to show (a corrupt file that was backed up, or values reset to defaults)."""
+
+    settings: AppSettings
+    message: str | None = None
+
+
+def default_config_dir() -> Path:
+    """The config dir: `$VOICELIVE_DESKTOP_CONFIG_DIR` if set, else the platform's."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+
+
+class SettingsStore:
+    """Reads and atomically writes `settings.json` in one config directory."""
+
+    def __init__(self, config_dir: Path | None = None) -> None:
+        self.config_dir = config_dir if config_dir is not None else default_config_dir()
+        self.path = self.config_dir / SETTINGS_FILE_NAME
+
+    def load(self) -> LoadedSettings:
+        """Settings from disk; a missing file gives defaults, a corrupt one is backed up."""
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return LoadedSettings(AppSettings())
+        except OSError as exc:
+            return LoadedSettings(
+                AppSettings(), f"Could not read {self.path} ({exc.strerror}); using defaults."
+            )
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise ValueError("the top level is not a JSON object")
+        except ValueError as exc:
+            return self._replace_corrupt(str(exc))
+        reset: list[str] = []
+        settings = _from_json(AppSettings, data, "", reset)
+        settings = dataclasses.replace(settings, version=SETTINGS_VERSION)
+        if not reset:
+            return LoadedSettings(settings)
+        log.warning("settings: reset invalid values to defaults: %s", ", ".join(reset))
+        return LoadedSettings(
+            settings,
+            "Some settings were invalid and were reset to their defaults: "
+            + ", ".join(reset)
+            + ".",
+        )
+
+    def save(self, settings: AppSettings) -> None:
+        """Write atomically: a crash leaves either the old file or the new one, never half."""
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(_to_json(settings), indent=2, sort_keys=False) + "\n"
+        fd, tmp_name = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=self.config_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as tmp:
+                tmp.write(text)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.replace(tmp_name, self.path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        self._fsync_dir()
+
+    def _fsync_dir(self) -> None:
+        # Makes the rename itself durable; not possible on Windows, where it is not needed.
+        if os.name != "posix":
+            return
+        dir_fd = os.open(self.config_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def _replace_corrupt(self, reason: str) -> LoadedSettings:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        backup = self.path.with_name(f"{SETTINGS_FILE_NAME}.corrupt-{stamp}")
+        os.replace(self.path, backup)
+        defaults = AppSettings()
+        self.save(defaults)
+        log.warning("settings: %s is corrupt (%s); backed up to %s", self.path, reason, backup)
+        return LoadedSettings(
+            defaults,
+            f"The settings file was damaged ({reason}). It was saved as {backup.name} "
+            "and the defaults are in use.",
+        )
+
+
+def _to_json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_to_json(v) for v in value]
+    return value
+
+
+_T = typing.TypeVar("_T")
+
+
+def _from_json(cls: type[_T], data: dict[str, Any], prefix: str, reset: list[str]) -> _T:
+    """Build dataclass `cls` from `data`, keeping defaults for missing, unknown-typed or
+    out-of-range values and naming each one reset in `reset`."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in data:
+            continue
+        name = f"{prefix}{f.name}"
+        converted = _convert(hints[f.name], data[f.name], f"{name}.", reset)
+        if converted is _INVALID or not _in_range(cls, f.name, converted):
+            reset.append(name)
+            continue
+        values[f.name] = converted
+    return cls(**values)
+
+
+_INVALID = object()
+
+
+def _convert(hint: Any, value: Any, prefix: str, reset: list[str]) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return None
+        for option in options:
+            if option is type(None):
+                continue
+            converted = _convert(option, value, prefix, reset)
+            if converted is not _INVALID:
+                return converted
+        return _INVALID
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return _INVALID
+        return tuple(value)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _from_json(hint, value, prefix, reset) if isinstance(value, dict) else _INVALID
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            return _INVALID
+    if hint is bool:
+        return value if isinstance(value, bool) else _INVALID
+    if hint is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _INVALID
+    if hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        return _INVALID
+    if hint is str:
+        return value if isinstance(value, str) else _INVALID
+    return _INVALID
+
+
+def _in_range(cls: type, name: str, value: Any) -> bool:
+    bounds = _RANGES.get((cls, name))
+    if bounds is None or value is None:
+        return True
+    low, high = bounds
+    return bool(low <= value <= high)

@@ -1,0 +1,27 @@
+"""Conversation history: finished turns recorded from engine events into SQLite, searched, exported."""
+
+from voicelive_desktop.history.export import export_conversation, to_json, to_markdown
+from voicelive_desktop.history.recorder import HistoryRecorder
+from voicelive_desktop.history.store import (
+    Conversation,
+    ConversationSummary,
+    HistoryStore,
+    HistoryUnavailable,
+    SearchHit,
+    Turn,
+    default_history_path,
+)
+
+__all__ = [
+    "Conversation",
+    "ConversationSummary",
+    "HistoryRecorder",
+    "HistoryStore",
+    "HistoryUnavailable",
+    "SearchHit",
+    "Turn",
+    "default_history_path",
+    "export_conversation",
+    "to_json",
+    "to_markdown",
+]

@@ -1,0 +1,87 @@
+"""Exports a stored conversation to Markdown or JSON text and to a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.history.store import Conversation, Turn
+
+EXPORT_FORMAT_VERSION = 1
+_SPEAKERS = {"user": "You", "assistant": "Assistant"}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _turn_record(turn: Turn) -> dict[str, Any]:
+    return {
+        "role": turn.role,
+        "text": turn.text,
+        "started_at": _iso(turn.started_at),
+        "ended_at": _iso(turn.ended_at),
+        "interrupted": turn.interrupted,
+        "latency_ms": turn.latency_ms,
+        "item_id": turn.item_id,
+    }
+
+
+def to_json(conversation: Conversation) -> str:
+    """The conversation as a self-describing JSON document (UTF-8 text, stable key order)."""
+    document = {
+        "format": "voicelive-desktop-conversation",
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_by": f"{APP_NAME} {__version__}",
+        "id": conversation.id,
+        "title": conversation.title,
+        "started_at": _iso(conversation.started_at),
+        "updated_at": _iso(conversation.updated_at),
+        "turns": [_turn_record(turn) for turn in conversation.turns],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _quote_block(text: str) -> str:
+    # Each line as a blockquote line, so Markdown in the text cannot break the document's layout.
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines() or [""])
+
+
+def to_markdown(conversation: Conversation) -> str:
+    """The conversation as readable Markdown: a heading, then one quoted block per turn."""
+    title = conversation.title or "Conversation"
+    lines = [
+        f"# {title}",
+        "",
+        f"Started {conversation.started_at:%Y-%m-%d %H:%M:%S} UTC · "
+        f"{len(conversation.turns)} turns · id `{conversation.id}`",
+        "",
+    ]
+    for turn in conversation.turns:
+        facts = [f"{turn.started_at:%H:%M:%S}"]
+        if turn.latency_ms is not None:
+            facts.append(f"{turn.latency_ms:.0f} ms")
+        if turn.interrupted:
+            facts.append("interrupted")
+        speaker = _SPEAKERS.get(turn.role, turn.role)
+        lines += [f"**{speaker}** ({', '.join(facts)})", "", _quote_block(turn.text), ""]
+    return "\n".join(lines)
+
+
+def export_conversation(conversation: Conversation, path: Path) -> None:
+    """Write `path` atomically: JSON for a `.json` name, Markdown for any other."""
+    text = to_json(conversation) if path.suffix.lower() == ".json" else to_markdown(conversation)
+    # Write a sibling temp file and rename it, so an existing export is never left half-written.
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,260 @@
+"""Turns engine events into finished turns and writes each one to the history store as it ends."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from voicelive_desktop.engine.events import (
+    AssistantInterrupted,
+    AssistantResponseStarted,
+    AssistantTranscriptCompleted,
+    AssistantTranscriptDelta,
+    EngineEvent,
+    ResponseFinished,
+    SessionState,
+    SessionStateChanged,
+    TurnLatencyMeasured,
+    UserSpeechStarted,
+    UserTextSent,
+    UserTranscriptCompleted,
+)
+from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable, Turn
+
+log = logging.getLogger(__name__)
+
+# Enough to attach a late barge-in or latency figure to a turn already written.
+_REMEMBERED_TURNS = 64
+_CONNECTION_ENDED = {SessionState.DISCONNECTED, SessionState.RECONNECTING, SessionState.CLOSING}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class _PendingItem:
+    response_id: str
+    started_at: datetime
+    text_parts: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+
+@dataclass
+class _PendingResponse:
+    started_at: datetime
+    latency_ms: float | None = None
+    written_turn_ids: list[int] = field(default_factory=list)
+
+
+class HistoryRecorder:
+    """Listens to one engine's events and stores every finished user and assistant turn.
+
+    Subscribe it with `engine.subscribe(recorder.handle)`. A user turn ends with its transcript
+    (`UserTranscriptCompleted`) or when typed text is sent (`UserTextSent`). An assistant turn
+    ends with `AssistantTranscriptCompleted`; if barge-in, a finished response or a lost
+    connection comes first, the text received so far is stored as an interrupted turn, so
+    nothing the user heard is lost. A history write failure is logged and passed to
+    `on_failure` (one sentence), never raised into the engine.
+    """
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        *,
+        conversation_id: str | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._store = store
+        self._on_failure = on_failure
+        self._clock = clock
+        self._conversation_id = conversation_id or uuid.uuid4().hex
+        self._user_started_at: datetime | None = None
+        self._responses: dict[str, _PendingResponse] = {}
+        self._items: dict[str, _PendingItem] = {}
+        self._latest_response_id: str | None = None
+        self._written: OrderedDict[str, int] = OrderedDict()  # item id → turn id
+        self._handlers: dict[type, Callable[[EngineEvent], None]] = {
+            UserSpeechStarted: self._on_user_speech_started,
+            UserTranscriptCompleted: self._on_user_turn,
+            UserTextSent: self._on_user_turn,
+            AssistantResponseStarted: self._on_response_started,
+            AssistantTranscriptDelta: self._on_transcript_delta,
+            AssistantTranscriptCompleted: self._on_transcript_completed,
+            AssistantInterrupted: self._on_interrupted,
+            TurnLatencyMeasured: self._on_latency,
+            ResponseFinished: self._on_response_finished,
+            SessionStateChanged: self._on_state_changed,
+        }
+
+    @property
+    def conversation_id(self) -> str:
+        """The conversation the next finished turn goes into."""
+        return self._conversation_id
+
+    def new_conversation(self) -> str:
+        """Store what is still in flight, then start a new conversation; returns its id."""
+        self.flush()
+        self._conversation_id = uuid.uuid4().hex
+        self._responses.clear()
+        self._written.clear()
+        self._latest_response_id = None
+        self._user_started_at = None
+        return self._conversation_id
+
+    def flush(self) -> None:
+        """Store every assistant turn still in flight as interrupted (app closing, new chat)."""
+        for item_id in list(self._items):
+            self._write_pending_item(item_id, interrupted=True)
+
+    def handle(self, event: EngineEvent) -> None:
+        """Engine listener: called on the loop for every event."""
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    # -- user turns -----------------------------------------------------------------------
+
+    def _on_user_speech_started(self, event: EngineEvent) -> None:
+        self._user_started_at = self._clock()
+
+    def _on_user_turn(self, event: EngineEvent) -> None:
+        assert isinstance(event, UserTranscriptCompleted | UserTextSent)
+        now = self._clock()
+        started = self._user_started_at if isinstance(event, UserTranscriptCompleted) else None
+        self._user_started_at = None
+        if not event.text.strip():
+            return  # a transcription of noise is not something the user said
+        self._write(
+            Turn(
+                role="user",
+                text=event.text,
+                started_at=started or now,
+                ended_at=now,
+                item_id=event.item_id,
+            )
+        )
+
+    # -- assistant turns ------------------------------------------------------------------
+
+    def _on_response_started(self, event: EngineEvent) -> None:
+        assert isinstance(event, AssistantResponseStarted)
+        self._responses[event.response_id] = _PendingResponse(started_at=self._clock())
+        self._latest_response_id = event.response_id
+
+    def _response(self, response_id: str) -> _PendingResponse:
+        # A transcript can arrive without a response.created we saw (e.g. right after a reconnect).
+        response = self._responses.get(response_id)
+        if response is None:
+            response = self._responses[response_id] = _PendingResponse(started_at=self._clock())
+            self._latest_response_id = response_id
+        return response
+
+    def _item(self, response_id: str, item_id: str) -> _PendingItem:
+        item = self._items.get(item_id)
+        if item is None:
+            response = self._response(response_id)
+            item = self._items[item_id] = _PendingItem(response_id, response.started_at)
+        return item
+
+    def _on_transcript_delta(self, event: EngineEvent) -> None:
+        assert isinstance(event, AssistantTranscriptDelta)
+        if event.item_id not in self._written:
+            self._item(event.response_id, event.item_id).text_parts.append(event.delta)
+
+    def _on_transcript_completed(self, event: EngineEvent) -> None:
+        assert isinstance(event, AssistantTranscriptCompleted)
+        if event.item_id in self._written:
+            return  # a duplicate `.done`: the turn is already stored
+        item = self._item(event.response_id, event.item_id)
+        item.text_parts = [event.text]
+        self._write_pending_item(event.item_id, interrupted=item.interrupted)
+
+    def _on_interrupted(self, event: EngineEvent) -> None:
+        assert isinstance(event, AssistantInterrupted)
+        written = self._written.get(event.item_id)
+        if written is not None:
+            self._update(written, interrupted=True)
+        elif event.item_id in self._items:
+            self._items[event.item_id].interrupted = True
+        elif self._latest_response_id is not None:
+            # Barge-in before any transcript text: remember it for the item when it shows up.
+            self._item(self._latest_response_id, event.item_id).interrupted = True
+
+    def _on_latency(self, event: EngineEvent) -> None:
+        assert isinstance(event, TurnLatencyMeasured)
+        if self._latest_response_id is None:
+            return
+        response = self._responses.get(self._latest_response_id)
+        if response is None or response.latency_ms is not None:
+            return
+        response.latency_ms = event.latency_ms
+        for turn_id in response.written_turn_ids:
+            self._update(turn_id, latency_ms=event.latency_ms)
+
+    def _on_response_finished(self, event: EngineEvent) -> None:
+        assert isinstance(event, ResponseFinished)
+        cut_short = event.status != "completed"
+        for item_id, item in list(self._items.items()):
+            if item.response_id == event.response_id:
+                self._write_pending_item(item_id, interrupted=item.interrupted or cut_short)
+        self._responses.pop(event.response_id, None)
+
+    def _on_state_changed(self, event: EngineEvent) -> None:
+        assert isinstance(event, SessionStateChanged)
+        if event.state in _CONNECTION_ENDED:
+            self.flush()
+            self._responses.clear()
+            self._user_started_at = None
+
+    def _write_pending_item(self, item_id: str, *, interrupted: bool) -> None:
+        item = self._items.pop(item_id)
+        text = "".join(item.text_parts)
+        if not text.strip():
+            return  # nothing was said before the cut, so there is no turn to keep
+        response = self._responses.get(item.response_id)
+        turn_id = self._write(
+            Turn(
+                role="assistant",
+                text=text,
+                started_at=item.started_at,
+                ended_at=self._clock(),
+                interrupted=interrupted,
+                latency_ms=response.latency_ms if response else None,
+                item_id=item_id,
+            )
+        )
+        if turn_id is None:
+            return
+        if response is not None:
+            response.written_turn_ids.append(turn_id)
+        self._written[item_id] = turn_id
+        while len(self._written) > _REMEMBERED_TURNS:
+            self._written.popitem(last=False)
+
+    # -- store access ---------------------------------------------------------------------
+
+    def _write(self, turn: Turn) -> int | None:
+        try:
+            return self._store.record_turn(self._conversation_id, turn)
+        except HistoryUnavailable as error:
+            self._report(error)
+            return None
+
+    def _update(
+        self, turn_id: int, *, interrupted: bool | None = None, latency_ms: float | None = None
+    ) -> None:
+        try:
+            self._store.update_turn(turn_id, interrupted=interrupted, latency_ms=latency_ms)
+        except HistoryUnavailable as error:
+            self._report(error)
+
+    def _report(self, error: HistoryUnavailable) -> None:
+        log.error("History not saved: %s", error)
+        if self._on_failure is not None:
+            self._on_failure(str(error))

@@ -1,0 +1,445 @@
+"""The history database: SQLite schema, durable per-turn writes, listing, search and deletion."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import platformdirs
+
+from voicelive_desktop import APP_ID, ORGANIZATION
+
+DATA_DIR_ENV = "VOICELIVE_DESKTOP_DATA_DIR"
+HISTORY_FILE_NAME = "history.sqlite3"
+SCHEMA_VERSION = 1
+ROLES = ("user", "assistant")
+TITLE_CHARS = 80
+
+_SCHEMA_V1 = """
+CREATE TABLE conversations (
+    id          TEXT PRIMARY KEY,
+    started_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL,
+    title       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE turns (
+    id              INTEGER PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    role            TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    text            TEXT NOT NULL,
+    item_id         TEXT NOT NULL DEFAULT '',
+    started_at      REAL NOT NULL,
+    ended_at        REAL NOT NULL,
+    interrupted     INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1)),
+    latency_ms      REAL
+);
+CREATE INDEX turns_by_conversation ON turns(conversation_id, started_at, id);
+CREATE INDEX conversations_by_update ON conversations(updated_at);
+"""
+
+# External-content FTS index kept in step with `turns` by triggers, so a turn and its index
+# entry are written in the same transaction.
+_FTS_V1 = """
+CREATE VIRTUAL TABLE turns_fts USING fts5(
+    text, content='turns', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN
+    INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns BEGIN
+    INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER turns_fts_update AFTER UPDATE OF text ON turns BEGIN
+    INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text);
+END;
+"""
+
+
+class HistoryUnavailable(Exception):
+    """The history database cannot be opened or written; the message says why in one sentence."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One finished turn of a conversation, as the user saw or heard it."""
+
+    role: str  # "user" or "assistant"
+    text: str
+    started_at: datetime  # timezone-aware UTC
+    ended_at: datetime
+    interrupted: bool = False
+    latency_ms: float | None = None  # speech end (or text sent) → first assistant audio
+    item_id: str = ""  # the service's conversation item id, when known
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One row of the conversation list."""
+
+    id: str
+    title: str
+    started_at: datetime
+    updated_at: datetime
+    turn_count: int
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A whole past conversation, turns in the order they started."""
+
+    id: str
+    title: str
+    started_at: datetime
+    updated_at: datetime
+    turns: tuple[Turn, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A turn whose text matched a search, with the conversation it belongs to."""
+
+    conversation_id: str
+    conversation_title: str
+    turn: Turn
+
+
+def data_directory() -> Path:
+    """Where the app keeps user data: `$VOICELIVE_DESKTOP_DATA_DIR`, else the platform data dir."""
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_ID, ORGANIZATION))
+
+
+def default_history_path() -> Path:
+    """The history database file the app uses unless told otherwise."""
+    return data_directory() / HISTORY_FILE_NAME
+
+
+def _to_epoch(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        raise ValueError("history timestamps must be timezone-aware")
+    return moment.timestamp()
+
+
+def _from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _title_from(text: str) -> str:
+    one_line = " ".join(text.split())
+    if len(one_line) <= TITLE_CHARS:
+        return one_line
+    return one_line[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _fts_query(query: str) -> str:
+    # Each word becomes a quoted prefix term, so whatever the user types is never FTS syntax.
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in query.split())
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class HistoryStore:
+    """Owns one connection to the history database and every read and write of it.
+
+    Durability: WAL journal with `synchronous=FULL`. Every finished turn is its own committed
+    transaction, and FULL makes SQLite fsync the WAL at each commit. A killed process (even
+    `kill -9`) cannot lose a committed turn in WAL mode at either NORMAL or FULL, because the
+    commit is already in the kernel's page cache; FULL also keeps it through a power cut or an
+    OS crash, which NORMAL does not. One fsync per spoken turn costs nothing a user can notice.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else default_history_path()
+        self._connection = self._open()
+        self.full_text_search = self._has_table("turns_fts")
+
+    # -- opening and schema ---------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self.path.exists():
+                # Conversations are private: create the file owner-only before SQLite does.
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as error:
+            raise HistoryUnavailable(
+                f"Cannot create the history file {self.path}: {error.strerror or error}."
+            ) from error
+        connection: sqlite3.Connection | None = None
+        try:
+            connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise HistoryUnavailable(
+                    f"The history file {self.path} cannot use write-ahead logging "
+                    f"(journal mode stayed {mode!r}); is it on a network drive?"
+                )
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            self._migrate(connection)
+        except sqlite3.DatabaseError as error:
+            if connection is not None:
+                connection.close()
+            raise HistoryUnavailable(
+                f"The history file {self.path} is damaged or is not a history database "
+                f"({error}); it was left as it is."
+            ) from error
+        except HistoryUnavailable:
+            if connection is not None:
+                connection.close()
+            raise
+        return connection
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise HistoryUnavailable(
+                f"The history file {self.path} was written by a newer version of the app "
+                f"(schema {version}, this version reads up to {SCHEMA_VERSION})."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_statements(_SCHEMA_V1):
+                connection.execute(statement)
+            if _fts5_available(connection):
+                for statement in _split_statements(_FTS_V1):
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    def _has_table(self, name: str) -> bool:
+        row = self._connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise HistoryUnavailable(
+                f"Cannot write the history file {self.path}: {error}."
+            ) from error
+        try:
+            yield self._connection
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        try:
+            self._connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._connection.execute("ROLLBACK")
+            raise HistoryUnavailable(
+                f"Cannot write the history file {self.path}: {error}."
+            ) from error
+
+    # -- writing --------------------------------------------------------------------------
+
+    def record_turn(self, conversation_id: str, turn: Turn) -> int:
+        """Durably store a finished turn, creating its conversation if new; returns the turn id."""
+        if turn.role not in ROLES:
+            raise ValueError(f"turn role must be one of {ROLES}, not {turn.role!r}")
+        started = _to_epoch(turn.started_at)
+        ended = _to_epoch(turn.ended_at)
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO conversations(id, started_at, updated_at, title)"
+                    " VALUES (?, ?, ?, '') ON CONFLICT(id)"
+                    " DO UPDATE SET updated_at = max(updated_at, excluded.updated_at)",
+                    (conversation_id, started, ended),
+                )
+                if turn.role == "user" and turn.text.strip():
+                    db.execute(
+                        "UPDATE conversations SET title = ? WHERE id = ? AND title = ''",
+                        (_title_from(turn.text), conversation_id),
+                    )
+                cursor = db.execute(
+                    "INSERT INTO turns(conversation_id, role, text, item_id, started_at, ended_at,"
+                    " interrupted, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        conversation_id,
+                        turn.role,
+                        turn.text,
+                        turn.item_id,
+                        started,
+                        ended,
+                        int(turn.interrupted),
+                        turn.latency_ms,
+                    ),
+                )
+        except sqlite3.Error as error:
+            raise HistoryUnavailable(
+                f"Cannot write the history file {self.path}: {error}."
+            ) from error
+        row_id = cursor.lastrowid
+        assert row_id is not None  # an INSERT always sets it
+        return row_id
+
+    def update_turn(
+        self, turn_id: int, *, interrupted: bool | None = None, latency_ms: float | None = None
+    ) -> None:
+        """Amend a stored turn with a fact that arrived after it finished (barge-in, latency)."""
+        assignments: list[str] = []
+        values: list[object] = []
+        if interrupted is not None:
+            assignments.append("interrupted = ?")
+            values.append(int(interrupted))
+        if latency_ms is not None:
+            assignments.append("latency_ms = ?")
+            values.append(latency_ms)
+        if not assignments:
+            return
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    f"UPDATE turns SET {', '.join(assignments)} WHERE id = ?", (*values, turn_id)
+                )
+        except sqlite3.Error as error:
+            raise HistoryUnavailable(
+                f"Cannot write the history file {self.path}: {error}."
+            ) from error
+
+    def delete_conversation(self, conversation_id: str) -> bool:
+        """Delete a conversation and all its turns; False if there was no such conversation."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        return cursor.rowcount > 0
+
+    # -- reading --------------------------------------------------------------------------
+
+    def list_conversations(self, limit: int | None = None) -> list[ConversationSummary]:
+        """Conversations, most recently active first."""
+        rows = self._connection.execute(
+            "SELECT c.id, c.title, c.started_at, c.updated_at, count(t.id)"
+            " FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id"
+            " GROUP BY c.id ORDER BY c.updated_at DESC, c.started_at DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        return [
+            ConversationSummary(
+                id=row[0],
+                title=row[1],
+                started_at=_from_epoch(row[2]),
+                updated_at=_from_epoch(row[3]),
+                turn_count=row[4],
+            )
+            for row in rows
+        ]
+
+    def load_conversation(self, conversation_id: str) -> Conversation | None:
+        """The whole conversation, or None if it does not exist (for example, was deleted)."""
+        header = self._connection.execute(
+            "SELECT id, title, started_at, updated_at FROM conversations WHERE id = ?",
+            (conversation_id,),
+        ).fetchone()
+        if header is None:
+            return None
+        rows = self._connection.execute(
+            f"SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ? ORDER BY started_at, id",
+            (conversation_id,),
+        ).fetchall()
+        return Conversation(
+            id=header[0],
+            title=header[1],
+            started_at=_from_epoch(header[2]),
+            updated_at=_from_epoch(header[3]),
+            turns=tuple(_turn_from_row(row) for row in rows),
+        )
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        """Turns containing every word of `query` (word prefixes with FTS5), newest first."""
+        words = query.split()
+        if not words:
+            return []
+        columns = ", ".join(f"t.{name}" for name in _TURN_COLUMNS.split(", "))
+        if self.full_text_search:
+            rows = self._connection.execute(
+                f"SELECT c.id, c.title, {columns} FROM turns_fts f"
+                " JOIN turns t ON t.id = f.rowid JOIN conversations c ON c.id = t.conversation_id"
+                " WHERE turns_fts MATCH ? ORDER BY t.started_at DESC, t.id DESC LIMIT ?",
+                (_fts_query(query), limit),
+            ).fetchall()
+        else:
+            condition = " AND ".join("t.text LIKE ? ESCAPE '\\'" for _ in words)
+            rows = self._connection.execute(
+                f"SELECT c.id, c.title, {columns} FROM turns t"
+                " JOIN conversations c ON c.id = t.conversation_id"
+                f" WHERE {condition} ORDER BY t.started_at DESC, t.id DESC LIMIT ?",
+                (*(_like_pattern(word) for word in words), limit),
+            ).fetchall()
+        return [
+            SearchHit(
+                conversation_id=row[0], conversation_title=row[1], turn=_turn_from_row(row[2:])
+            )
+            for row in rows
+        ]
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_TURN_COLUMNS = "role, text, item_id, started_at, ended_at, interrupted, latency_ms"
+
+
+def _turn_from_row(row: Sequence[Any]) -> Turn:
+    role, text, item_id, started, ended, interrupted, latency = row
+    return Turn(
+        role=role,
+        text=text,
+        item_id=item_id,
+        started_at=_from_epoch(started),
+        ended_at=_from_epoch(ended),
+        interrupted=bool(interrupted),
+        latency_ms=latency,
+    )
+
+
+def _split_statements(script: str) -> list[str]:
+    # executescript() would COMMIT our open transaction, so statements run one by one; trigger
+    # bodies contain ';' and are kept whole by sqlite3.complete_statement.
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+def _fts5_available(connection: sqlite3.Connection) -> bool:
+    rows = connection.execute("PRAGMA compile_options").fetchall()
+    return any(row[0] == "ENABLE_FTS5" for row in rows)

@@ -1,4 +1,4 @@
-"""Conversation history: finished turns recorded from engine events into SQLite, searched, exported."""
+"""Conversation history: finished turns from engine events, kept in SQLite, searched, exported."""
 
 from voicelive_desktop.history.export import export_conversation, to_json, to_markdown
 from voicelive_desktop.history.recorder import HistoryRecorder

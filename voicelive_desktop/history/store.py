@@ -14,7 +14,7 @@ from typing import Any
 
 import platformdirs
 
-from voicelive_desktop import APP_ID, ORGANIZATION
+from voicelive_desktop import APP_ID
 
 DATA_DIR_ENV = "VOICELIVE_DESKTOP_DATA_DIR"
 HISTORY_FILE_NAME = "history.sqlite3"
@@ -116,7 +116,7 @@ def data_directory() -> Path:
     override = os.environ.get(DATA_DIR_ENV, "").strip()
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_ID, ORGANIZATION))
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
 
 
 def default_history_path() -> Path:

@@ -10,16 +10,12 @@ from dataclasses import dataclass
 
 import keyring
 import keyring.errors
-from azure.core.credentials import AzureKeyCredential
-from azure.core.credentials_async import AsyncTokenCredential
 
-from voicelive_desktop.engine.session_settings import AuthMethod
+from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
 
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "voicelive-desktop"
-ENV_ENDPOINT = "AZURE_VOICE_LIVE_ENDPOINT"
-ENV_API_KEY = "AZURE_VOICE_LIVE_API_KEY"
 
 
 class KeyringUnavailable(Exception):
@@ -138,19 +134,3 @@ class CredentialStore:
             message = describe_keyring_error(exc)
             log.warning("keyring: %s", message)
             raise KeyringUnavailable(message) from exc
-
-
-def make_credential(
-    auth: AuthMethod, api_key: str | None
-) -> AzureKeyCredential | AsyncTokenCredential:
-    """The SDK credential for the chosen auth method.
-
-    Raises ValueError when API-key auth is chosen and there is no key.
-    """
-    if auth is AuthMethod.ENTRA_ID:
-        from azure.identity.aio import DefaultAzureCredential
-
-        return DefaultAzureCredential()
-    if not api_key:
-        raise ValueError("No API key: enter one in Preferences › Connection.")
-    return AzureKeyCredential(api_key)

@@ -1,0 +1,104 @@
+"""Jitter buffer: pre-roll, flush, underruns and played time per response item."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voicelive_desktop.audio.jitter_buffer import JitterBuffer
+
+RATE = 1_000  # one sample per millisecond keeps the arithmetic readable
+
+
+class FakeClock:
+    """A clock the test moves by hand (time is an input here, not a measurement)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _pull(buffer: JitterBuffer, samples: int) -> np.ndarray:
+    out = np.full(samples, 9.0, dtype=np.float32)
+    buffer.pull(out)
+    return out
+
+
+def _buffer(clock: FakeClock | None = None) -> JitterBuffer:
+    return JitterBuffer(RATE, preroll_ms=30, fade_ms=4, clock=clock or FakeClock())
+
+
+def test_nothing_plays_before_the_preroll_is_buffered() -> None:
+    buffer = _buffer()
+    buffer.push("a", np.ones(20, dtype=np.float32))
+    assert not _pull(buffer, 10).any()
+    buffer.push("a", np.ones(20, dtype=np.float32))
+    assert _pull(buffer, 10).tolist() == [1.0] * 10
+    assert buffer.played_ms("a") == 10
+
+
+def test_a_short_reply_plays_once_it_has_waited_the_preroll() -> None:
+    clock = FakeClock()
+    buffer = _buffer(clock)
+    buffer.push("a", np.ones(5, dtype=np.float32))
+    assert not _pull(buffer, 10).any()
+    clock.now = 0.031
+    assert _pull(buffer, 10).tolist() == [1.0] * 5 + [0.0] * 5
+    assert not buffer.is_playing()
+
+
+def test_samples_come_out_in_order_across_chunks_and_items() -> None:
+    buffer = _buffer()
+    buffer.push("a", np.arange(1, 21, dtype=np.float32))
+    buffer.push("b", np.arange(21, 41, dtype=np.float32))
+    out = np.concatenate([_pull(buffer, 15) for _ in range(3)])
+    assert out.tolist() == list(range(1, 41)) + [0.0] * 5
+    assert buffer.played_ms("a") == 20
+    assert buffer.played_ms("b") == 20
+    assert buffer.played_ms("unknown") == 0
+
+
+def test_flush_silences_the_next_block_after_a_short_fade() -> None:
+    buffer = _buffer()
+    buffer.push("a", np.ones(100, dtype=np.float32))
+    _pull(buffer, 40)
+    assert buffer.is_playing()
+    buffer.flush()
+    assert not buffer.is_playing()
+    out = _pull(buffer, 20)
+    fade = out[:4]
+    assert fade[0] == 1.0 and fade[-1] == 0.0 and np.all(np.diff(fade) < 0)
+    assert not out[4:].any()
+    assert not _pull(buffer, 20).any()
+    assert buffer.played_ms("a") == 40
+
+
+def test_running_dry_inside_an_item_is_an_underrun_and_a_new_item_is_not() -> None:
+    clock = FakeClock()
+    buffer = _buffer(clock)
+    buffer.push("a", np.ones(40, dtype=np.float32))
+    _pull(buffer, 50)  # drained with the device still asking
+    buffer.push("a", np.ones(40, dtype=np.float32))
+    assert buffer.underruns == 1
+    _pull(buffer, 50)
+    buffer.push("b", np.ones(40, dtype=np.float32))
+    assert buffer.underruns == 1
+
+
+def test_an_exactly_drained_buffer_refilled_in_time_is_no_underrun() -> None:
+    buffer = _buffer()
+    buffer.push("a", np.ones(40, dtype=np.float32))
+    _pull(buffer, 40)
+    buffer.push("a", np.ones(40, dtype=np.float32))
+    assert _pull(buffer, 10).tolist() == [1.0] * 10
+    assert buffer.underruns == 0
+
+
+def test_after_an_underrun_the_preroll_rebuilds_before_playing() -> None:
+    buffer = _buffer()
+    buffer.push("a", np.ones(40, dtype=np.float32))
+    _pull(buffer, 50)
+    buffer.push("a", np.ones(10, dtype=np.float32))
+    assert not _pull(buffer, 10).any()
+    assert buffer.buffered_ms == 10

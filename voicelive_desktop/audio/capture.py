@@ -1,0 +1,155 @@
+"""Microphone capture: native-rate input stream to 20 ms frames of 24 kHz mono PCM16 on the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from voicelive_desktop import protocol
+from voicelive_desktop.audio.devices import AudioDevice, Direction, find_device
+from voicelive_desktop.audio.errors import AudioDeviceFailed
+from voicelive_desktop.audio.framer import FrameAssembler
+from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
+from voicelive_desktop.audio.portaudio import sounddevice
+from voicelive_desktop.audio.resampler import StreamingResampler
+from voicelive_desktop.audio.samples import FloatArray, downmix, float_to_pcm16
+
+log = logging.getLogger(__name__)
+
+# PortAudio's ALSA "default"/"pulse" devices claim 32 channels and would up-mix a mono mic to
+# all of them; two is what real microphones deliver, and down-mix handles whatever we get.
+_PREFERRED_CHANNELS = 2
+_BLOCK_MS = 10
+
+FrameListener = Callable[[bytes, AudioLevel], None]
+FailureListener = Callable[[str], None]
+
+
+class MicCapture:
+    """Owns the input stream and turns it into wire-format frames delivered on the asyncio loop.
+
+    The PortAudio callback down-mixes, resamples (state kept across blocks), cuts 20 ms frames
+    and hands each one over with `loop.call_soon_threadsafe`; it never blocks. Muting and the
+    half-duplex gate act on the loop side: a muted frame is sent as digital silence, which keeps
+    the server's VAD timeline moving so a mute in mid-sentence ends the user's turn.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        on_frame: FrameListener,
+        on_failure: FailureListener,
+        device_name: str | None = None,
+    ) -> None:
+        self._loop = loop
+        self._on_frame = on_frame
+        self._on_failure = on_failure
+        self.device_name = device_name
+        self.muted = False
+        self.gate: Callable[[], bool] = lambda: False  # True: send silence (half-duplex)
+        self.device: AudioDevice | None = None
+        self._stream: Any = None
+        self._closing = False
+        self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, protocol.SAMPLE_RATE_HZ)
+        self._framer = FrameAssembler(protocol.FRAME_SAMPLES)
+        self._silence = bytes(protocol.FRAME_BYTES)
+        self.last_callback_at = 0.0
+        self.overflows = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self._stream is not None
+
+    def open(self) -> None:
+        """Open and start the stream on the chosen device (or the default)."""
+        sd = sounddevice()
+        device = find_device(Direction.INPUT, self.device_name)
+        self._resampler = StreamingResampler(device.default_rate, protocol.SAMPLE_RATE_HZ)
+        self._framer.reset()
+        channel_choices = sorted({min(device.channels, _PREFERRED_CHANNELS), device.channels})
+        last_error: Exception | None = None
+        for channels in channel_choices:
+            try:
+                stream = sd.InputStream(
+                    device=device.index,
+                    samplerate=device.default_rate,
+                    channels=channels,
+                    dtype="float32",
+                    blocksize=device.default_rate * _BLOCK_MS // 1000,
+                    latency="low",
+                    callback=self._callback,
+                    finished_callback=self._finished,
+                )
+                break
+            except sd.PortAudioError as error:
+                last_error = error
+        else:
+            raise AudioDeviceFailed(
+                f"The microphone {device.name!r} could not be opened: {last_error}."
+            ) from last_error
+        self._closing = False
+        self.last_callback_at = time.monotonic()
+        try:
+            stream.start()
+        except sd.PortAudioError as error:
+            stream.close(ignore_errors=True)
+            raise AudioDeviceFailed(
+                f"The microphone {device.name!r} could not be started: {error}."
+            ) from error
+        self._stream = stream
+        self.device = device
+        log.info(
+            "microphone open: %s at %d Hz, %d channel(s)",
+            device.name,
+            device.default_rate,
+            channels,
+        )
+
+    def close(self) -> None:
+        """Stop and close the stream; safe to call when it is closed or already failed."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        self._closing = True
+        try:
+            stream.abort(ignore_errors=True)
+            stream.close(ignore_errors=True)
+        except Exception:  # a vanished device can fail in ways PortAudio does not type
+            log.warning("closing the microphone stream failed", exc_info=True)
+
+    def _callback(self, indata: FloatArray, frames: int, time_info: Any, status: Any) -> None:
+        # PortAudio thread: no locks, no waiting, only numpy on one small block.
+        self.last_callback_at = time.monotonic()
+        if status.input_overflow:
+            self.overflows += 1
+        mono = self._resampler.process(downmix(indata))
+        for frame in self._framer.push(mono):
+            try:
+                self._loop.call_soon_threadsafe(self._deliver, frame)
+            except RuntimeError:  # the loop is closed: the session is over
+                return
+
+    def _deliver(self, frame: FloatArray) -> None:
+        if self._stream is None:
+            return
+        if self.muted or self.gate():
+            self._on_frame(self._silence, SILENT_LEVEL)
+        else:
+            self._on_frame(float_to_pcm16(frame).tobytes(), measure_level(frame))
+
+    def _finished(self) -> None:
+        # Called on the PortAudio thread when the stream stops, wanted or not.
+        if self._closing:
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._report_stopped)
+        except RuntimeError:
+            return
+
+    def _report_stopped(self) -> None:
+        if self._stream is not None and not self._closing:
+            name = self.device.name if self.device else "microphone"
+            self._on_failure(f"The microphone {name!r} stopped working.")

@@ -1,0 +1,203 @@
+"""Speaker playback: assistant audio (24 kHz PCM16) through a jitter buffer to an output stream."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from voicelive_desktop import protocol
+from voicelive_desktop.audio.devices import AudioDevice, Direction, find_device
+from voicelive_desktop.audio.errors import AudioDeviceFailed
+from voicelive_desktop.audio.jitter_buffer import JitterBuffer
+from voicelive_desktop.audio.levels import AudioLevel, amplitude_to_dbfs
+from voicelive_desktop.audio.portaudio import sounddevice
+from voicelive_desktop.audio.resampler import StreamingResampler
+from voicelive_desktop.audio.samples import FloatArray, pcm16_bytes_to_float
+
+log = logging.getLogger(__name__)
+
+_BLOCK_MS = 10
+_LEVEL_INTERVAL_S = 0.025  # with 10 ms blocks: a level every 30 ms, 33 per second
+_MAX_CHANNELS = 2
+
+LevelListener = Callable[[AudioLevel], None]
+FailureListener = Callable[[str], None]
+
+
+class SpeakerPlayback:
+    """Owns the output stream; implements the engine's `PlaybackSink`.
+
+    `enqueue` (loop thread) converts and resamples to the device rate, then queues; the
+    PortAudio callback only copies from the jitter buffer, so `flush()` is heard within one
+    device block (10 ms) plus what the device itself has already buffered (`latency_ms`).
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        on_level: LevelListener,
+        on_failure: FailureListener,
+        device_name: str | None = None,
+        preroll_ms: int = 60,
+    ) -> None:
+        self._loop = loop
+        self._on_level = on_level
+        self._on_failure = on_failure
+        self.device_name = device_name
+        self._preroll_ms = preroll_ms
+        self.device: AudioDevice | None = None
+        self._stream: Any = None
+        self._closing = False
+        self._buffer = JitterBuffer(protocol.SAMPLE_RATE_HZ, preroll_ms)
+        self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, protocol.SAMPLE_RATE_HZ)
+        self._resampling_item: str | None = None
+        self._mono: FloatArray = np.zeros(0, dtype=np.float32)
+        self._level_sum_squares = 0.0
+        self._level_samples = 0
+        self._level_peak = 0.0
+        self._level_posted_at = 0.0
+        self.last_callback_at = 0.0
+        self.dropped_ms = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self._stream is not None
+
+    @property
+    def latency_ms(self) -> float:
+        """Output latency PortAudio reports for the open stream (what a flush cannot take back)."""
+        return float(self._stream.latency) * 1000.0 if self._stream is not None else 0.0
+
+    @property
+    def underruns(self) -> int:
+        """How often assistant audio ran out in the middle of an item."""
+        return self._buffer.underruns
+
+    def open(self) -> None:
+        """Open and start the stream on the chosen device (or the default)."""
+        sd = sounddevice()
+        device = find_device(Direction.OUTPUT, self.device_name)
+        rate = device.default_rate
+        block = rate * _BLOCK_MS // 1000
+        try:
+            stream = sd.OutputStream(
+                device=device.index,
+                samplerate=rate,
+                channels=min(device.channels, _MAX_CHANNELS),
+                dtype="float32",
+                blocksize=block,
+                latency="low",
+                callback=self._callback,
+                finished_callback=self._finished,
+            )
+        except sd.PortAudioError as error:
+            raise AudioDeviceFailed(
+                f"The speaker {device.name!r} could not be opened: {error}."
+            ) from error
+        self._buffer = JitterBuffer(rate, self._preroll_ms)
+        self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, rate)
+        self._resampling_item = None
+        self._mono = np.zeros(block, dtype=np.float32)
+        self._closing = False
+        self.last_callback_at = time.monotonic()
+        try:
+            stream.start()
+        except sd.PortAudioError as error:
+            stream.close(ignore_errors=True)
+            raise AudioDeviceFailed(
+                f"The speaker {device.name!r} could not be started: {error}."
+            ) from error
+        self._stream = stream
+        self.device = device
+        log.info("speaker open: %s at %d Hz, latency %.0f ms", device.name, rate, self.latency_ms)
+
+    def close(self) -> None:
+        """Stop and close the stream; queued audio is dropped."""
+        stream, self._stream = self._stream, None
+        self._buffer.flush()
+        if stream is None:
+            return
+        self._closing = True
+        try:
+            stream.abort(ignore_errors=True)
+            stream.close(ignore_errors=True)
+        except Exception:  # a vanished device can fail in ways PortAudio does not type
+            log.warning("closing the speaker stream failed", exc_info=True)
+
+    # PlaybackSink
+
+    def enqueue(self, item_id: str, pcm16: bytes) -> None:
+        """Queue 24 kHz mono PCM16 of `item_id` (loop thread)."""
+        samples = pcm16_bytes_to_float(pcm16)
+        if self._stream is None:
+            # No device (it failed and is being reopened): the audio cannot be heard later.
+            self.dropped_ms += protocol.pcm16_bytes_to_ms(len(pcm16))
+            return
+        if item_id != self._resampling_item:
+            if self._resampling_item is not None:
+                # The previous item's last few milliseconds are still inside the filter.
+                tail = self._resampler.process(samples[:0], last=True)
+                self._buffer.push(self._resampling_item, tail)
+            self._resampler.reset()
+            self._resampling_item = item_id
+        self._buffer.push(item_id, self._resampler.process(samples))
+
+    def flush(self) -> None:
+        """Drop all queued audio; the output is silent after the next device block."""
+        self._buffer.flush()
+        self._resampler.reset()
+        self._resampling_item = None
+
+    def played_ms(self, item_id: str) -> int:
+        """Milliseconds of `item_id` handed to the device so far."""
+        return self._buffer.played_ms(item_id)
+
+    def is_playing(self) -> bool:
+        return self._buffer.is_playing()
+
+    # PortAudio thread
+
+    def _callback(self, outdata: FloatArray, frames: int, time_info: Any, status: Any) -> None:
+        self.last_callback_at = now = time.monotonic()
+        if self._mono.size < frames:
+            self._mono = np.zeros(frames, dtype=np.float32)
+        mono = self._mono[:frames]
+        self._buffer.pull(mono)
+        outdata[:] = mono[:, np.newaxis]
+        self._level_sum_squares += float(np.dot(mono, mono))
+        self._level_samples += frames
+        self._level_peak = max(self._level_peak, float(np.max(np.abs(mono))))
+        if now - self._level_posted_at >= _LEVEL_INTERVAL_S:
+            level = AudioLevel(
+                amplitude_to_dbfs(math.sqrt(self._level_sum_squares / self._level_samples)),
+                amplitude_to_dbfs(self._level_peak),
+            )
+            self._level_sum_squares, self._level_samples, self._level_peak = 0.0, 0, 0.0
+            self._level_posted_at = now
+            try:
+                self._loop.call_soon_threadsafe(self._deliver_level, level)
+            except RuntimeError:  # the loop is closed: the session is over
+                return
+
+    def _deliver_level(self, level: AudioLevel) -> None:
+        if self._stream is not None:
+            self._on_level(level)
+
+    def _finished(self) -> None:
+        if self._closing:
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._report_stopped)
+        except RuntimeError:
+            return
+
+    def _report_stopped(self) -> None:
+        if self._stream is not None and not self._closing:
+            name = self.device.name if self.device else "speaker"
+            self._on_failure(f"The speaker {name!r} stopped working.")

@@ -61,13 +61,7 @@ pyi_start=$(date +%s)
   --distpath "$ROOT/dist" --workpath "$ROOT/build/pyinstaller" packaging/voicelive-desktop.spec
 bundle="$ROOT/dist/$NAME"
 
-# The bundle carries what a desktop needs to list it, so it can be installed from a tarball.
-share="$bundle/share"
-mkdir -p "$share/applications" "$share/icons/hicolor/scalable/apps"
-cp resources/linux/$NAME.desktop "$share/applications/"
-cp -r resources/icons/hicolor "$share/icons/"
-cp resources/icons/$NAME.svg "$share/icons/hicolor/scalable/apps/"
-install -m 755 packaging/linux/install-user.sh packaging/linux/uninstall-user.sh "$bundle/"
+bash packaging/linux/add-desktop-files.sh "$bundle"
 pyi_secs=$(( $(date +%s) - pyi_start ))
 bundle_mb=$(du -sm "$bundle" | cut -f1)
 echo "[build] bundle: dist/$NAME/ ${bundle_mb} MB, built in ${pyi_secs} s" >&2

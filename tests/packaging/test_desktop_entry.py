@@ -1,4 +1,4 @@
-"""The desktop entry: valid for launchers, and naming the icon and window class the app really has."""
+"""The desktop entry: valid, and naming the icon and window class the app really has."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_entry_names_the_app_its_icon_and_window_class() -> None:
     entry = read_entry(ENTRY)
     assert entry["Name"] == APP_NAME
     assert entry["Icon"] == APP_ID
-    assert (ROOT / "resources" / "icons" / "hicolor" / "256x256" / "apps" / f"{APP_ID}.png").is_file()
+    assert (ROOT / "resources/icons/hicolor/256x256/apps" / f"{APP_ID}.png").is_file()
     # Qt on X11 uses QCoreApplication.applicationName as the WM_CLASS class, and the app
     # names itself APP_NAME; tests/packaging/test_bundle.py checks this on a live window.
     assert entry["StartupWMClass"] == APP_NAME

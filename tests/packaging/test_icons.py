@@ -1,4 +1,4 @@
-"""The generated icon files: every size present, readable by Qt's own ICO/ICNS readers, up to date."""
+"""The generated icon files: every size present, readable by Qt's ICO/ICNS readers, current."""
 
 from __future__ import annotations
 
@@ -107,6 +107,7 @@ def test_runtime_icon_files_build_a_multi_size_window_icon(qapp: object) -> None
         icon.addFile(str(path))
     sizes = {size.width() for size in icon.availableSizes()}
     assert {16, 32, 48, 64, 128, 256} <= sizes
-    assert resource_path("icons/voicelive-desktop.svg").read_bytes() == (
-        ICONS / "voicelive-desktop.svg"
-    ).read_bytes()
+    assert (
+        resource_path("icons/voicelive-desktop.svg").read_bytes()
+        == (ICONS / "voicelive-desktop.svg").read_bytes()
+    )

@@ -1,0 +1,101 @@
+"""The session engine: a UI-free asyncio Voice Live conversation (no Qt, no audio devices)."""
+
+from __future__ import annotations
+
+from voicelive_desktop.engine.auth import (
+    ENV_API_KEY,
+    ENV_ENDPOINT,
+    EnvConnection,
+    entra_credential,
+    env_connection,
+    key_credential,
+)
+from voicelive_desktop.engine.backoff import ReconnectBackoff
+from voicelive_desktop.engine.engine import MIN_MANUAL_TURN_MS, SessionEngine
+from voicelive_desktop.engine.errors import (
+    ConnectionLost,
+    CredentialsRejected,
+    EndpointUnreachable,
+    ResourceNotFound,
+    SessionNotReady,
+    VoiceLiveError,
+)
+from voicelive_desktop.engine.events import (
+    AssistantAudioReceived,
+    AssistantInterrupted,
+    AssistantResponseStarted,
+    AssistantTranscriptCompleted,
+    AssistantTranscriptDelta,
+    AudioLevelMeasured,
+    EngineEvent,
+    ErrorKind,
+    ReconnectScheduled,
+    ResponseFinished,
+    SessionConfigured,
+    SessionErrorReported,
+    SessionState,
+    SessionStateChanged,
+    TurnLatencyMeasured,
+    UserSpeechStarted,
+    UserSpeechStopped,
+    UserTextSent,
+    UserTranscriptCompleted,
+)
+from voicelive_desktop.engine.playback_port import PlaybackSink
+from voicelive_desktop.engine.server_events import HostileInputStats
+from voicelive_desktop.engine.session_config import InvalidSessionSettings, build_request_session
+from voicelive_desktop.engine.session_settings import (
+    AuthMethod,
+    ConnectionSettings,
+    SessionSettings,
+    TurnDetectionMode,
+    TurnDetectionSettings,
+    VoiceSettings,
+)
+
+__all__ = [
+    "ENV_API_KEY",
+    "ENV_ENDPOINT",
+    "MIN_MANUAL_TURN_MS",
+    "AssistantAudioReceived",
+    "AssistantInterrupted",
+    "AssistantResponseStarted",
+    "AssistantTranscriptCompleted",
+    "AssistantTranscriptDelta",
+    "AudioLevelMeasured",
+    "AuthMethod",
+    "ConnectionLost",
+    "ConnectionSettings",
+    "CredentialsRejected",
+    "EndpointUnreachable",
+    "EngineEvent",
+    "EnvConnection",
+    "ErrorKind",
+    "HostileInputStats",
+    "InvalidSessionSettings",
+    "PlaybackSink",
+    "ReconnectBackoff",
+    "ReconnectScheduled",
+    "ResourceNotFound",
+    "ResponseFinished",
+    "SessionConfigured",
+    "SessionEngine",
+    "SessionErrorReported",
+    "SessionNotReady",
+    "SessionSettings",
+    "SessionState",
+    "SessionStateChanged",
+    "TurnDetectionMode",
+    "TurnDetectionSettings",
+    "TurnLatencyMeasured",
+    "UserSpeechStarted",
+    "UserSpeechStopped",
+    "UserTextSent",
+    "UserTranscriptCompleted",
+    "VoiceLiveError",
+    "VoiceSettings",
+    "build_request_session",
+    "entra_credential",
+    "env_connection",
+    "key_credential",
+]

@@ -1,0 +1,477 @@
+"""SessionEngine: one Voice Live conversation over the SDK's websocket, with reconnect."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import uuid
+from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from azure.ai.voicelive.aio import ConnectionClosed, VoiceLiveConnection, connect
+from azure.ai.voicelive.aio import ConnectionError as SdkConnectionError
+from azure.ai.voicelive.models import (
+    InputTextContentPart,
+    MessageItem,
+    RequestSession,
+    UserMessageItem,
+)
+from azure.core.credentials import AzureKeyCredential
+from azure.core.credentials_async import AsyncTokenCredential
+
+from voicelive_desktop.engine.backoff import ReconnectBackoff
+from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
+from voicelive_desktop.engine.errors import (
+    ConnectionLost,
+    CredentialsRejected,
+    ResourceNotFound,
+    SessionNotReady,
+    VoiceLiveError,
+    endpoint_host,
+    map_connect_error,
+    validate_endpoint,
+)
+from voicelive_desktop.engine.events import (
+    EngineEvent,
+    ReconnectScheduled,
+    SessionErrorReported,
+    SessionState,
+    SessionStateChanged,
+    UserTextSent,
+)
+from voicelive_desktop.engine.input_audio import InputAudioQueue
+from voicelive_desktop.engine.playback_port import PlaybackSink
+from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, ServerEventHandler
+from voicelive_desktop.engine.session_config import build_request_session
+from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.engine.state import SessionStateMachine
+from voicelive_desktop.protocol import pcm16_bytes_to_ms
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[EngineEvent], None]
+Credential = AzureKeyCredential | AsyncTokenCredential
+
+MIN_MANUAL_TURN_MS = 150
+# Close codes a server uses for a planned end (session length limit, idle, going away).
+_PLANNED_CLOSE_CODES = frozenset({1000, 1001})
+# recv() failures in a row before a socket that only yields garbage counts as dead.
+_MAX_CONSECUTIVE_BAD_FRAMES = 100
+_S = SessionState
+
+
+def _create_item(item: MessageItem) -> Callable[[VoiceLiveConnection], Coroutine[Any, Any, None]]:
+    return lambda conn: conn.conversation.item.create(item=item)
+
+
+class SessionEngine:
+    """Owns one conversation: connection, session config, mic upload, barge-in, reconnect."""
+
+    def __init__(
+        self,
+        connection: ConnectionSettings,
+        credential: Credential,
+        session: SessionSettings,
+        *,
+        playback: PlaybackSink | None = None,
+        ready_timeout_s: float = 10.0,
+        connect_timeout_s: float = 10.0,
+        backoff: ReconnectBackoff | None = None,
+        context_turns: int = DEFAULT_MAX_TURNS,
+    ) -> None:
+        self._connection = connection
+        self._credential = credential
+        self._session = session
+        self._ready_timeout_s = ready_timeout_s
+        self._connect_timeout_s = connect_timeout_s
+        self._backoff = backoff or ReconnectBackoff()
+        self._listeners: list[Listener] = []
+        self._states = SessionStateMachine(self._state_changed)
+        self._memory = ConversationMemory(context_turns)
+        self._handler = ServerEventHandler(
+            emit=self._emit,
+            states=self._states,
+            memory=self._memory,
+            playback=playback,
+            on_session_updated=self._session_updated,
+            on_barge_in=lambda barge_in: self._spawn(self._tell_server_barge_in(barge_in)),
+        )
+        self._audio = InputAudioQueue()
+        self._audio_waiting = asyncio.Event()
+        self._send_lock = asyncio.Lock()
+        self._conn: VoiceLiveConnection | None = None
+        self._conn_cm: AbstractAsyncContextManager[VoiceLiveConnection] | None = None
+        self._receiver: asyncio.Task[None] | None = None
+        self._uploader: asyncio.Task[None] | None = None
+        self._reconnector: asyncio.Task[None] | None = None
+        self._config_waiter: asyncio.Future[None] | None = None
+        self._background: set[asyncio.Task[None]] = set()
+        self._manual_turn_bytes: int | None = None
+
+    # -- observing -------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener(event)` on the loop for every engine event; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    @property
+    def state(self) -> SessionState:
+        return self._states.state
+
+    @property
+    def hostile_input(self) -> HostileInputStats:
+        """Counts of unknown, malformed and out-of-order server events survived."""
+        return self._handler.stats
+
+    @property
+    def dropped_input_ms(self) -> int:
+        """Microphone audio dropped because the connection could not take it."""
+        return self._audio.dropped_ms
+
+    def _emit(self, event: EngineEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("engine listener failed on %s", type(event).__name__)
+
+    def _state_changed(self, state: SessionState, previous: SessionState) -> None:
+        log.info("session state: %s -> %s", previous.value, state.value)
+        self._emit(SessionStateChanged(state, previous))
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect, configure the session and wait until the service confirms it.
+
+        Raises a VoiceLiveError subclass (also reported as a fatal SessionErrorReported).
+        """
+        if self.state is not _S.DISCONNECTED:
+            raise RuntimeError(f"start() called in state {self.state.value}")
+        self._states.advance(_S.CONNECTING)
+        try:
+            validate_endpoint(self._connection.endpoint)
+            await self._open(build_request_session(self._session))
+        except VoiceLiveError as exc:
+            self._report(exc, fatal=True)
+            await self._teardown()
+            raise
+        self._uploader = asyncio.create_task(self._upload_audio(), name="voicelive-upload")
+        self._states.advance(_S.READY)
+
+    async def stop(self) -> None:
+        """End the session and close the connection; safe to call in any state."""
+        if self.state is _S.DISCONNECTED:
+            return
+        self._states.advance(_S.CLOSING)
+        await self._teardown()
+
+    async def reconnect(self) -> None:
+        """Drop the connection and open a new one with the same context (after sleep/resume)."""
+        if self._states.in_conversation:
+            self._begin_reconnect(planned=True)
+
+    async def _teardown(self) -> None:
+        tasks = [self._reconnector, self._uploader, *self._background]
+        for task in tasks:
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
+        self._reconnector = self._uploader = None
+        await self._close_connection()
+        self._states.advance(_S.DISCONNECTED)
+
+    async def _close_connection(self) -> None:
+        conn, manager, receiver = self._conn, self._conn_cm, self._receiver
+        self._conn = self._conn_cm = self._receiver = None
+        if receiver is not None and receiver is not asyncio.current_task():
+            receiver.cancel()
+        if conn is not None and manager is not None:
+            try:
+                await manager.__aexit__(None, None, None)
+            except Exception:
+                log.warning("closing the websocket failed", exc_info=True)
+
+    async def _open(self, config: RequestSession) -> None:
+        """Open a websocket, send the session config, wait for session.updated."""
+        endpoint = self._connection.endpoint.strip()
+        if self._connection.api_version:
+            manager = connect(
+                credential=self._credential,
+                endpoint=endpoint,
+                model=self._connection.model,
+                api_version=self._connection.api_version,
+            )
+        else:
+            manager = connect(
+                credential=self._credential, endpoint=endpoint, model=self._connection.model
+            )
+        try:
+            conn = await asyncio.wait_for(manager.__aenter__(), self._connect_timeout_s)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            error = map_connect_error(exc, self._connection.endpoint)
+            log.warning("connect failed: %s (%s)", error.message, type(exc).__name__)
+            raise error from None
+        self._conn, self._conn_cm = conn, manager
+        self._receiver = asyncio.create_task(self._receive(conn), name="voicelive-receive")
+        await self._configure(config)
+
+    async def _configure(self, config: RequestSession) -> None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._config_waiter = waiter
+        await self._send(lambda conn: conn.session.update(session=config))
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), self._ready_timeout_s)
+        except TimeoutError:
+            raise SessionNotReady(
+                f"The Voice Live service at {endpoint_host(self._connection.endpoint)!r} did not "
+                f"confirm the session settings within {self._ready_timeout_s:g} s."
+            ) from None
+        finally:
+            if self._config_waiter is waiter:
+                self._config_waiter = None
+
+    def _session_updated(self) -> None:
+        if self._config_waiter is not None and not self._config_waiter.done():
+            self._config_waiter.set_result(None)
+
+    def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
+        self._emit(SessionErrorReported(error.kind, error.message, fatal))
+
+    # -- receiving -------------------------------------------------------------------
+
+    async def _receive(self, conn: VoiceLiveConnection) -> None:
+        """Read events until the socket ends; parse failures are counted, never fatal."""
+        bad_in_a_row = 0
+        planned = False
+        while bad_in_a_row < _MAX_CONSECUTIVE_BAD_FRAMES:
+            try:
+                event = await conn.recv()
+            except ConnectionClosed as exc:
+                # The SDK reports an empty text frame as a 1006 close; the socket is still open.
+                if exc.reason == "Empty WebSocket frame":
+                    self._handler.stats.malformed += 1
+                    bad_in_a_row += 1
+                    continue
+                planned = exc.code in _PLANNED_CLOSE_CODES
+                log.info("websocket closed by the server (code %s)", exc.code)
+                break
+            except SdkConnectionError as exc:
+                if isinstance(exc.__cause__, ValueError | TypeError):
+                    self._handler.stats.malformed += 1
+                    bad_in_a_row += 1
+                    log.warning("unparseable server message ignored")
+                    continue
+                log.warning("websocket failed: %s", type(exc).__name__)
+                break
+            except (AttributeError, KeyError, ValueError, TypeError):
+                # JSON the SDK's deserializer chokes on (a bare list, null, ...).
+                self._handler.stats.malformed += 1
+                bad_in_a_row += 1
+                log.warning("malformed server message ignored")
+                continue
+            bad_in_a_row = 0
+            self._handler.handle(event)
+        if conn is self._conn:
+            self._connection_lost(planned)
+
+    def _connection_lost(self, planned: bool) -> None:
+        waiter = self._config_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(
+                ConnectionLost("The connection closed before the session was ready.")
+            )
+            waiter.exception()  # marks it retrieved when nobody awaits it any more
+        if self._states.in_conversation and not self._reconnecting:
+            self._begin_reconnect(planned=planned, announce=not planned)
+
+    # -- reconnect -------------------------------------------------------------------
+
+    @property
+    def _reconnecting(self) -> bool:
+        return self._reconnector is not None and not self._reconnector.done()
+
+    def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
+        self._handler.connection_lost()
+        self._audio.clear()
+        self._manual_turn_bytes = None
+        self._states.advance(_S.RECONNECTING)
+        if announce:
+            self._report(
+                ConnectionLost("The connection to Voice Live was lost; reconnecting."), fatal=False
+            )
+        log.info("reconnecting (%s)", "planned" if planned else "connection lost")
+        self._reconnector = asyncio.create_task(self._reconnect_loop(), name="voicelive-reconnect")
+
+    async def _reconnect_loop(self) -> None:
+        await self._close_connection()
+        while True:
+            delay = self._backoff.next_delay()
+            self._emit(ReconnectScheduled(self._backoff.attempt, delay))
+            await asyncio.sleep(delay)
+            try:
+                await self._open(build_request_session(self._session))
+                await self._restore_context()
+            except (CredentialsRejected, ResourceNotFound) as exc:
+                # Retrying cannot fix these; the user must change something.
+                self._report(exc, fatal=True)
+                await self._teardown()
+                return
+            except VoiceLiveError as exc:
+                log.info("reconnect attempt %d failed: %s", self._backoff.attempt, exc.message)
+                await self._close_connection()
+                continue
+            if self._receiver is None or self._receiver.done():
+                continue  # it dropped again while the context was being restored
+            self._backoff.reset()
+            self._states.advance(_S.READY)
+            return
+
+    async def _restore_context(self) -> None:
+        for item in self._memory.as_items():
+            await self._send(_create_item(item))
+        log.info("restored %d conversation turns", len(self._memory.turns))
+
+    # -- sending ---------------------------------------------------------------------
+
+    async def _send(
+        self, request: Callable[[VoiceLiveConnection], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Send one client event in order with the others; raises ConnectionLost if it fails."""
+        async with self._send_lock:
+            conn = self._conn
+            if conn is None:
+                raise ConnectionLost(
+                    "Not connected to Voice Live; wait until the session is ready."
+                )
+            try:
+                await request(conn)
+            except SdkConnectionError:
+                raise ConnectionLost(
+                    "The connection to Voice Live dropped while sending; try again when it is back."
+                ) from None
+
+    def _require_conversation(self) -> None:
+        if not self._states.in_conversation:
+            raise ConnectionLost(
+                f"Voice Live is not ready ({self.state.value}); wait until the session is ready."
+            )
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _tell_server_barge_in(self, barge_in: BargeIn) -> None:
+        try:
+            if barge_in.response_id:
+                await self._send(
+                    lambda conn: conn.response.cancel(response_id=barge_in.response_id)
+                )
+            if barge_in.item_id:
+                await self._send(
+                    lambda conn: conn.conversation.item.truncate(
+                        item_id=barge_in.item_id, content_index=0, audio_end_ms=barge_in.played_ms
+                    )
+                )
+        except ConnectionLost as exc:
+            log.info("barge-in not sent: %s", exc.message)
+
+    def submit_input_audio(self, pcm16: bytes) -> None:
+        """Queue one mic frame (24 kHz mono PCM16); sync, never blocks, call on the loop."""
+        if not self._states.in_conversation:
+            return
+        if self._audio.put(pcm16) and self._manual_turn_bytes is not None:
+            self._manual_turn_bytes += len(pcm16)
+        self._audio_waiting.set()
+
+    async def _upload_audio(self) -> None:
+        while True:
+            await self._audio_waiting.wait()
+            self._audio_waiting.clear()
+            try:
+                await self._flush_audio()
+            except ConnectionLost as exc:
+                log.debug("audio upload paused: %s", exc.message)
+
+    async def _flush_audio(self) -> None:
+        while self._audio and self._conn is not None:
+            async with self._send_lock:
+                batch = self._audio.take_batch()
+                conn = self._conn
+                if conn is None or not batch:
+                    return
+                try:
+                    await conn.input_audio_buffer.append(audio=base64.b64encode(batch).decode())
+                except SdkConnectionError:
+                    raise ConnectionLost("The connection dropped while sending audio.") from None
+
+    async def send_text(self, text: str) -> None:
+        """Send a typed user message and ask for a response (interrupting the assistant)."""
+        text = text.strip()
+        if not text:
+            raise ValueError("The message is empty; type something to send.")
+        self._require_conversation()
+        await self.interrupt()
+        item_id = f"item_{uuid.uuid4().hex[:24]}"
+        item = UserMessageItem(id=item_id, content=[InputTextContentPart(text=text)])
+        await self._send(lambda conn: conn.conversation.item.create(item=item))
+        self._memory.remember("user", text)
+        self._emit(UserTextSent(item_id, text))
+        self._handler.mark_user_turn_end()
+        await self._send(lambda conn: conn.response.create())
+        self._states.advance(_S.THINKING)
+
+    async def interrupt(self) -> None:
+        """User-initiated barge-in: silence the assistant and tell the server where it stopped."""
+        barge_in = self._handler.interrupt_assistant()
+        if barge_in is None:
+            return
+        await self._tell_server_barge_in(barge_in)
+        if self.state in (_S.THINKING, _S.ASSISTANT_SPEAKING):
+            self._states.advance(_S.READY)
+
+    async def begin_manual_turn(self) -> None:
+        """Push-to-talk pressed: cut the assistant off and start a fresh input buffer."""
+        self._require_conversation()
+        await self.interrupt()
+        self._audio.clear()
+        await self._send(lambda conn: conn.input_audio_buffer.clear())
+        self._manual_turn_bytes = 0
+        self._states.advance(_S.USER_SPEAKING)
+
+    async def end_manual_turn(self) -> bool:
+        """Push-to-talk released: commit the audio and request a response.
+
+        Returns False when there was no turn or it was shorter than ~150 ms (a key tap): the
+        buffer is cleared instead, so a tap never produces an answer to silence.
+        """
+        spoken, self._manual_turn_bytes = self._manual_turn_bytes, None
+        if spoken is None or not self._states.in_conversation:
+            return False
+        await self._flush_audio()
+        if pcm16_bytes_to_ms(spoken) < MIN_MANUAL_TURN_MS:
+            log.info("push-to-talk turn of %d ms dropped", pcm16_bytes_to_ms(spoken))
+            await self._send(lambda conn: conn.input_audio_buffer.clear())
+            if self.state is _S.USER_SPEAKING:
+                self._states.advance(_S.READY)
+            return False
+        await self._send(lambda conn: conn.input_audio_buffer.commit())
+        self._handler.mark_user_turn_end()
+        await self._send(lambda conn: conn.response.create())
+        self._states.advance(_S.THINKING)
+        return True
+
+    async def apply_settings(self, session: SessionSettings) -> None:
+        """Use new session settings now (live `session.update`) and on every reconnect.
+
+        Raises InvalidSessionSettings before anything changes when a value is unusable.
+        """
+        config = build_request_session(session)
+        self._session = session
+        if self._states.in_conversation:
+            await self._configure(config)

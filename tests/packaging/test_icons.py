@@ -76,7 +76,7 @@ def test_icns_elements_are_pngs_of_the_sizes_their_types_promise(
     while offset < len(data):
         kind = data[offset : offset + 4]
         length = struct.unpack(">I", data[offset + 4 : offset + 8])[0]
-        image = QImage.fromData(data[offset + 8 : offset + length], b"PNG")
+        image = QImage.fromData(data[offset + 8 : offset + length])
         assert not image.isNull(), kind
         found.append((kind, image.width()))
         offset += length
@@ -88,7 +88,7 @@ def test_icns_elements_are_pngs_of_the_sizes_their_types_promise(
 def test_committed_pngs_match_the_svg(qapp: object, make_icons: ModuleType) -> None:
     """Catches an edited SVG whose generated files were not regenerated."""
     renderer = QSvgRenderer(str(ICONS / "voicelive-desktop.svg"))
-    fresh = QImage.fromData(make_icons.render_png(renderer, 64), b"PNG")
+    fresh = QImage.fromData(make_icons.render_png(renderer, 64))
     committed = QImage(str(ICONS / "hicolor" / "64x64" / "apps" / "voicelive-desktop.png"))
     fresh = fresh.convertToFormat(QImage.Format.Format_ARGB32)
     committed = committed.convertToFormat(QImage.Format.Format_ARGB32)

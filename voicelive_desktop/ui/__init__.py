@@ -1,0 +1,1 @@
+"""The Qt desktop UI: main window, dialogs and the one adapter to the asyncio engine."""

@@ -1,0 +1,173 @@
+"""The one bridge between the asyncio session and Qt: typed events in, Qt signals out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from voicelive_desktop.engine.errors import VoiceLiveError
+from voicelive_desktop.engine.events import (
+    EngineEvent,
+    ErrorKind,
+    SessionErrorReported,
+    SessionState,
+    SessionStateChanged,
+)
+from voicelive_desktop.engine.session_settings import SessionSettings
+
+log = logging.getLogger(__name__)
+
+
+class ConversationSession(Protocol):
+    """What the adapter drives: a `SessionEngine` (text only) or a `VoiceSession` (audio)."""
+
+    @property
+    def state(self) -> SessionState: ...
+
+    def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def apply_settings(self, session: SessionSettings) -> None: ...
+
+    async def send_text(self, text: str) -> None: ...
+
+    async def begin_manual_turn(self) -> None: ...
+
+    async def end_manual_turn(self) -> object: ...
+
+
+class EngineAdapter(QObject):
+    """Owns the current session, re-emits its events as Qt signals on the GUI thread, and runs
+    user commands as asyncio tasks so widgets never await the SDK.
+
+    A failed command becomes a `SessionErrorReported` on `event_received`, never an exception
+    in a Qt slot.
+    """
+
+    event_received = Signal(object)  # every EngineEvent, in order
+    state_changed = Signal(object)  # SessionState
+    session_closed = Signal()  # stop() finished or start() failed: the session is gone
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session: ConversationSession | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.muted = False
+        self.set_muted_hook: Callable[[bool], None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.session is not None
+
+    async def open(self, session: ConversationSession) -> bool:
+        """Start `session` (closing any previous one); False, with an error event, on failure."""
+        await self.close()
+        self.session = session
+        self._unsubscribe = session.subscribe(self._deliver)
+        try:
+            await session.start()
+        except VoiceLiveError:
+            # The engine has already reported it as a fatal SessionErrorReported.
+            await self._discard(session)
+            return False
+        except (OSError, ValueError) as exc:
+            # Audio devices and credentials fail this way before the engine is involved.
+            await self._discard(session)
+            self._report(ErrorKind.INTERNAL, str(exc) or type(exc).__name__, fatal=True)
+            return False
+        return True
+
+    async def close(self) -> None:
+        """Stop the session, if any, and wait for it; safe to call twice."""
+        session = self.session
+        if session is None:
+            return
+        for task in list(self._tasks):
+            task.cancel()
+        await self._discard(session)
+
+    def send_text(self, text: str) -> None:
+        self._run(lambda s: s.send_text(text))
+
+    def apply_settings(self, settings: SessionSettings) -> None:
+        """Send another `session.update` to the live session."""
+        self._run(lambda s: s.apply_settings(settings))
+
+    def begin_manual_turn(self) -> None:
+        self._run(lambda s: s.begin_manual_turn())
+
+    def end_manual_turn(self) -> None:
+        self._run(lambda s: s.end_manual_turn())
+
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute the microphone of the current and future sessions."""
+        self.muted = muted
+        if self.set_muted_hook is not None:
+            self.set_muted_hook(muted)
+
+    async def wait_idle(self) -> None:
+        """Wait until every command started so far has finished (for tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # ---- internals ------------------------------------------------------------------------
+
+    def _run(self, command: Callable[[ConversationSession], Awaitable[object]]) -> None:
+        session = self.session
+        if session is None:
+            self._report(ErrorKind.SESSION_NOT_READY, "Not connected: connect first.", False)
+            return
+
+        async def guarded() -> None:
+            try:
+                await command(session)
+            except VoiceLiveError as exc:
+                self._report(exc.kind, str(exc), fatal=False)
+            except ValueError as exc:
+                # Unusable input (an empty message, an invalid setting): the message says which.
+                self._report(ErrorKind.INTERNAL, str(exc), fatal=False)
+
+        self._spawn(guarded())
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("command failed", exc_info=task.exception())
+            self._report(ErrorKind.INTERNAL, f"Internal error: {task.exception()}", False)
+
+    async def _discard(self, session: ConversationSession) -> None:
+        try:
+            await session.stop()
+        except VoiceLiveError as exc:
+            log.warning("stopping the session: %s", exc)
+        finally:
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+                self._unsubscribe = None
+            if self.session is session:
+                self.session = None
+            previous = session.state
+            if previous is not SessionState.DISCONNECTED:
+                self._deliver(SessionStateChanged(SessionState.DISCONNECTED, previous))
+            self.session_closed.emit()
+
+    def _report(self, kind: ErrorKind, message: str, fatal: bool) -> None:
+        self._deliver(SessionErrorReported(kind, message, fatal))
+
+    def _deliver(self, event: EngineEvent) -> None:
+        if isinstance(event, SessionStateChanged):
+            self.state_changed.emit(event.state)
+        self.event_received.emit(event)

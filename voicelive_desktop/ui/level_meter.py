@@ -1,0 +1,110 @@
+"""A horizontal audio level meter with smoothing and peak hold, cheap enough for 30 fps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+FLOOR_DB = -60.0  # quieter than this shows as empty; speech sits around -30..-10 dBFS
+FRAME_MS = 33
+_RELEASE_DB_PER_FRAME = 1.5  # fall rate of the bar (about 45 dB/s)
+_PEAK_HOLD_FRAMES = 30  # about one second
+_PEAK_FALL_DB_PER_FRAME = 0.8
+
+
+class LevelMeter(QWidget):
+    """Shows an RMS bar and a peak-hold tick for one audio stream, fed with `set_level`.
+
+    Input arrives at any rate; the widget animates at ~30 fps and stops its timer once the
+    display has settled at silence, so an idle meter costs nothing.
+    """
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(label)
+        self.setToolTip(label)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._target_db = FLOOR_DB
+        self.level_db = FLOOR_DB  # what the bar shows now
+        self.peak_db = FLOOR_DB  # where the peak tick sits now
+        self._peak_hold = 0
+        self._bar = QRect()  # reused every frame: no per-frame allocation in paintEvent
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self.advance_frame)
+        self._update_colours()
+
+    def sizeHint(self) -> QSize:
+        return QSize(160, 8)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, 6)
+
+    def set_level(self, rms_dbfs: float, peak_dbfs: float) -> None:
+        """Feed the latest measured level; the bar rises at once and falls smoothly."""
+        self._target_db = max(FLOOR_DB, min(0.0, rms_dbfs))
+        peak = max(FLOOR_DB, min(0.0, peak_dbfs))
+        if self._target_db > self.level_db:
+            self.level_db = self._target_db
+        if peak >= self.peak_db:
+            self.peak_db = peak
+            self._peak_hold = _PEAK_HOLD_FRAMES
+        if not self._timer.isActive():
+            self._timer.start()
+        self.update()
+
+    def reset(self) -> None:
+        """Show silence immediately (stream closed or muted)."""
+        self._target_db = self.level_db = self.peak_db = FLOOR_DB
+        self._peak_hold = 0
+        self._timer.stop()
+        self.update()
+
+    def advance_frame(self) -> None:
+        """One animation step: the bar falls toward the target, the peak holds then falls."""
+        if self.level_db > self._target_db:
+            self.level_db = max(self._target_db, self.level_db - _RELEASE_DB_PER_FRAME)
+        # Input stops arriving when a stream ends: let the target decay too.
+        self._target_db = max(FLOOR_DB, self._target_db - _RELEASE_DB_PER_FRAME)
+        if self._peak_hold > 0:
+            self._peak_hold -= 1
+        else:
+            self.peak_db = max(self.level_db, self.peak_db - _PEAK_FALL_DB_PER_FRAME)
+        if self.level_db <= FLOOR_DB and self.peak_db <= FLOOR_DB:
+            self._timer.stop()
+        self.update()
+
+    @property
+    def animating(self) -> bool:
+        return self._timer.isActive()
+
+    def changeEvent(self, event: object) -> None:
+        self._update_colours()
+        super().changeEvent(event)  # type: ignore[arg-type]
+
+    def _update_colours(self) -> None:
+        palette = self.palette()
+        self._groove = palette.color(QPalette.ColorRole.Window).darker(115)
+        if palette.color(QPalette.ColorRole.Window).lightness() < 128:
+            self._groove = palette.color(QPalette.ColorRole.Base).lighter(140)
+        self._fill = palette.color(QPalette.ColorRole.Highlight)
+        self._hot = QColor("#e0593e")
+        self._tick = palette.color(QPalette.ColorRole.WindowText)
+
+    @staticmethod
+    def _fraction(db: float) -> float:
+        return (db - FLOOR_DB) / -FLOOR_DB
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        width, height = self.width(), self.height()
+        painter.fillRect(0, 0, width, height, self._groove)
+        filled = int(width * self._fraction(self.level_db))
+        if filled > 0:
+            self._bar.setRect(0, 0, filled, height)
+            painter.fillRect(self._bar, self._hot if self.level_db > -6.0 else self._fill)
+        if self.peak_db > FLOOR_DB:
+            x = min(width - 2, int(width * self._fraction(self.peak_db)))
+            painter.fillRect(x, 0, 2, height, self._tick)
+        painter.end()

@@ -1,0 +1,282 @@
+"""The main window: connection controls, state, transcript, meters, message box, status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicelive_desktop import APP_NAME
+from voicelive_desktop.engine.events import (
+    AudioLevelMeasured,
+    EngineEvent,
+    ReconnectScheduled,
+    SessionErrorReported,
+    SessionState,
+    SessionStateChanged,
+    TurnLatencyMeasured,
+)
+from voicelive_desktop.ui.error_banner import ErrorBanner
+from voicelive_desktop.ui.level_meter import LevelMeter
+from voicelive_desktop.ui.state_indicator import StateIndicator
+from voicelive_desktop.ui.transcript_view import TranscriptView
+
+# States in which a session exists and the Connect button means "Disconnect".
+_LIVE_STATES = {
+    SessionState.CONNECTING,
+    SessionState.READY,
+    SessionState.USER_SPEAKING,
+    SessionState.THINKING,
+    SessionState.ASSISTANT_SPEAKING,
+    SessionState.RECONNECTING,
+}
+_TALKING_STATES = _LIVE_STATES - {SessionState.CONNECTING, SessionState.RECONNECTING}
+
+
+def preferences_shortcuts() -> list[QKeySequence]:
+    """The platform's Preferences shortcut; Linux desktops often define none, so Ctrl+,."""
+    standard = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+    return standard or [QKeySequence("Ctrl+,")]
+
+
+class MainWindow(QMainWindow):
+    """Shows one conversation and turns user gestures into intent signals; it never talks to
+    the engine itself (the controller wires the signals to the engine adapter)."""
+
+    connect_requested = Signal()
+    disconnect_requested = Signal()
+    demo_requested = Signal()
+    preferences_requested = Signal()
+    text_submitted = Signal(str)
+    mute_toggled = Signal(bool)
+    push_to_talk_pressed = Signal()
+    push_to_talk_released = Signal()
+    closing = Signal()  # the window is closing: the controller stops the session
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(520, 420)
+        self.resize(760, 640)
+        self.session_state = SessionState.DISCONNECTED
+        self._build_body()
+        self._build_menus()
+        self._build_status_bar()
+        self.show_state(SessionState.DISCONNECTED)
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def _build_body(self) -> None:
+        central = QWidget()
+        root = QVBoxLayout(central)
+        root.setContentsMargins(16, 12, 16, 12)
+        root.setSpacing(10)
+
+        header = QHBoxLayout()
+        self.state_indicator = StateIndicator()
+        header.addWidget(self.state_indicator)
+        self.demo_badge = QLabel("OFFLINE DEMO")
+        self.demo_badge.setObjectName("demoBadge")
+        self.demo_badge.setToolTip("Connected to the built-in simulator, not to Azure")
+        self.demo_badge.setStyleSheet(
+            "#demoBadge { background: #f0b429; color: #3b2a00; border-radius: 9px;"
+            " padding: 2px 10px; font-weight: bold; font-size: 8pt; }"
+        )
+        self.demo_badge.hide()
+        header.addWidget(self.demo_badge)
+        header.addStretch(1)
+        self.connect_button = QPushButton("Connect")
+        self.connect_button.setDefault(False)
+        self.connect_button.setMinimumWidth(110)
+        self.connect_button.clicked.connect(self._on_connect_clicked)
+        header.addWidget(self.connect_button)
+        root.addLayout(header)
+
+        self.error_banner = ErrorBanner()
+        root.addWidget(self.error_banner)
+
+        self.transcript = TranscriptView()
+        frame = QFrame()
+        frame.setObjectName("transcriptFrame")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(1, 1, 1, 1)
+        frame_layout.addWidget(self.transcript)
+        root.addWidget(frame, 1)
+
+        meters = QGridLayout()
+        meters.setHorizontalSpacing(8)
+        meters.setVerticalSpacing(4)
+        self.mic_meter = LevelMeter("Microphone level")
+        self.speaker_meter = LevelMeter("Speaker level")
+        for row, (name, meter) in enumerate(
+            (("Mic", self.mic_meter), ("Speaker", self.speaker_meter))
+        ):
+            label = QLabel(name)
+            label.setMinimumWidth(52)
+            meters.addWidget(label, row, 0)
+            meters.addWidget(meter, row, 1)
+        meters.setColumnStretch(1, 1)
+        root.addLayout(meters)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(8)
+        self.mute_button = QPushButton("Mute mic")
+        self.mute_button.setCheckable(True)
+        self.mute_button.setToolTip("Stop sending your microphone to the assistant")
+        self.mute_button.toggled.connect(self._on_mute_toggled)
+        controls.addWidget(self.mute_button)
+        # Push-to-talk lives here; the key bindings for it are installed by the controller.
+        self.push_to_talk_button = QPushButton("Hold to talk")
+        self.push_to_talk_button.setToolTip("Hold while speaking; release to send")
+        self.push_to_talk_button.pressed.connect(self.push_to_talk_pressed)
+        self.push_to_talk_button.released.connect(self.push_to_talk_released)
+        controls.addWidget(self.push_to_talk_button)
+        self.message_box = QLineEdit()
+        self.message_box.setPlaceholderText("Type a message and press Enter")
+        self.message_box.setAccessibleName("Message to the assistant")
+        self.message_box.setClearButtonEnabled(True)
+        self.message_box.returnPressed.connect(self._submit_text)
+        controls.addWidget(self.message_box, 1)
+        self.send_button = QPushButton("Send")
+        self.send_button.clicked.connect(self._submit_text)
+        controls.addWidget(self.send_button)
+        root.addLayout(controls)
+
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.session_menu = bar.addMenu("&Session")
+        self.connect_action = QAction("&Connect", self)
+        self.connect_action.triggered.connect(self.connect_requested)
+        self.disconnect_action = QAction("&Disconnect", self)
+        self.disconnect_action.triggered.connect(self.disconnect_requested)
+        self.demo_action = QAction("Try the offline &demo", self)
+        self.demo_action.triggered.connect(self.demo_requested)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.connect_action, self.disconnect_action, self.demo_action):
+            self.session_menu.addAction(action)
+        self.session_menu.addSeparator()
+        self.session_menu.addAction(self.quit_action)
+
+        self.edit_menu = bar.addMenu("&Edit")
+        copy_all = QAction("Copy &conversation", self)
+        copy_all.triggered.connect(self._copy_conversation)
+        clear = QAction("C&lear conversation", self)
+        clear.triggered.connect(self.transcript.clear_conversation)
+        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action.setShortcuts(preferences_shortcuts())
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(self.preferences_requested)
+        self.edit_menu.addAction(copy_all)
+        self.edit_menu.addAction(clear)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.preferences_action)
+        self.addAction(self.preferences_action)  # the shortcut works with the menu bar hidden
+
+        # Others add "Open log folder", "Copy diagnostics" and the history view here.
+        self.help_menu: QMenu = bar.addMenu("&Help")
+        self.about_action = QAction(f"&About {APP_NAME}", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.latency_label = QLabel("")
+        self.latency_label.setToolTip("From the end of your turn to the first assistant audio")
+        self.endpoint_label = QLabel("")
+        status.addWidget(self.latency_label)
+        status.addPermanentWidget(self.endpoint_label)
+
+    # ---- showing what happens -------------------------------------------------------------
+
+    def show_event(self, event: EngineEvent) -> None:
+        """Reflect one engine event in the window."""
+        if isinstance(event, AudioLevelMeasured):
+            meter = self.mic_meter if event.source == "input" else self.speaker_meter
+            meter.set_level(event.rms_dbfs, event.peak_dbfs)
+            return
+        if isinstance(event, SessionStateChanged):
+            self.show_state(event.state)
+        elif isinstance(event, ReconnectScheduled):
+            self.state_indicator.show_reconnecting(event.attempt)
+        elif isinstance(event, TurnLatencyMeasured):
+            self.latency_label.setText(f"Last turn: {event.latency_ms:.0f} ms")
+        elif isinstance(event, SessionErrorReported):
+            self.show_error(event.message)
+        self.transcript.show_event(event)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_state = state
+        live = state in _LIVE_STATES
+        keep_attempt = state is SessionState.RECONNECTING and self.state_indicator.state is state
+        keep_error = state is SessionState.DISCONNECTED and self.state_indicator.error
+        if not (keep_attempt or keep_error):
+            self.state_indicator.show_state(state)
+        self.connect_button.setText("Disconnect" if live else "Connect")
+        self.connect_action.setEnabled(not live)
+        self.disconnect_action.setEnabled(live)
+        self.demo_action.setEnabled(not live)
+        talking = state in _TALKING_STATES
+        for widget in (self.send_button, self.push_to_talk_button):
+            widget.setEnabled(talking)
+        if not live:
+            self.mic_meter.reset()
+            self.speaker_meter.reset()
+
+    def show_error(self, message: str) -> None:
+        """Show a specific error sentence in the banner and the indicator."""
+        self.error_banner.show_message(message)
+        self.state_indicator.show_error()
+
+    def set_demo(self, demo: bool) -> None:
+        """Label the window clearly while it talks to the built-in simulator."""
+        self.demo_badge.setVisible(demo)
+        self.setWindowTitle(f"{APP_NAME} — offline demo" if demo else APP_NAME)
+
+    def set_endpoint_label(self, text: str) -> None:
+        self.endpoint_label.setText(text)
+
+    # ---- user gestures --------------------------------------------------------------------
+
+    def _on_connect_clicked(self) -> None:
+        self.error_banner.hide()
+        if self.session_state in _LIVE_STATES:
+            self.disconnect_requested.emit()
+        else:
+            self.connect_requested.emit()
+
+    def _on_mute_toggled(self, muted: bool) -> None:
+        self.mute_button.setText("Unmute mic" if muted else "Mute mic")
+        if muted:
+            self.mic_meter.reset()
+        self.mute_toggled.emit(muted)
+
+    def _submit_text(self) -> None:
+        text = self.message_box.text().strip()
+        if not text or self.session_state not in _TALKING_STATES:
+            return
+        self.message_box.clear()
+        self.text_submitted.emit(text)
+
+    def _copy_conversation(self) -> None:
+        QGuiApplication.clipboard().setText(self.transcript.conversation_text())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,211 @@
+"""The live conversation transcript: user and assistant turns, streamed, timestamped."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+
+from voicelive_desktop.engine.events import (
+    AssistantInterrupted,
+    AssistantTranscriptCompleted,
+    AssistantTranscriptDelta,
+    EngineEvent,
+    UserSpeechStarted,
+    UserTextSent,
+    UserTranscriptCompleted,
+)
+
+INTERRUPTED_MARK = "✂ interrupted"
+_PENDING_SPEECH = "…"
+_FOLLOW_SLACK_PX = 4  # "at the bottom" tolerance, so a half-line scroll does not stop following
+
+
+class Role(str, enum.Enum):
+    """Who said a turn."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass
+class Turn:
+    """One line of the conversation as shown (mutable while it streams)."""
+
+    role: Role
+    item_id: str  # "" while a spoken user turn waits for its transcript
+    text: str = ""
+    at: datetime = field(default_factory=datetime.now)
+    interrupted: bool = False
+
+
+class TranscriptView(QTextEdit):
+    """Renders turns from engine events; selectable and copyable; follows new text only
+    while the user has not scrolled up to read earlier turns."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setPlaceholderText("Connect and start talking, or type a message below.")
+        self.setAccessibleName("Conversation transcript")
+        self.document().setDocumentMargin(14)
+        self.turns: list[Turn] = []
+        self._show_timestamps = True
+        self._build_formats()
+
+    # ---- feeding --------------------------------------------------------------------------
+
+    def show_event(self, event: EngineEvent) -> None:
+        """Update the transcript for one engine event (others are ignored)."""
+        if isinstance(event, UserTextSent):
+            self._append(Turn(Role.USER, event.item_id, event.text))
+        elif isinstance(event, UserSpeechStarted):
+            if self._pending_user_turn() is None:
+                self._append(Turn(Role.USER, "", _PENDING_SPEECH))
+        elif isinstance(event, UserTranscriptCompleted):
+            self._user_transcript(event.item_id, event.text)
+        elif isinstance(event, AssistantTranscriptDelta):
+            self._assistant_delta(event.item_id, event.delta)
+        elif isinstance(event, AssistantTranscriptCompleted):
+            turn = self._assistant_turn(event.item_id)
+            if turn.text != event.text and not turn.interrupted:
+                turn.text = event.text
+                self._render_all()
+        elif isinstance(event, AssistantInterrupted):
+            turn = self._assistant_turn(event.item_id)
+            turn.interrupted = True
+            self._render_all()
+
+    def clear_conversation(self) -> None:
+        self.turns.clear()
+        self.clear()
+
+    def set_show_timestamps(self, show: bool) -> None:
+        self._show_timestamps = show
+        self._render_all()
+
+    def conversation_text(self) -> str:
+        """The whole conversation as plain text, as the user would copy it."""
+        return self.toPlainText()
+
+    def is_following(self) -> bool:
+        """True while new text scrolls into view (the user has not scrolled up)."""
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - _FOLLOW_SLACK_PX
+
+    # ---- model ----------------------------------------------------------------------------
+
+    def _pending_user_turn(self) -> Turn | None:
+        return next((t for t in self.turns if t.role is Role.USER and not t.item_id), None)
+
+    def _user_transcript(self, item_id: str, text: str) -> None:
+        text = text.strip()
+        pending = self._pending_user_turn()
+        if pending is None:
+            self._append(Turn(Role.USER, item_id, text))
+            return
+        pending.item_id = item_id
+        pending.text = text or "(no words recognised)"
+        self._render_all()
+
+    def _assistant_turn(self, item_id: str) -> Turn:
+        for turn in reversed(self.turns):
+            if turn.role is Role.ASSISTANT and turn.item_id == item_id:
+                return turn
+        turn = Turn(Role.ASSISTANT, item_id)
+        self._append(turn)
+        return turn
+
+    def _assistant_delta(self, item_id: str, delta: str) -> None:
+        turn = self._assistant_turn(item_id)
+        turn.text += delta
+        if turn is self.turns[-1] and not turn.interrupted:
+            # The common case while streaming: append at the end, no re-layout of the rest.
+            follow = self.is_following()
+            cursor = QTextCursor(self.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(delta, self._body)
+            self._scroll(follow)
+        else:
+            self._render_all()
+
+    def _append(self, turn: Turn) -> None:
+        follow = self.is_following()
+        self.turns.append(turn)
+        self._insert_turn(QTextCursor(self.document()), turn, first=len(self.turns) == 1)
+        self._scroll(follow)
+
+    # ---- rendering ------------------------------------------------------------------------
+
+    def _render_all(self) -> None:
+        follow = self.is_following()
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self.document().clear()
+        cursor = QTextCursor(self.document())
+        for index, turn in enumerate(self.turns):
+            self._insert_turn(cursor, turn, first=index == 0)
+        if follow:
+            self._scroll(True)
+        else:
+            bar.setValue(position)
+
+    def _insert_turn(self, cursor: QTextCursor, turn: Turn, *, first: bool) -> None:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if first:
+            cursor.setBlockFormat(self._header_block)
+        else:
+            cursor.insertBlock(self._header_block)
+        user = turn.role is Role.USER
+        cursor.insertText(
+            "You" if user else "Assistant", self._user_name if user else self._bot_name
+        )
+        if self._show_timestamps:
+            cursor.insertText("   " + turn.at.strftime("%H:%M:%S"), self._time)
+        cursor.insertBlock(self._body_block)
+        body = self._pending if user and not turn.item_id else self._body
+        cursor.insertText(turn.text, body)
+        if turn.interrupted:
+            cursor.insertText("  " + INTERRUPTED_MARK, self._mark)
+
+    def _scroll(self, follow: bool) -> None:
+        if follow:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.maximum())
+
+    def changeEvent(self, event: object) -> None:
+        super().changeEvent(event)  # type: ignore[arg-type]
+        if hasattr(self, "turns"):
+            self._build_formats()
+            self._render_all()
+
+    def _build_formats(self) -> None:
+        palette = self.palette()
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        text = palette.color(QPalette.ColorRole.Text)
+        self._header_block = QTextBlockFormat()
+        self._header_block.setTopMargin(12)
+        self._header_block.setBottomMargin(2)
+        self._body_block = QTextBlockFormat()
+        self._body_block.setLineHeight(125, 1)  # 1 = ProportionalHeight
+        self._user_name = QTextCharFormat()
+        self._user_name.setFontWeight(QFont.Weight.Bold)
+        self._user_name.setForeground(QColor("#6fa8ff" if dark else "#1f5fbf"))
+        self._bot_name = QTextCharFormat()
+        self._bot_name.setFontWeight(QFont.Weight.Bold)
+        self._bot_name.setForeground(QColor("#4fd1c5" if dark else "#0b7a75"))
+        self._time = QTextCharFormat()
+        self._time.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        self._time.setFontPointSize(max(7.0, self.font().pointSizeF() * 0.85))
+        self._body = QTextCharFormat()
+        self._body.setForeground(text)
+        self._pending = QTextCharFormat(self._body)
+        self._pending.setFontItalic(True)
+        self._pending.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        self._mark = QTextCharFormat()
+        self._mark.setFontItalic(True)
+        self._mark.setForeground(QColor("#ff8a7a" if dark else "#c0392b"))

@@ -7,6 +7,7 @@
 #   packaging/linux/build.sh [--no-deb]
 #   VENV=.venv packaging/linux/build.sh        # reuse an existing venv instead of build/venv-package
 #   DEB_COMPRESSION=gzip packaging/linux/build.sh   # faster .deb, bigger file (default: xz)
+#   DIST_DIR=/tmp/out WORK_DIR=/tmp/work packaging/linux/build.sh   # elsewhere than dist/, build/
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -16,11 +17,13 @@ own_venv=0; [ -z "${VENV:-}" ] && own_venv=1
 VENV="${VENV:-$ROOT/build/venv-package}"
 PYTHON="${PYTHON:-python3}"
 DEB_COMPRESSION="${DEB_COMPRESSION:-xz}"
+DIST_DIR="${DIST_DIR:-$ROOT/dist}"
+WORK_DIR="${WORK_DIR:-$ROOT/build/pyinstaller}"
 make_deb=1
 for arg in "$@"; do
   case "$arg" in
     --no-deb) make_deb=0 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,13 +61,13 @@ version="$("$VENV/bin/python" -c "import voicelive_desktop as v; print(v.__versi
 echo "[build] PyInstaller bundle" >&2
 pyi_start=$(date +%s)
 "$VENV/bin/python" -m PyInstaller --noconfirm --log-level WARN \
-  --distpath "$ROOT/dist" --workpath "$ROOT/build/pyinstaller" packaging/voicelive-desktop.spec
-bundle="$ROOT/dist/$NAME"
+  --distpath "$DIST_DIR" --workpath "$WORK_DIR" packaging/voicelive-desktop.spec
+bundle="$DIST_DIR/$NAME"
 
 bash packaging/linux/add-desktop-files.sh "$bundle"
 pyi_secs=$(( $(date +%s) - pyi_start ))
 bundle_mb=$(du -sm "$bundle" | cut -f1)
-echo "[build] bundle: dist/$NAME/ ${bundle_mb} MB, built in ${pyi_secs} s" >&2
+echo "[build] bundle: $bundle ${bundle_mb} MB, built in ${pyi_secs} s" >&2
 
 if [ "$make_deb" -eq 1 ]; then
   deb_start=$(date +%s)
@@ -92,8 +95,8 @@ Description: Desktop voice assistant on Azure AI Voice Live
  live transcripts and an offline demo mode that needs no Azure account.
  This package carries its own Python and Qt (a PyInstaller bundle in /opt).
 CONTROL
-  deb="$ROOT/dist/${NAME}_${version}_$(dpkg --print-architecture).deb"
+  deb="$DIST_DIR/${NAME}_${version}_$(dpkg --print-architecture).deb"
   dpkg-deb --root-owner-group -Z"$DEB_COMPRESSION" --build "$stage" "$deb" >/dev/null
-  echo "[build] deb: dist/$(basename "$deb") $(du -m "$deb" | cut -f1) MB, built in $(( $(date +%s) - deb_start )) s" >&2
+  echo "[build] deb: $deb $(du -m "$deb" | cut -f1) MB, built in $(( $(date +%s) - deb_start )) s" >&2
 fi
 echo "[build] done in $(( $(date +%s) - start )) s" >&2

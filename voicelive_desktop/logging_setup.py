@@ -16,6 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from voicelive_desktop import APP_ID
+from voicelive_desktop.engine.auth import ENV_API_KEY
 
 LOG_DIR_ENV = "VOICELIVE_DESKTOP_LOG_DIR"
 LOG_FILE_NAME = f"{APP_ID}.log"
@@ -23,8 +24,6 @@ LOG_FILE_BYTES = 2_000_000
 LOG_FILE_BACKUPS = 5
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 REDACTED = "[REDACTED]"
-# The env var credentials.py reads; its value is registered as a secret at set-up.
-_ENV_API_KEY = "AZURE_VOICE_LIVE_API_KEY"
 # Shorter strings are not credible keys (the demo key is "demo") and would shred the log.
 MIN_SECRET_CHARS = 8
 
@@ -166,7 +165,7 @@ def setup_logging(level: str | int = "INFO", *, console: bool = True) -> Path | 
     Safe to call again (for example with a new level): it replaces its own handlers only.
     Returns the log file, or None when it cannot be written (the reason goes to the console).
     """
-    register_secret(os.environ.get(_ENV_API_KEY))
+    register_secret(os.environ.get(ENV_API_KEY))
     root = logging.getLogger()
     for handler in [h for h in root.handlers if _is_ours(h)]:
         root.removeHandler(handler)

@@ -1,0 +1,336 @@
+"""`voicelive-desktop --diagnose`: a health report of versions, audio, keyring, paths and endpoint.
+
+Also the text behind the UI's "Copy diagnostics". Never imports Qt widgets, never prints a secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import enum
+import importlib.metadata
+import json
+import os
+import platform
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.endpoint_probe import probe_endpoint
+from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
+from voicelive_desktop.history.store import default_history_path
+from voicelive_desktop.logging_setup import log_file_path, register_secret
+
+KEYRING_TIMEOUT_S = 5.0
+_T = TypeVar("_T")
+
+
+class Status(str, enum.Enum):
+    """How one check came out; only FAILED makes `--diagnose` exit non-zero."""
+
+    OK = "OK"
+    WARNING = "WARN"
+    FAILED = "FAIL"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the report with its supporting details."""
+
+    name: str
+    status: Status
+    summary: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every check, in the order printed."""
+
+    checks: tuple[Check, ...]
+
+    @property
+    def broken(self) -> bool:
+        return any(check.status is Status.FAILED for check in self.checks)
+
+    def to_text(self) -> str:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        lines = [f"{APP_NAME} {__version__} diagnostics ({stamp})", ""]
+        for check in self.checks:
+            lines.append(f"[{check.status.value:^4}] {check.name}: {check.summary}")
+            lines += [f"       {detail}" for detail in check.details]
+        failed = [check.name for check in self.checks if check.status is Status.FAILED]
+        lines.append("")
+        lines.append(
+            f"Result: broken ({', '.join(failed)})" if failed else "Result: no problem found"
+        )
+        return "\n".join(lines) + "\n"
+
+
+# -- versions -----------------------------------------------------------------------------
+
+# (distribution names to try, shown name, needed for the app to run)
+_DISTRIBUTIONS: tuple[tuple[tuple[str, ...], str, bool], ...] = (
+    (("PySide6-Essentials", "PySide6"), "Qt for Python (PySide6)", True),
+    (("qasync",), "qasync", True),
+    (("azure-ai-voicelive",), "Azure AI Voice Live SDK", True),
+    (("azure-core",), "azure-core", True),
+    (("aiohttp",), "aiohttp", True),
+    (("azure-identity",), "azure-identity", False),
+    (("sounddevice",), "sounddevice", True),
+    (("numpy",), "numpy", True),
+    (("soxr",), "soxr", True),
+    (("keyring",), "keyring", True),
+    (("platformdirs",), "platformdirs", True),
+    (("pynput",), "pynput", False),
+)
+
+
+def _installed_version(names: Sequence[str]) -> str | None:
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def check_versions() -> Check:
+    """App, Python and library versions, read from package metadata (nothing is imported)."""
+    details = [
+        f"{APP_NAME} {__version__}",
+        f"Python {platform.python_version()} ({sys.executable})",
+        f"Platform {platform.platform()}",
+    ]
+    missing: list[str] = []
+    for names, shown, required in _DISTRIBUTIONS:
+        version = _installed_version(names)
+        details.append(f"{shown} {version or 'NOT INSTALLED'}")
+        if version is None and required:
+            missing.append(names[0])
+    if missing:
+        return Check(
+            "Versions",
+            Status.FAILED,
+            f"missing packages: {', '.join(missing)} (reinstall the app)",
+            tuple(details),
+        )
+    return Check("Versions", Status.OK, f"{APP_NAME} {__version__}", tuple(details))
+
+
+# -- audio --------------------------------------------------------------------------------
+
+
+def check_audio() -> Check:
+    """PortAudio, every audio device with its default sample rate, and the defaults."""
+    try:
+        import sounddevice as sd
+    except OSError as error:  # sounddevice raises OSError when libportaudio is missing
+        return Check(
+            "Audio",
+            Status.FAILED,
+            f"PortAudio library not found ({error}); on Debian/Ubuntu: apt install libportaudio2",
+        )
+    try:
+        devices: list[dict[str, Any]] = [dict(device) for device in sd.query_devices()]
+        host_apis = [dict(api)["name"] for api in sd.query_hostapis()]
+        default_in, default_out = (int(index) for index in sd.default.device)
+    except sd.PortAudioError as error:
+        return Check("Audio", Status.FAILED, f"PortAudio cannot list devices ({error})")
+    details = [f"{sd.get_portaudio_version()[1]}; host APIs: {', '.join(host_apis) or 'none'}"]
+    for device in devices:
+        index = device["index"]
+        marks = ("default input " if index == default_in else "") + (
+            "default output" if index == default_out else ""
+        )
+        details.append(
+            f"#{index} {device['name']!r} in={device['max_input_channels']}"
+            f" out={device['max_output_channels']}"
+            f" rate={device['default_samplerate']:.0f} Hz {marks}".rstrip()
+        )
+    inputs = sum(1 for device in devices if device["max_input_channels"] > 0)
+    outputs = sum(1 for device in devices if device["max_output_channels"] > 0)
+    summary = f"{inputs} input and {outputs} output device(s)"
+    if not devices:
+        return Check(
+            "Audio",
+            Status.FAILED,
+            "no audio devices found; is a sound server (PulseAudio or PipeWire) running?",
+            tuple(details),
+        )
+    if inputs == 0 or outputs == 0:
+        absent = "microphone" if inputs == 0 else "speaker"
+        return Check("Audio", Status.FAILED, f"{summary}: no {absent} found", tuple(details))
+    if default_in < 0 or default_out < 0:
+        return Check("Audio", Status.WARNING, f"{summary}, but no system default", tuple(details))
+    return Check("Audio", Status.OK, summary, tuple(details))
+
+
+# -- keyring ------------------------------------------------------------------------------
+
+
+def _call_with_timeout(function: Callable[[], _T], timeout_s: float) -> _T:
+    """Run `function` in a daemon thread: a keyring waiting on an unseen unlock prompt must not
+    hang the report (nor block interpreter exit)."""
+    outcome: list[_T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as error:
+            failure.append(error)
+
+    worker = threading.Thread(target=target, name="diagnose-keyring", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise TimeoutError(f"no answer within {timeout_s:.0f} s (a hidden unlock prompt?)")
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def check_keyring(endpoint: str) -> tuple[Check, str | None]:
+    """The keyring backend, whether it answers, and the stored key for `endpoint` (not shown)."""
+    import keyring
+
+    from voicelive_desktop.credentials import KEYRING_SERVICE, describe_keyring_error
+
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    # The app keeps working with a key from the environment or typed for one run, so an
+    # unusable keyring is a warning, not a failure.
+    try:
+        stored = _call_with_timeout(
+            lambda: keyring.get_password(KEYRING_SERVICE, endpoint or "voicelive-diagnose"),
+            KEYRING_TIMEOUT_S,
+        )
+    except TimeoutError as error:
+        return Check("Keyring", Status.WARNING, f"{name} did not answer: {error}"), None
+    except Exception as error:
+        return Check("Keyring", Status.WARNING, f"{name}: {describe_keyring_error(error)}"), None
+    key_note = (
+        f"a key is stored for {endpoint}"
+        if stored
+        else (f"no key stored for {endpoint}" if endpoint else "no endpoint to look up a key for")
+    )
+    return Check("Keyring", Status.OK, f"{name} works; {key_note}"), stored or None
+
+
+# -- paths and stored data ----------------------------------------------------------------
+
+
+def _history_note(path: Path) -> tuple[Status, str]:
+    if not path.exists():
+        return Status.OK, f"history {path} (not created yet)"
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            count = connection.execute("SELECT count(*) FROM conversations").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return Status.WARNING, f"history {path} cannot be read ({error})"
+    return Status.OK, f"history {path} ({count} conversations)"
+
+
+def check_paths() -> tuple[Check, str]:
+    """Settings, log and history locations; returns the check and the stored endpoint."""
+    from voicelive_desktop.settings import SettingsStore
+
+    settings = SettingsStore()
+    status = Status.OK
+    endpoint = ""
+    if not settings.path.exists():
+        settings_note = f"settings {settings.path} (not created yet)"
+    else:
+        # Read without SettingsStore.load(): loading a damaged file would back it up and rewrite
+        # it, and a report must not change anything.
+        try:
+            data = json.loads(settings.path.read_text(encoding="utf-8"))
+            endpoint = str(data.get("connection", {}).get("endpoint", "") or "")
+            settings_note = f"settings {settings.path}"
+        except (OSError, ValueError, AttributeError) as error:
+            status = Status.WARNING
+            settings_note = (
+                f"settings {settings.path} is unreadable ({error}); defaults will be used"
+            )
+    history_status, history_note = _history_note(default_history_path())
+    if history_status is Status.WARNING:
+        status = Status.WARNING
+    details = (settings_note, f"log {log_file_path()}", history_note)
+    return Check("Paths", status, "settings, log and history files", details), endpoint
+
+
+# -- the whole report ---------------------------------------------------------------------
+
+
+def _choose_endpoint(explicit: str | None, stored: str) -> tuple[str, str]:
+    """The endpoint to probe and where it came from: option, then env, then settings."""
+    if explicit:
+        return explicit.strip(), "--endpoint"
+    if os.environ.get(ENV_ENDPOINT, "").strip():
+        return os.environ[ENV_ENDPOINT].strip(), ENV_ENDPOINT
+    return stored.strip(), "settings"
+
+
+def local_report() -> Report:
+    """Everything that needs no network: quick enough for the UI's "Copy diagnostics"."""
+    paths, stored_endpoint = check_paths()
+    keyring_check, _ = check_keyring(stored_endpoint)
+    return Report((check_versions(), check_audio(), keyring_check, paths))
+
+
+async def full_report(endpoint: str | None = None, *, demo: bool = False) -> Report:
+    """The whole report including the endpoint probe (the built-in simulator with `demo`)."""
+    paths, stored_endpoint = check_paths()
+    target, source = _choose_endpoint(endpoint, stored_endpoint)
+    keyring_check, stored_key = check_keyring(target)
+    api_key = os.environ.get(ENV_API_KEY, "").strip() or stored_key
+    register_secret(api_key)
+    checks = [check_versions(), check_audio(), keyring_check, paths]
+    if demo:
+        checks.append(await _probe_demo())
+    elif not target:
+        checks.append(
+            Check(
+                "Endpoint",
+                Status.WARNING,
+                "no endpoint configured (pass --endpoint, set "
+                "AZURE_VOICE_LIVE_ENDPOINT or save one in Preferences; --demo needs none)",
+            )
+        )
+    else:
+        outcome = await probe_endpoint(target, api_key)
+        status = Status.OK if outcome.answered else Status.FAILED
+        checks.append(Check("Endpoint", status, outcome.message, (f"from {source}",)))
+    return Report(tuple(checks))
+
+
+async def _probe_demo() -> Check:
+    from voicelive_desktop.protocol import DEMO_API_KEY
+
+    name = "Endpoint (built-in demo simulator)"
+    try:
+        from voicelive_desktop.simulator.server import running_simulator
+    except ImportError as error:
+        return Check(name, Status.FAILED, f"the built-in simulator cannot be loaded ({error})")
+    async with running_simulator() as url:
+        outcome = await probe_endpoint(url, DEMO_API_KEY)
+    status = Status.OK if outcome.answered else Status.FAILED
+    return Check(name, status, outcome.message)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the report; 0 when nothing is broken, 1 otherwise."""
+    report = asyncio.run(full_report(args.endpoint, demo=args.demo))
+    sys.stdout.write(report.to_text())
+    sys.stdout.flush()
+    return 1 if report.broken else 0

@@ -257,7 +257,9 @@ class SessionEngine:
                     self._handler.stats.malformed += 1
                     bad_in_a_row += 1
                     continue
-                planned = exc.code in _PLANNED_CLOSE_CODES
+                # A close frame arrives with reason ""; a socket that just died is reported
+                # by the SDK as code 1000 with reason "Connection closed", which is no plan.
+                planned = exc.code in _PLANNED_CLOSE_CODES and exc.reason != "Connection closed"
                 log.info("websocket closed by the server (code %s)", exc.code)
                 break
             except SdkConnectionError as exc:

@@ -1,0 +1,298 @@
+"""SessionEngine over a real websocket with the real SDK against the scripted fault server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.scripted_server import ScriptedServer
+from voicelive_desktop.engine import (
+    AssistantInterrupted,
+    AssistantTranscriptCompleted,
+    ConnectionSettings,
+    CredentialsRejected,
+    EndpointUnreachable,
+    ErrorKind,
+    ReconnectScheduled,
+    ResourceNotFound,
+    ResponseFinished,
+    SessionEngine,
+    SessionErrorReported,
+    SessionNotReady,
+    SessionSettings,
+    SessionState,
+    SessionStateChanged,
+    TurnDetectionMode,
+    TurnDetectionSettings,
+    TurnLatencyMeasured,
+    UserTextSent,
+    VoiceSettings,
+    key_credential,
+)
+from voicelive_desktop.protocol import DEMO_API_KEY, FRAME_BYTES
+
+pytestmark = pytest.mark.asyncio
+
+
+def make_engine(
+    endpoint: str,
+    key: str = DEMO_API_KEY,
+    playback: WallClockPlayback | None = None,
+    **kwargs: float,
+) -> tuple[SessionEngine, EventLog]:
+    engine = SessionEngine(
+        ConnectionSettings(endpoint=endpoint),
+        key_credential(key),
+        SessionSettings(),
+        playback=playback,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    log = EventLog()
+    engine.subscribe(log)
+    return engine, log
+
+
+@pytest_asyncio.fixture
+async def started(scripted_server: ScriptedServer) -> AsyncIterator[tuple[SessionEngine, EventLog]]:
+    engine, log = make_engine(scripted_server.endpoint, playback=WallClockPlayback())
+    await engine.start()
+    yield engine, log
+    await engine.stop()
+
+
+async def test_wrong_key_is_rejected_within_two_seconds(scripted_server: ScriptedServer) -> None:
+    secret = "wrong-key-0123456789"
+    engine, log = make_engine(scripted_server.endpoint, key=secret)
+    began = time.monotonic()
+    with pytest.raises(CredentialsRejected) as caught:
+        await engine.start()
+    assert time.monotonic() - began < 2.0
+    assert "rejected the API key" in str(caught.value)
+    assert secret not in str(caught.value)
+    reported = log.of(SessionErrorReported)
+    assert [(e.kind, e.fatal) for e in reported] == [(ErrorKind.CREDENTIALS_REJECTED, True)]
+    assert engine.state is SessionState.DISCONNECTED
+
+
+async def test_unreachable_port_names_the_host() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine, log = make_engine(f"http://127.0.0.1:{port}")
+    with pytest.raises(EndpointUnreachable, match="127.0.0.1"):
+        await engine.start()
+    assert log.of(SessionErrorReported)[0].kind is ErrorKind.ENDPOINT_UNREACHABLE
+    assert engine.state is SessionState.DISCONNECTED
+
+
+async def test_unknown_host_is_reported_as_dns_failure() -> None:
+    engine, _ = make_engine("https://no-such-resource.invalid", connect_timeout_s=8.0)
+    with pytest.raises(EndpointUnreachable, match="no-such-resource.invalid"):
+        await engine.start()
+
+
+async def test_not_a_url_is_refused_before_connecting() -> None:
+    engine, _ = make_engine("my resource")
+    with pytest.raises(EndpointUnreachable, match="not a web address"):
+        await engine.start()
+
+
+async def test_http_404_means_resource_not_found(scripted_server: ScriptedServer) -> None:
+    scripted_server.script.refuse_status = 404
+    engine, _ = make_engine(scripted_server.endpoint)
+    with pytest.raises(ResourceNotFound, match="not found"):
+        await engine.start()
+
+
+async def test_server_that_never_confirms_the_session(scripted_server: ScriptedServer) -> None:
+    scripted_server.script.confirm_session = False
+    engine, log = make_engine(scripted_server.endpoint, ready_timeout_s=0.5)
+    with pytest.raises(SessionNotReady, match="did not confirm"):
+        await engine.start()
+    assert engine.state is SessionState.DISCONNECTED
+    assert log.of(SessionErrorReported)[0].kind is ErrorKind.SESSION_NOT_READY
+
+
+async def test_text_turn(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    await engine.send_text("What is the weather?")
+    final = await log.wait_for(AssistantTranscriptCompleted)
+    assert final.text == scripted_server.script.reply_text
+    done = await log.wait_for(ResponseFinished)
+    assert (done.status, done.output_tokens) == ("completed", 7)
+    await log.wait_for(SessionStateChanged, lambda e: e.state is SessionState.READY)
+    assert log.of(UserTextSent)[0].text == "What is the weather?"
+    assert len(log.of(TurnLatencyMeasured)) == 1
+    created = scripted_server.events_of("conversation.item.create")
+    assert created[0]["item"]["content"][0]["text"] == "What is the weather?"
+    assert len(scripted_server.events_of("response.create")) == 1
+
+
+async def test_settings_applied_live(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, _ = started
+    changed = SessionSettings(
+        instructions="Speak like a pirate.",
+        voice=VoiceSettings(name="alloy"),
+        temperature=0.6,
+        max_response_output_tokens=250,
+        turn_detection=TurnDetectionSettings(mode=TurnDetectionMode.NONE),
+        noise_suppression=False,
+    )
+    await engine.apply_settings(changed)
+    update = scripted_server.events_of("session.update")[-1]["session"]
+    assert update["instructions"] == "Speak like a pirate."
+    assert update["voice"] == {"name": "alloy", "type": "openai"}
+    assert update["temperature"] == 0.6
+    assert update["max_response_output_tokens"] == 250
+    assert update["turn_detection"] is None
+    assert update["input_audio_noise_reduction"] is None
+    assert engine.state is SessionState.READY
+
+
+async def test_server_speech_start_barges_in(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    scripted_server.script.speech_started_after_chunks = 4
+    await engine.send_text("Tell me a long story.")
+    interrupted = await log.wait_for(AssistantInterrupted)
+    done = await log.wait_for(ResponseFinished)
+    assert done.status == "cancelled"
+    truncate = scripted_server.events_of("conversation.item.truncate")
+    assert len(scripted_server.events_of("response.cancel")) == 1
+    assert truncate[0]["item_id"] == interrupted.item_id
+    assert truncate[0]["audio_end_ms"] == interrupted.played_ms
+    # Four 100 ms chunks were sent in about 400 ms of wall time before the cut.
+    assert 100 <= interrupted.played_ms <= 400
+    assert engine.state is SessionState.USER_SPEAKING
+
+
+async def test_push_to_talk_commits_and_drops_taps(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    await engine.begin_manual_turn()
+    for _ in range(5):  # 100 ms: a key tap
+        engine.submit_input_audio(b"\x01\x00" * (FRAME_BYTES // 2))
+    assert await engine.end_manual_turn() is False
+    assert scripted_server.events_of("input_audio_buffer.commit") == []
+    await engine.begin_manual_turn()
+    for _ in range(25):  # 500 ms
+        engine.submit_input_audio(b"\x01\x00" * (FRAME_BYTES // 2))
+    assert await engine.end_manual_turn() is True
+    await log.wait_for(ResponseFinished)
+    kinds = [e["type"] for e in scripted_server.received]
+    assert kinds.index("input_audio_buffer.commit") < kinds.index("response.create")
+    sent_after_last_clear = kinds[len(kinds) - 1 - kinds[::-1].index("input_audio_buffer.clear") :]
+    appended = [
+        e for e in scripted_server.received[len(kinds) - len(sent_after_last_clear) :]
+        if e["type"] == "input_audio_buffer.append"
+    ]
+    total = sum(len(e["audio"]) * 3 // 4 for e in appended)
+    assert total == 25 * FRAME_BYTES
+    assert len(appended) < 25  # frames were batched
+
+
+async def test_drop_mid_response_reconnects_with_context(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    await engine.send_text("Remember the number 42.")
+    await log.wait_for(ResponseFinished)
+    scripted_server.script.drop_after_chunks = 3
+    await engine.send_text("And now a long answer please.")
+    dropped_at = time.monotonic()
+    await log.wait_for(SessionStateChanged, lambda e: e.state is SessionState.RECONNECTING)
+    await log.wait_for(
+        SessionStateChanged,
+        lambda e: e.state is SessionState.READY and e.previous is SessionState.RECONNECTING,
+    )
+    assert time.monotonic() - dropped_at < 3.0
+    assert scripted_server.connections == 2
+    assert log.of(ReconnectScheduled)[0].attempt == 1
+    errors = log.of(SessionErrorReported)
+    assert [(e.kind, e.fatal) for e in errors] == [(ErrorKind.CONNECTION_LOST, False)]
+    # The new connection got the config again, then the earlier turns as items.
+    assert len(scripted_server.events_of("session.update")) == 2
+    restored = [
+        (e["item"]["role"], e["item"]["content"][0]["text"])
+        for e in scripted_server.events_of("conversation.item.create")[2:]
+    ]
+    assert restored == [
+        ("user", "Remember the number 42."),
+        ("assistant", scripted_server.script.reply_text),
+        ("user", "And now a long answer please."),
+        ("assistant", scripted_server.script.reply_text),
+    ]
+    assert any(e.status == "incomplete" for e in log.of(ResponseFinished))
+    await engine.send_text("Still there?")
+    finished = await log.wait_for(ResponseFinished, lambda e: e.status == "completed")
+    assert finished is not None
+
+
+async def test_planned_server_close_reconnects_quietly(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    await scripted_server.close_sockets(1000)
+    await log.wait_for(
+        SessionStateChanged,
+        lambda e: e.state is SessionState.READY and e.previous is SessionState.RECONNECTING,
+    )
+    assert log.of(SessionErrorReported) == []
+    assert scripted_server.connections == 2
+
+
+async def test_forced_reconnect_after_resume(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    await engine.reconnect()
+    await log.wait_for(
+        SessionStateChanged,
+        lambda e: e.state is SessionState.READY and e.previous is SessionState.RECONNECTING,
+    )
+    assert scripted_server.connections == 2
+    assert log.of(SessionErrorReported) == []
+
+
+async def test_hostile_frames_over_the_wire_are_survived(scripted_server: ScriptedServer) -> None:
+    scripted_server.script.hostile_frames = [
+        "{not json",
+        "",
+        "[1, 2, 3]",
+        "null",
+        '{"type": "totally.unknown", "x": 1}',
+        '{"no_type": true}',
+        '{"type": "response.audio.delta", "response_id": "nope", "delta": "AAAA"}',
+        '{"type": "response.done", "response": {"id": "never-created"}}',
+        '{"type": "response.created", "response": {"id": 5}}',
+        '{"type": "error", "error": {"message": "something odd"}}',
+        '{"type": "session.updated", "session": "not an object"}',
+    ]
+    engine, log = make_engine(scripted_server.endpoint)
+    await engine.start()
+    try:
+        await engine.send_text("Are you still fine?")
+        done = await log.wait_for(ResponseFinished)
+        assert done.status == "completed"
+        stats = engine.hostile_input
+        assert stats.malformed >= 4
+        assert stats.unknown_types >= 1
+        assert stats.out_of_order >= 3
+        assert scripted_server.connections == 1
+        assert [e.kind for e in log.of(SessionErrorReported)] == [ErrorKind.SERVER_ERROR]
+    finally:
+        await engine.stop()
+    await asyncio.sleep(0)
+    assert engine.state is SessionState.DISCONNECTED

@@ -1,0 +1,189 @@
+"""History window: what a user sees and does with past conversations (offscreen Qt)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu, QWidget
+from pytestqt.qtbot import QtBot
+
+from voicelive_desktop.history import HistoryStore, Turn
+from voicelive_desktop.ui.history_dialog import HistoryDialog, open_history_dialog
+from voicelive_desktop.ui.support_actions import add_support_actions
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def add(
+    store: HistoryStore, conversation: str, role: str, text: str, minute: int, **extra: object
+) -> None:
+    start = T0 + timedelta(minutes=minute)
+    store.record_turn(
+        conversation,
+        Turn(role, text, start, start + timedelta(seconds=5), **extra),  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    with HistoryStore(tmp_path / "history.sqlite3") as opened:
+        add(opened, "weather", "user", "Will it rain in Oslo?", 0)
+        add(
+            opened,
+            "weather",
+            "assistant",
+            "Light rain is likely.",
+            1,
+            interrupted=True,
+            latency_ms=380.0,
+        )
+        add(opened, "recipes", "user", "How long do I boil an egg?", 10)
+        add(opened, "recipes", "assistant", "About nine minutes for hard-boiled.", 11)
+        yield opened
+
+
+def listed(dialog: HistoryDialog) -> list[str]:
+    return [
+        dialog.conversation_list.item(row).text() for row in range(dialog.conversation_list.count())
+    ]
+
+
+def test_lists_conversations_newest_first_and_shows_the_selected_one_read_only(
+    qtbot: QtBot, store: HistoryStore
+) -> None:
+    dialog = HistoryDialog(store)
+    qtbot.addWidget(dialog)
+    rows = listed(dialog)
+    assert len(rows) == 2
+    assert "How long do I boil an egg?" in rows[0] and "Will it rain in Oslo?" in rows[1]
+    assert dialog.selected_id() == "recipes"
+    assert "About nine minutes" in dialog.viewer.toPlainText()
+    assert dialog.viewer.isReadOnly()
+    dialog.conversation_list.setCurrentRow(1)
+    shown = dialog.viewer.toPlainText()
+    assert "Light rain is likely." in shown and "380 ms, interrupted" in shown
+
+
+def test_search_lists_only_matching_conversations_and_clearing_restores_all(
+    qtbot: QtBot, store: HistoryStore
+) -> None:
+    dialog = HistoryDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.search_box.setText("rain")
+    assert len(listed(dialog)) == 1
+    assert "Light rain is likely." in listed(dialog)[0] or "Will it rain" in listed(dialog)[0]
+    assert dialog.selected_id() == "weather"
+    dialog.search_box.setText("zebra")
+    assert listed(dialog) == []
+    assert dialog.viewer.toPlainText() == ""
+    assert not dialog.export_button.isEnabled() and not dialog.delete_button.isEnabled()
+    dialog.search_box.clear()
+    assert len(listed(dialog)) == 2
+
+
+def test_delete_asks_first_and_removes_the_conversation_for_good(
+    qtbot: QtBot, store: HistoryStore
+) -> None:
+    answers = [False, True]
+    asked: list[str] = []
+
+    def confirm(parent: QWidget, title: str) -> bool:
+        asked.append(title)
+        return answers.pop(0)
+
+    dialog = HistoryDialog(store, confirm_delete=confirm)
+    qtbot.addWidget(dialog)
+    dialog.delete_selected()
+    assert store.load_conversation("recipes") is not None  # the user said no
+    dialog.delete_selected()
+    assert asked == ["How long do I boil an egg?"] * 2
+    assert store.load_conversation("recipes") is None
+    assert len(listed(dialog)) == 1 and dialog.selected_id() == "weather"
+    assert dialog.status_label.text() == "Conversation deleted."
+
+
+def test_export_writes_the_chosen_file_and_reports_where(
+    qtbot: QtBot, store: HistoryStore, tmp_path: Path
+) -> None:
+    target = tmp_path / "eggs.json"
+    suggested: list[str] = []
+
+    def choose(parent: QWidget, name: str) -> Path:
+        suggested.append(name)
+        return target
+
+    dialog = HistoryDialog(store, ask_path=choose)
+    qtbot.addWidget(dialog)
+    dialog.export_button.click()
+    assert suggested[0].startswith("conversation-") and suggested[0].endswith(".md")
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert [turn["text"] for turn in document["turns"]] == [
+        "How long do I boil an egg?",
+        "About nine minutes for hard-boiled.",
+    ]
+    assert dialog.status_label.text() == f"Exported to {target}."
+
+
+def test_an_export_that_cannot_be_written_says_why_in_the_window(
+    qtbot: QtBot, store: HistoryStore, tmp_path: Path
+) -> None:
+    dialog = HistoryDialog(store, ask_path=lambda parent, name: tmp_path / "missing" / "x.md")
+    qtbot.addWidget(dialog)
+    dialog.export_selected()
+    assert dialog.status_label.text().startswith(f"Could not export to {tmp_path / 'missing'}")
+
+
+def test_cancelling_the_save_dialog_writes_nothing(
+    qtbot: QtBot, store: HistoryStore, tmp_path: Path
+) -> None:
+    dialog = HistoryDialog(store, ask_path=lambda parent, name: None)
+    qtbot.addWidget(dialog)
+    before = sorted(tmp_path.iterdir())
+    dialog.export_selected()
+    assert sorted(tmp_path.iterdir()) == before
+    assert dialog.status_label.text() == ""
+
+
+def test_help_menu_actions_open_history_and_copy_diagnostics(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICELIVE_DESKTOP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VOICELIVE_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
+    with HistoryStore() as app_store:
+        add(app_store, "c1", "user", "stored by the app", 0)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    menu = QMenu(parent)
+    history, _logs, diagnostics = add_support_actions(menu, parent)
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "Conversation &history…",
+        "Open &log folder",
+        "Copy &diagnostics",
+    ]
+    diagnostics.trigger()
+    copied = QGuiApplication.clipboard().text()
+    assert "diagnostics (" in copied and "] Audio:" in copied and "] Keyring:" in copied
+    history.trigger()
+    dialog = parent.findChild(HistoryDialog)
+    assert dialog is not None
+    assert dialog.isVisible() and "stored by the app" in listed(dialog)[0]
+    dialog.close()
+
+
+def test_opening_a_damaged_history_file_explains_instead_of_crashing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"garbage" * 100)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "voicelive_desktop.ui.history_dialog.QMessageBox.warning",
+        lambda parent, title, text: shown.append(text),
+    )
+    assert open_history_dialog(None, path) is None
+    assert "damaged or is not a history database" in shown[0]

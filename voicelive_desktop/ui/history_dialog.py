@@ -1,0 +1,261 @@
+"""The conversation history window: list, read-only view, search, delete and export."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicelive_desktop.history import (
+    Conversation,
+    HistoryStore,
+    HistoryUnavailable,
+    export_conversation,
+)
+
+_EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
+_SPEAKERS = {"user": "You", "assistant": "Assistant"}
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def ask_export_path(parent: QWidget, suggested_name: str) -> Path | None:
+    """The save dialog: a path ending in .md or .json, or None if cancelled."""
+    name, chosen_filter = QFileDialog.getSaveFileName(
+        parent, "Export conversation", suggested_name, ";;".join(_EXPORT_FILTERS)
+    )
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() not in _EXPORT_FILTERS.values():
+        path = path.with_name(path.name + _EXPORT_FILTERS.get(chosen_filter, ".md"))
+    return path
+
+
+def ask_delete(parent: QWidget, title: str) -> bool:
+    """Confirm deleting one conversation for good."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Delete conversation",
+        f"Delete “{title}” and all its turns? This cannot be undone.",
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is delete
+
+
+def conversation_html(conversation: Conversation) -> str:
+    """The read-only view of a conversation: who said what, when, and whether it was cut off."""
+    parts = [f"<h3>{html.escape(conversation.title or 'Conversation')}</h3>"]
+    for turn in conversation.turns:
+        facts = [turn.started_at.astimezone().strftime("%H:%M:%S")]
+        if turn.latency_ms is not None:
+            facts.append(f"{turn.latency_ms:.0f} ms")
+        if turn.interrupted:
+            facts.append("interrupted")
+        speaker = _SPEAKERS.get(turn.role, turn.role)
+        text = html.escape(turn.text).replace("\n", "<br>")
+        parts.append(
+            f"<p><b>{speaker}</b> <span style='color:gray'>({', '.join(facts)})</span><br>"
+            f"{text}</p>"
+        )
+    return "\n".join(parts)
+
+
+class HistoryDialog(QDialog):
+    """Owns the history window: shows past conversations from one store, read-only.
+
+    Typing in the search box lists the conversations with a matching turn; the buttons delete
+    or export the selected one. `ask_path` and `confirm_delete` are the two questions it asks
+    the user (replaceable for tests and for a platform-specific dialog).
+    """
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        parent: QWidget | None = None,
+        *,
+        ask_path: Callable[[QWidget, str], Path | None] = ask_export_path,
+        confirm_delete: Callable[[QWidget, str], bool] = ask_delete,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._ask_path = ask_path
+        self._confirm_delete = confirm_delete
+        self.setWindowTitle("Conversation history")
+        self.resize(820, 560)
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search all conversations")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(self.refresh)
+        self.conversation_list = QListWidget()
+        self.conversation_list.currentItemChanged.connect(self._show_selected)
+        self.viewer = QTextBrowser()
+        self.viewer.setOpenLinks(False)
+        self.viewer.setPlaceholderText("Choose a conversation.")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search_box)
+        left_layout.addWidget(self.conversation_list)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.viewer)
+        splitter.setStretchFactor(1, 2)
+
+        self.export_button = QPushButton("&Export…")
+        self.export_button.clicked.connect(self.export_selected)
+        self.delete_button = QPushButton("&Delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+    # -- what is shown --------------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        item = self.conversation_list.currentItem()
+        return None if item is None else str(item.data(_ID_ROLE))
+
+    def refresh(self) -> None:
+        """Re-read the list (all conversations, or those matching the search), keeping the
+        selection when it is still there."""
+        keep = self.selected_id()
+        query = self.search_box.text().strip()
+        self.conversation_list.blockSignals(True)
+        self.conversation_list.clear()
+        try:
+            rows = self._rows(query)
+        except HistoryUnavailable as error:
+            rows = []
+            self.status_label.setText(str(error))
+        for conversation_id, label in rows:
+            item = QListWidgetItem(label)
+            item.setData(_ID_ROLE, conversation_id)
+            self.conversation_list.addItem(item)
+            if conversation_id == keep:
+                self.conversation_list.setCurrentItem(item)
+        self.conversation_list.blockSignals(False)
+        if self.conversation_list.currentItem() is None and self.conversation_list.count():
+            self.conversation_list.setCurrentRow(0)
+        self._show_selected()
+
+    def _rows(self, query: str) -> list[tuple[str, str]]:
+        if not query:
+            return [
+                (
+                    summary.id,
+                    f"{summary.updated_at.astimezone():%Y-%m-%d %H:%M}  "
+                    f"{summary.title or '(no words)'}  ·  {summary.turn_count}",
+                )
+                for summary in self._store.list_conversations()
+            ]
+        rows: dict[str, str] = {}
+        for hit in self._store.search(query):
+            if hit.conversation_id not in rows:
+                snippet = " ".join(hit.turn.text.split())[:80]
+                rows[hit.conversation_id] = (
+                    f"{hit.conversation_title or '(no words)'}\n  “{snippet}”"
+                )
+        return list(rows.items())
+
+    def _show_selected(self) -> None:
+        conversation_id = self.selected_id()
+        conversation = (
+            None if conversation_id is None else self._store.load_conversation(conversation_id)
+        )
+        self.viewer.setHtml("" if conversation is None else conversation_html(conversation))
+        self.export_button.setEnabled(conversation is not None)
+        self.delete_button.setEnabled(conversation is not None)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        conversation_id = self.selected_id()
+        conversation = (
+            None if conversation_id is None else self._store.load_conversation(conversation_id)
+        )
+        if conversation is None:
+            return
+        if not self._confirm_delete(self, conversation.title or "this conversation"):
+            return
+        try:
+            self._store.delete_conversation(conversation.id)
+        except HistoryUnavailable as error:
+            self.status_label.setText(str(error))
+            return
+        self.status_label.setText("Conversation deleted.")
+        self.refresh()
+
+    def export_selected(self) -> None:
+        conversation_id = self.selected_id()
+        conversation = (
+            None if conversation_id is None else self._store.load_conversation(conversation_id)
+        )
+        if conversation is None:
+            return
+        suggested = f"conversation-{conversation.started_at.astimezone():%Y%m%d-%H%M}.md"
+        path = self._ask_path(self, suggested)
+        if path is None:
+            return
+        try:
+            export_conversation(conversation, path)
+        except OSError as error:
+            self.status_label.setText(f"Could not export to {path}: {error.strerror or error}.")
+            return
+        self.status_label.setText(f"Exported to {path}.")
+
+
+def open_history_dialog(
+    parent: QWidget | None = None, path: Path | None = None
+) -> HistoryDialog | None:
+    """Help › Conversation history: open the store (default: the app's) and show the window.
+
+    A history file that cannot be opened is explained in a message box instead (None).
+    """
+    try:
+        store = HistoryStore(path)
+    except HistoryUnavailable as error:
+        QMessageBox.warning(parent, "Conversation history", str(error))
+        return None
+    dialog = HistoryDialog(store, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.finished.connect(store.close)
+    dialog.show()
+    return dialog

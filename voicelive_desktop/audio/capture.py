@@ -15,7 +15,12 @@ from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
 from voicelive_desktop.audio.portaudio import sounddevice
 from voicelive_desktop.audio.resampler import StreamingResampler
-from voicelive_desktop.audio.samples import FloatArray, downmix, float_to_pcm16
+from voicelive_desktop.audio.samples import (
+    PCM16_FULL_SCALE,
+    FloatArray,
+    downmix,
+    pcm16_from_scaled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +130,8 @@ class MicCapture:
         self.last_callback_at = time.monotonic()
         if status.input_overflow:
             self.overflows += 1
-        mono = self._resampler.process(downmix(indata))
+        # Frames stay at PCM16 scale from the down-mix on (see `downmix`).
+        mono = self._resampler.process(downmix(indata, gain=PCM16_FULL_SCALE))
         for frame in self._framer.push(mono):
             try:
                 self._loop.call_soon_threadsafe(self._deliver, frame)
@@ -138,7 +144,9 @@ class MicCapture:
         if self.muted or self.gate():
             self._on_frame(self._silence, SILENT_LEVEL)
         else:
-            self._on_frame(float_to_pcm16(frame).tobytes(), measure_level(frame))
+            self._on_frame(
+                pcm16_from_scaled(frame).tobytes(), measure_level(frame, PCM16_FULL_SCALE)
+            )
 
     def _finished(self) -> None:
         # Called on the PortAudio thread when the stream stops, wanted or not.

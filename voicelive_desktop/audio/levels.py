@@ -30,10 +30,10 @@ def amplitude_to_dbfs(amplitude: float) -> float:
     return 20.0 * math.log10(max(amplitude, _FLOOR_AMPLITUDE))
 
 
-def measure_level(samples: FloatArray) -> AudioLevel:
-    """RMS and peak level of float samples (full scale = 1.0)."""
+def measure_level(samples: FloatArray, full_scale: float = 1.0) -> AudioLevel:
+    """RMS and peak level of float samples whose full scale is `full_scale`."""
     if samples.size == 0:
         return SILENT_LEVEL
-    rms = math.sqrt(float(np.dot(samples, samples)) / samples.size)
-    peak = float(np.max(np.abs(samples)))
+    rms = math.sqrt(float(np.dot(samples, samples)) / samples.size) / full_scale
+    peak = float(np.max(np.abs(samples))) / full_scale
     return AudioLevel(amplitude_to_dbfs(rms), amplitude_to_dbfs(peak))

@@ -12,6 +12,7 @@ import keyring
 import keyring.errors
 
 from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
+from voicelive_desktop.logging_setup import register_secret
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,13 @@ class CredentialStore:
 
     def save_key(self, endpoint: str, api_key: str) -> None:
         """Store the key in the keyring under the endpoint; raises KeyringUnavailable."""
+        register_secret(api_key)
         self._this_run.pop(endpoint, None)
         self._keyring_call(keyring.set_password, KEYRING_SERVICE, endpoint, api_key)
 
     def use_for_this_run(self, endpoint: str, api_key: str) -> None:
         """Hold the key in memory only; it is gone when the app quits."""
+        register_secret(api_key)
         self._this_run[endpoint] = api_key
 
     def forget_key(self, endpoint: str) -> None:
@@ -100,7 +103,10 @@ class CredentialStore:
     def stored_key(self, endpoint: str) -> str | None:
         """The keyring's key for `endpoint`, or None; raises KeyringUnavailable."""
         result = self._keyring_call(keyring.get_password, KEYRING_SERVICE, endpoint)
-        return result if isinstance(result, str) else None
+        if not isinstance(result, str):
+            return None
+        register_secret(result)  # every key the app holds is redacted from logs
+        return result
 
     def resolve(self, endpoint: str, endpoint_override: str | None = None) -> ResolvedCredentials:
         """Pick endpoint (command line, then env, then settings) and key (env, then this
@@ -108,6 +114,7 @@ class CredentialStore:
         endpoint = (endpoint_override or os.environ.get(ENV_ENDPOINT) or endpoint).strip()
         env_key = os.environ.get(ENV_API_KEY, "").strip()
         if env_key:
+            register_secret(env_key)
             return ResolvedCredentials(endpoint, env_key, KeySource.ENVIRONMENT)
         if not endpoint:
             return ResolvedCredentials(endpoint, None, KeySource.NONE)

@@ -89,7 +89,7 @@ TURN_DETECTION_LABELS = {
     TurnDetectionMode.NONE: "None (push-to-talk decides)",
 }
 SYSTEM_DEFAULT_DEVICE = "System default"
-RECONNECT_NOTICE = "Endpoint, model and sign-in changes take effect after reconnecting."
+RECONNECT_NOTICE = "Endpoint, model, sign-in and device changes take effect after reconnecting."
 _TEMPERATURE_SCALE = 100  # the slider works in hundredths
 
 
@@ -115,7 +115,7 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(520)
         self._original = settings
-        self._connection_in_use = settings.connection
+        self._in_use = settings  # what the running session was opened with
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(settings.connection, key_stored), "Connection")
         tabs.addTab(self._conversation_tab(settings.session), "Conversation")
@@ -142,8 +142,12 @@ class PreferencesDialog(QDialog):
             edit.textChanged.connect(self._update_notice)
         self.model.currentTextChanged.connect(self._update_notice)
         self.auth_group.buttonToggled.connect(self._update_notice)
+        self.input_device.currentIndexChanged.connect(self._update_notice)
+        self.output_device.currentIndexChanged.connect(self._update_notice)
 
     # ---- tabs -----------------------------------------------------------------------------
+
+    # Combo item data holds enum *values*: PySide6 turns str-enum members into plain str.
 
     def _connection_tab(self, connection: ConnectionSettings, key_stored: bool) -> QWidget:
         page = QWidget()
@@ -232,8 +236,8 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(page)
         self.turn_mode = QComboBox()
         for mode, label in TURN_DETECTION_LABELS.items():
-            self.turn_mode.addItem(label, mode)
-        self.turn_mode.setCurrentIndex(self.turn_mode.findData(turn.mode))
+            self.turn_mode.addItem(label, mode.value)
+        self.turn_mode.setCurrentIndex(self.turn_mode.findData(turn.mode.value))
         form.addRow("Turn detection:", self.turn_mode)
         self.vad_threshold = QDoubleSpinBox()
         self.vad_threshold.setRange(*VAD_THRESHOLD_RANGE)
@@ -279,9 +283,9 @@ class PreferencesDialog(QDialog):
         self.ptt_enabled.setChecked(ptt.enabled)
         form.addRow(self.ptt_enabled)
         self.ptt_mode = QComboBox()
-        self.ptt_mode.addItem("Hold the key while speaking", PushToTalkMode.HOLD)
-        self.ptt_mode.addItem("Press to start, press again to stop", PushToTalkMode.TOGGLE)
-        self.ptt_mode.setCurrentIndex(self.ptt_mode.findData(ptt.mode))
+        self.ptt_mode.addItem("Hold the key while speaking", PushToTalkMode.HOLD.value)
+        self.ptt_mode.addItem("Press to start, press again to stop", PushToTalkMode.TOGGLE.value)
+        self.ptt_mode.setCurrentIndex(self.ptt_mode.findData(ptt.mode.value))
         form.addRow("Mode:", self.ptt_mode)
         self.ptt_key = QKeySequenceEdit(QKeySequence(ptt.key))
         self.ptt_key.setMaximumSequenceLength(1)
@@ -295,8 +299,8 @@ class PreferencesDialog(QDialog):
             (Theme.LIGHT, "Light"),
             (Theme.DARK, "Dark"),
         ):
-            self.theme.addItem(label, theme)
-        self.theme.setCurrentIndex(self.theme.findData(ui.theme))
+            self.theme.addItem(label, theme.value)
+        self.theme.setCurrentIndex(self.theme.findData(ui.theme.value))
         form.addRow("Colours:", self.theme)
         self.show_timestamps = QCheckBox("Show times in the transcript")
         self.show_timestamps.setChecked(ui.show_timestamps)
@@ -323,7 +327,7 @@ class PreferencesDialog(QDialog):
             temperature=self.temperature.value() / _TEMPERATURE_SCALE,
             max_response_output_tokens=self.max_tokens.value() or None,
             turn_detection=TurnDetectionSettings(
-                mode=self.turn_mode.currentData(),
+                mode=TurnDetectionMode(self.turn_mode.currentData()),
                 threshold=round(self.vad_threshold.value(), 2),
                 prefix_padding_ms=self.prefix_padding.value(),
                 silence_duration_ms=self.silence_duration.value(),
@@ -344,13 +348,13 @@ class PreferencesDialog(QDialog):
         ptt = dataclasses.replace(
             self._original.push_to_talk,
             enabled=self.ptt_enabled.isChecked(),
-            mode=self.ptt_mode.currentData(),
+            mode=PushToTalkMode(self.ptt_mode.currentData()),
             key=self.ptt_key.keySequence().toString() or self._original.push_to_talk.key,
             global_hotkey=self.global_hotkey.text().strip(),
         )
         ui = dataclasses.replace(
             self._original.ui,
-            theme=self.theme.currentData(),
+            theme=Theme(self.theme.currentData()),
             show_timestamps=self.show_timestamps.isChecked(),
         )
         return dataclasses.replace(
@@ -368,16 +372,21 @@ class PreferencesDialog(QDialog):
         return self.transcription_model.currentText().strip() or TRANSCRIPTION_MODELS[0]
 
     def needs_reconnect(self) -> bool:
-        """True while the connection fields or the key differ from the session in use."""
-        return self.current_settings().connection != self._connection_in_use or bool(
-            self.api_key.text().strip()
+        """True while the connection, the key or the devices differ from the session in use."""
+        current = self.current_settings()
+        devices = (current.audio.input_device, current.audio.output_device)
+        in_use = (self._in_use.audio.input_device, self._in_use.audio.output_device)
+        return (
+            current.connection != self._in_use.connection
+            or devices != in_use
+            or bool(self.api_key.text().strip())
         )
 
     def _update_notice(self) -> None:
         self.notice.setVisible(self.needs_reconnect())
 
     def _update_vad_enabled(self) -> None:
-        vad = self.turn_mode.currentData() is not TurnDetectionMode.NONE
+        vad = self.turn_mode.currentData() != TurnDetectionMode.NONE.value
         for widget in (self.vad_threshold, self.prefix_padding, self.silence_duration):
             widget.setEnabled(vad)
 

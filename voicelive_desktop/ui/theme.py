@@ -1,0 +1,89 @@
+"""App-wide look: the Fusion style, light/dark palettes that follow the OS, and the icon."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from voicelive_desktop.resource_files import MissingResource, app_icon_files
+from voicelive_desktop.settings import Theme
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    """The multi-size window icon; an empty icon (and a logged warning) if files are missing."""
+    icon = QIcon()
+    try:
+        for path in app_icon_files():
+            icon.addFile(str(path))
+    except MissingResource as exc:
+        log.warning("%s", exc)
+    return icon
+
+
+def system_prefers_dark() -> bool:
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette for Fusion (the style's own default is light only)."""
+    palette = QPalette()
+    window, base, text = QColor("#202226"), QColor("#17181b"), QColor("#e6e7ea")
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor("#26282d"),
+        QPalette.ColorRole.ToolTipBase: QColor("#2c2f35"),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor("#8b8f98"),
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor("#2c2f35"),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor("#ff6b6b"),
+        QPalette.ColorRole.Highlight: QColor("#3d8bfd"),
+        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
+        QPalette.ColorRole.Link: QColor("#6fa8ff"),
+        QPalette.ColorRole.Mid: QColor("#3a3d44"),
+        QPalette.ColorRole.Dark: QColor("#111214"),
+        QPalette.ColorRole.Light: QColor("#3a3d44"),
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, colour)
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f78"))
+    return palette
+
+
+def light_palette() -> QPalette:
+    palette = QApplication.style().standardPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#f3f4f6"))
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#2b6fd6"))
+    return palette
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Use Fusion everywhere (same look on every OS) with the chosen or the OS colours."""
+    app.setStyle("Fusion")
+    dark = theme is Theme.DARK or (theme is Theme.SYSTEM and system_prefers_dark())
+    app.setPalette(dark_palette() if dark else light_palette())
+
+
+def follow_system_theme(app: QApplication, current: Callable[[], Theme]) -> None:
+    """Re-apply colours when the OS switches between light and dark (if the theme is SYSTEM)."""
+
+    def on_change(_scheme: Qt.ColorScheme) -> None:
+        if current() is Theme.SYSTEM:
+            apply_theme(app, Theme.SYSTEM)
+
+    app.styleHints().colorSchemeChanged.connect(on_change)

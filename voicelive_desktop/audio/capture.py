@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from voicelive_desktop import protocol
-from voicelive_desktop.audio.devices import AudioDevice, Direction, find_device
+from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
@@ -44,12 +44,11 @@ class MicCapture:
 
     def __init__(
         self,
-        loop: asyncio.AbstractEventLoop,
         on_frame: FrameListener,
         on_failure: FailureListener,
         device_name: str | None = None,
     ) -> None:
-        self._loop = loop
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._on_frame = on_frame
         self._on_failure = on_failure
         self.device_name = device_name
@@ -68,10 +67,15 @@ class MicCapture:
     def is_open(self) -> bool:
         return self._stream is not None
 
-    def open(self) -> None:
-        """Open and start the stream on the chosen device (or the default)."""
+    def open(self, fall_back_to_default: bool = False) -> None:
+        """Open and start the stream on the chosen device (or the default); on the loop thread.
+
+        `fall_back_to_default`: when the chosen device is gone, use the default instead of
+        raising AudioDeviceNotFound (for reopening after a failure).
+        """
         sd = sounddevice()
-        device = find_device(Direction.INPUT, self.device_name)
+        self._loop = asyncio.get_running_loop()
+        device = choose_device(Direction.INPUT, self.device_name, fall_back_to_default)
         self._resampler = StreamingResampler(device.default_rate, protocol.SAMPLE_RATE_HZ)
         self._framer.reset()
         channel_choices = sorted({min(device.channels, _PREFERRED_CHANNELS), device.channels})
@@ -131,10 +135,13 @@ class MicCapture:
         if status.input_overflow:
             self.overflows += 1
         # Frames stay at PCM16 scale from the down-mix on (see `downmix`).
+        loop = self._loop
+        if loop is None:
+            return
         mono = self._resampler.process(downmix(indata, gain=PCM16_FULL_SCALE))
         for frame in self._framer.push(mono):
             try:
-                self._loop.call_soon_threadsafe(self._deliver, frame)
+                loop.call_soon_threadsafe(self._deliver, frame)
             except RuntimeError:  # the loop is closed: the session is over
                 return
 
@@ -152,8 +159,11 @@ class MicCapture:
         # Called on the PortAudio thread when the stream stops, wanted or not.
         if self._closing:
             return
+        loop = self._loop
+        if loop is None:
+            return
         try:
-            self._loop.call_soon_threadsafe(self._report_stopped)
+            loop.call_soon_threadsafe(self._report_stopped)
         except RuntimeError:
             return
 

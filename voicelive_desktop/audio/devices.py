@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from voicelive_desktop.audio.errors import AudioDeviceNotFound, AudioUnavailable
 from voicelive_desktop.audio.portaudio import sounddevice
+
+log = logging.getLogger(__name__)
 
 
 class Direction(str, enum.Enum):
@@ -94,3 +97,16 @@ def find_device(direction: Direction, name: str | None = None) -> AudioDevice:
             f"The {kind} name {name!r} matches several devices; choose one of: {available}."
         )
     raise AudioDeviceNotFound(f"There is no {kind} called {name!r}; available: {available}.")
+
+
+def choose_device(
+    direction: Direction, name: str | None, fall_back_to_default: bool
+) -> AudioDevice:
+    """`find_device`, optionally settling for the default when the named device is gone."""
+    try:
+        return find_device(direction, name)
+    except AudioDeviceNotFound:
+        if name is None or not fall_back_to_default:
+            raise
+        log.warning("%s device %r is gone; using the default", direction.value, name)
+        return find_device(direction, None)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from voicelive_desktop import protocol
-from voicelive_desktop.audio.devices import AudioDevice, Direction, find_device
+from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.jitter_buffer import JitterBuffer
 from voicelive_desktop.audio.levels import AudioLevel, amplitude_to_dbfs
@@ -40,13 +40,12 @@ class SpeakerPlayback:
 
     def __init__(
         self,
-        loop: asyncio.AbstractEventLoop,
         on_level: LevelListener,
         on_failure: FailureListener,
         device_name: str | None = None,
         preroll_ms: int = 60,
     ) -> None:
-        self._loop = loop
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._on_level = on_level
         self._on_failure = on_failure
         self.device_name = device_name
@@ -79,10 +78,15 @@ class SpeakerPlayback:
         """How often assistant audio ran out in the middle of an item."""
         return self._buffer.underruns
 
-    def open(self) -> None:
-        """Open and start the stream on the chosen device (or the default)."""
+    def open(self, fall_back_to_default: bool = False) -> None:
+        """Open and start the stream on the chosen device (or the default); on the loop thread.
+
+        `fall_back_to_default`: when the chosen device is gone, use the default instead of
+        raising AudioDeviceNotFound (for reopening after a failure).
+        """
         sd = sounddevice()
-        device = find_device(Direction.OUTPUT, self.device_name)
+        self._loop = asyncio.get_running_loop()
+        device = choose_device(Direction.OUTPUT, self.device_name, fall_back_to_default)
         rate = device.default_rate
         block = rate * _BLOCK_MS // 1000
         try:
@@ -173,7 +177,8 @@ class SpeakerPlayback:
         self._level_sum_squares += float(np.dot(mono, mono))
         self._level_samples += frames
         self._level_peak = max(self._level_peak, float(np.max(np.abs(mono))))
-        if now - self._level_posted_at >= _LEVEL_INTERVAL_S:
+        loop = self._loop
+        if loop is not None and now - self._level_posted_at >= _LEVEL_INTERVAL_S:
             level = AudioLevel(
                 amplitude_to_dbfs(math.sqrt(self._level_sum_squares / self._level_samples)),
                 amplitude_to_dbfs(self._level_peak),
@@ -181,7 +186,7 @@ class SpeakerPlayback:
             self._level_sum_squares, self._level_samples, self._level_peak = 0.0, 0, 0.0
             self._level_posted_at = now
             try:
-                self._loop.call_soon_threadsafe(self._deliver_level, level)
+                loop.call_soon_threadsafe(self._deliver_level, level)
             except RuntimeError:  # the loop is closed: the session is over
                 return
 
@@ -192,8 +197,11 @@ class SpeakerPlayback:
     def _finished(self) -> None:
         if self._closing:
             return
+        loop = self._loop
+        if loop is None:
+            return
         try:
-            self._loop.call_soon_threadsafe(self._report_stopped)
+            loop.call_soon_threadsafe(self._report_stopped)
         except RuntimeError:
             return
 

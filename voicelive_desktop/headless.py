@@ -1,0 +1,213 @@
+"""`voicelive-desktop --headless`: a voice conversation on the sound devices, without a window.
+
+Prints state changes and transcripts to stdout, one line each, so scripts and tests can follow.
+Exit codes: 0 the run ended as asked; 2 bad set-up (no endpoint or key, bad option); 3 the
+session could not start (credentials, endpoint); 4 the session failed while running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from azure.core.credentials import AzureKeyCredential
+
+from voicelive_desktop.engine.auth import env_connection
+from voicelive_desktop.engine.errors import VoiceLiveError
+from voicelive_desktop.engine.events import (
+    AssistantInterrupted,
+    AssistantTranscriptCompleted,
+    EngineEvent,
+    ResponseFinished,
+    SessionErrorReported,
+    SessionStateChanged,
+    TurnLatencyMeasured,
+    UserSpeechStarted,
+    UserSpeechStopped,
+    UserTextSent,
+    UserTranscriptCompleted,
+)
+from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.protocol import DEMO_API_KEY
+from voicelive_desktop.voice_session import VoiceSession
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_SETUP = 2
+EXIT_START_FAILED = 3
+EXIT_SESSION_FAILED = 4
+
+# After the answer to --say, wait this long for the speaker to finish playing it.
+_DRAIN_LIMIT_S = 60.0
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+@dataclass(frozen=True)
+class _Target:
+    endpoint: str
+    api_key: str
+
+
+def _credentials(args: argparse.Namespace) -> _Target | str:
+    """Endpoint and key from the command line, the environment or the keyring; else why not."""
+    env = env_connection()
+    endpoint = (args.endpoint or env.endpoint).strip()
+    api_key = env.api_key
+    if not api_key and endpoint:
+        from voicelive_desktop.credentials import CredentialStore
+
+        resolved = CredentialStore().resolve(endpoint)
+        api_key = resolved.api_key or ""
+        if not api_key and resolved.keyring_problem:
+            return resolved.keyring_problem
+    if not endpoint:
+        return (
+            "No Voice Live endpoint: pass --endpoint URL or set AZURE_VOICE_LIVE_ENDPOINT "
+            "(or use --demo for the offline demo)."
+        )
+    if not api_key:
+        return (
+            f"No API key for {endpoint}: set AZURE_VOICE_LIVE_API_KEY or store the key "
+            "from the app's settings."
+        )
+    return _Target(endpoint, api_key)
+
+
+@contextlib.asynccontextmanager
+async def _demo_server() -> AsyncIterator[_Target]:
+    from voicelive_desktop.simulator import VoiceLiveSimulator
+
+    async with VoiceLiveSimulator() as simulator:
+        _say(f"demo: offline simulator at {simulator.endpoint}")
+        yield _Target(simulator.endpoint, DEMO_API_KEY)
+
+
+class _Printer:
+    """Turns session events into output lines and remembers how the run went."""
+
+    def __init__(self) -> None:
+        self.fatal_error: str | None = None
+        self.response_done = asyncio.Event()
+        self.failed = asyncio.Event()
+
+    def __call__(self, event: EngineEvent) -> None:
+        if isinstance(event, SessionStateChanged):
+            _say(f"state: {event.state.value}")
+        elif isinstance(event, UserSpeechStarted):
+            _say("you: (speaking)")
+        elif isinstance(event, UserSpeechStopped):
+            _say("you: (stopped)")
+        elif isinstance(event, UserTranscriptCompleted):
+            _say(f"you: {event.text}")
+        elif isinstance(event, UserTextSent):
+            _say(f"you typed: {event.text}")
+        elif isinstance(event, AssistantTranscriptCompleted):
+            _say(f"assistant: {event.text}")
+        elif isinstance(event, AssistantInterrupted):
+            _say(f"assistant: (interrupted after {event.played_ms} ms)")
+        elif isinstance(event, TurnLatencyMeasured):
+            _say(f"latency: {event.latency_ms:.0f} ms")
+        elif isinstance(event, ResponseFinished):
+            _say(f"response: {event.status}")
+            self.response_done.set()
+        elif isinstance(event, SessionErrorReported):
+            _say(f"error ({event.kind.value}): {event.message}")
+            if event.fatal:
+                self.fatal_error = event.message
+                self.failed.set()
+
+
+async def _wait_for_any(*events: asyncio.Event, timeout: float | None) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def _converse(args: argparse.Namespace, target: _Target) -> int:
+    session = VoiceSession(
+        ConnectionSettings(endpoint=target.endpoint),
+        AzureKeyCredential(target.api_key),
+        SessionSettings(),
+        input_device=args.input_device,
+        output_device=args.output_device,
+    )
+    printer = _Printer()
+    session.subscribe(printer)
+    stop_requested = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop_requested.set)
+    try:
+        try:
+            await session.start()
+        except VoiceLiveError as error:
+            _say(f"could not start: {error}")
+            return EXIT_START_FAILED
+        if args.say:
+            await session.send_text(args.say)
+            if args.duration is None:
+                await _wait_for_any(
+                    printer.response_done, printer.failed, stop_requested, timeout=None
+                )
+                await _drain(session, stop_requested)
+                stop_requested.set()
+        await _wait_for_any(stop_requested, printer.failed, timeout=args.duration)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        await session.stop()
+    return EXIT_SESSION_FAILED if printer.fatal_error else EXIT_OK
+
+
+async def _drain(session: VoiceSession, stop_requested: asyncio.Event) -> None:
+    """Let the speaker play the rest of the answer (the server sends faster than real time)."""
+    deadline = asyncio.get_running_loop().time() + _DRAIN_LIMIT_S
+    while session.playback.is_playing() and not stop_requested.is_set():
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(session.playback.latency_ms / 1000.0)
+
+
+async def _main(args: argparse.Namespace) -> int:
+    if args.demo:
+        async with _demo_server() as target:
+            return await _converse(args, target)
+    found = _credentials(args)
+    if isinstance(found, str):
+        _say(f"error: {found}")
+        return EXIT_SETUP
+    return await _converse(args, found)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point for `--headless` (options are defined in `__main__`)."""
+    if args.duration is not None and args.duration <= 0:
+        _say("error: --duration must be a positive number of seconds.")
+        return EXIT_SETUP
+    from voicelive_desktop.logging_setup import setup_logging
+
+    setup_logging(args.log_level, console=True)
+    try:
+        return asyncio.run(_main(args))
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception:
+        log.exception("headless session crashed")
+        print(
+            "error: the session stopped unexpectedly; details are in the log file.", file=sys.stderr
+        )
+        return 1

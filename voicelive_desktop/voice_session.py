@@ -1,0 +1,220 @@
+"""VoiceSession: one conversation with sound - the engine fed by the mic, heard on the speaker."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from azure.core.credentials import AzureKeyCredential
+from azure.core.credentials_async import AsyncTokenCredential
+
+from voicelive_desktop.audio.capture import MicCapture
+from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.errors import AudioError, AudioUnavailable
+from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
+from voicelive_desktop.audio.levels import AudioLevel
+from voicelive_desktop.audio.playback import SpeakerPlayback
+from voicelive_desktop.audio.supervisor import StreamSupervisor
+from voicelive_desktop.engine import SessionEngine
+from voicelive_desktop.engine.events import (
+    AudioLevelMeasured,
+    EngineEvent,
+    ErrorKind,
+    SessionErrorReported,
+    SessionState,
+)
+from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+
+log = logging.getLogger(__name__)
+
+Credential = AzureKeyCredential | AsyncTokenCredential
+Listener = Callable[[EngineEvent], None]
+DeviceListener = Callable[[AudioDeviceEvent], None]
+
+# Half-duplex keeps the mic muted this long after playback ends: the room's echo and the
+# device's own buffer are still sounding.
+_ECHO_TAIL_S = 0.3
+
+
+class VoiceSession:
+    """Owns a `SessionEngine` joined to the microphone and the speaker.
+
+    Mic frames go to `engine.submit_input_audio`; the engine plays assistant audio through the
+    `SpeakerPlayback` it was given and flushes it on barge-in. Levels arrive as
+    `AudioLevelMeasured` and device trouble as `SessionErrorReported(kind=AUDIO_DEVICE)` on
+    the same listeners as the engine's events; lost devices are reopened in the background.
+    Offers what the UI adapter's `ConversationSession` needs, so it drives either.
+    """
+
+    def __init__(
+        self,
+        connection: ConnectionSettings,
+        credential: Credential,
+        session: SessionSettings,
+        *,
+        input_device: str | None = None,
+        output_device: str | None = None,
+        half_duplex: bool = False,
+        preroll_ms: int = 60,
+        ready_timeout_s: float = 10.0,
+    ) -> None:
+        self.capture = MicCapture(self._mic_frame, self._mic_failed, device_name=input_device)
+        self.playback = SpeakerPlayback(
+            self._speaker_level,
+            self._speaker_failed,
+            device_name=output_device,
+            preroll_ms=preroll_ms,
+        )
+        self.engine = SessionEngine(
+            connection,
+            credential,
+            session,
+            playback=self.playback,
+            ready_timeout_s=ready_timeout_s,
+        )
+        self.half_duplex = half_duplex
+        self.capture.gate = self._half_duplex_gate
+        self._echo_quiet_until = 0.0
+        self._supervisor = StreamSupervisor(
+            {Direction.INPUT: self.capture, Direction.OUTPUT: self.playback},
+            self._device_event,
+        )
+        self._listeners: list[Listener] = []
+        self._device_listeners: list[DeviceListener] = []
+
+    # -- observing -------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Engine events plus audio levels and device errors; returns an unsubscribe."""
+        unsubscribe_engine = self.engine.subscribe(listener)
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            unsubscribe_engine()
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def subscribe_devices(self, listener: DeviceListener) -> Callable[[], None]:
+        """Typed device lost/restored facts (for a device indicator); returns an unsubscribe."""
+        self._device_listeners.append(listener)
+        return lambda: self._device_listeners.remove(listener)
+
+    @property
+    def state(self) -> SessionState:
+        return self.engine.state
+
+    @property
+    def muted(self) -> bool:
+        return self.capture.muted
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        """A muted mic sends silence (so the server's VAD sees the turn end)."""
+        self.capture.muted = value
+
+    def _emit(self, event: EngineEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("voice session listener failed on %s", type(event).__name__)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the devices, then connect; raises VoiceLiveError like `SessionEngine.start`.
+
+        A device that cannot open is reported (not raised): the conversation still works by
+        text, and the device is reopened as soon as it is there.
+        """
+        supervise = True
+        for direction, stream in (
+            (Direction.INPUT, self.capture),
+            (Direction.OUTPUT, self.playback),
+        ):
+            try:
+                stream.open()
+            except AudioUnavailable as error:
+                # No PortAudio or no sound server at all: retrying cannot help until restart.
+                self._emit(SessionErrorReported(ErrorKind.AUDIO_DEVICE, str(error), fatal=False))
+                supervise = False
+                break
+            except AudioError as error:
+                self._supervisor.report_failure(direction, str(error))
+        if supervise:
+            self._supervisor.start()
+        try:
+            await self.engine.start()
+        except BaseException:
+            await self._close_audio()
+            raise
+
+    async def stop(self) -> None:
+        """End the conversation and release the devices; safe to call in any state."""
+        await self._close_audio()
+        await self.engine.stop()
+
+    async def _close_audio(self) -> None:
+        await self._supervisor.stop()
+        self.capture.close()
+        self.playback.close()
+
+    # -- conversation (delegated) ----------------------------------------------------
+
+    async def apply_settings(self, session: SessionSettings) -> None:
+        await self.engine.apply_settings(session)
+
+    async def send_text(self, text: str) -> None:
+        await self.engine.send_text(text)
+
+    async def begin_manual_turn(self) -> None:
+        await self.engine.begin_manual_turn()
+
+    async def end_manual_turn(self) -> bool:
+        return await self.engine.end_manual_turn()
+
+    async def interrupt(self) -> None:
+        await self.engine.interrupt()
+
+    # -- audio hand-overs (loop thread) ----------------------------------------------
+
+    def _mic_frame(self, pcm16: bytes, level: AudioLevel) -> None:
+        self.engine.submit_input_audio(pcm16)
+        self._emit(AudioLevelMeasured("input", level.rms_dbfs, level.peak_dbfs))
+
+    def _speaker_level(self, level: AudioLevel) -> None:
+        self._emit(AudioLevelMeasured("output", level.rms_dbfs, level.peak_dbfs))
+
+    def _half_duplex_gate(self) -> bool:
+        if not self.half_duplex:
+            return False
+        now = time.monotonic()
+        if self.playback.is_playing():
+            self._echo_quiet_until = now + _ECHO_TAIL_S + self.playback.latency_ms / 1000.0
+        return now < self._echo_quiet_until
+
+    def _mic_failed(self, message: str) -> None:
+        self._supervisor.report_failure(Direction.INPUT, message)
+
+    def _speaker_failed(self, message: str) -> None:
+        self._supervisor.report_failure(Direction.OUTPUT, message)
+
+    def _device_event(self, event: AudioDeviceEvent) -> None:
+        if isinstance(event, AudioDeviceLost):
+            self._emit(
+                SessionErrorReported(
+                    ErrorKind.AUDIO_DEVICE,
+                    f"{event.message} Trying to reconnect it.",
+                    fatal=False,
+                )
+            )
+        elif isinstance(event, AudioDeviceRestored):
+            log.info("%s back on %s", event.direction.value, event.device_name)
+        for listener in list(self._device_listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("device listener failed on %s", type(event).__name__)

@@ -1,0 +1,81 @@
+"""Speaker playback on the virtual speaker: audio reaches it, and flush silences it at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from tests.audio.speech_match import best_correlation, loud_span_ms, resample_to
+from tests.fixtures.virtual_audio import RATE_HZ, VirtualAudio, read_wav_mono
+from voicelive_desktop import protocol
+from voicelive_desktop.audio.levels import AudioLevel
+from voicelive_desktop.audio.playback import SpeakerPlayback
+
+pytestmark = [pytest.mark.audio, pytest.mark.asyncio]
+
+
+def _pcm16(samples: np.ndarray) -> bytes:
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+async def _enqueue_in_chunks(playback: SpeakerPlayback, item_id: str, pcm: bytes) -> None:
+    chunk = protocol.FRAME_BYTES * 5  # 100 ms, as the service sends deltas
+    for start in range(0, len(pcm), chunk):
+        playback.enqueue(item_id, pcm[start : start + chunk])
+        await asyncio.sleep(0)
+
+
+async def test_assistant_audio_reaches_the_speaker(virtual_audio: VirtualAudio) -> None:
+    wav = virtual_audio.speech_wav("Sure. The weather today is sunny with a light breeze.")
+    speech, rate = read_wav_mono(wav)
+    wire = resample_to(speech, rate, protocol.SAMPLE_RATE_HZ)
+    levels: list[AudioLevel] = []
+    failures: list[str] = []
+    playback = SpeakerPlayback(levels.append, failures.append)
+    playback.open()
+    try:
+        with virtual_audio.record_speaker() as recording:
+            await _enqueue_in_chunks(playback, "item_1", _pcm16(wire))
+            assert playback.is_playing()
+            while playback.is_playing():
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)
+    finally:
+        playback.close()
+    assert not failures
+    reference = resample_to(speech, rate, RATE_HZ)
+    assert best_correlation(recording.samples, reference) > 0.9
+    assert abs(playback.played_ms("item_1") - wire.size * 1000 // 24_000) <= 20
+    assert playback.underruns == 0
+    assert max(level.rms_dbfs for level in levels) > -30
+
+
+async def test_flush_silences_the_speaker_within_20_ms(virtual_audio: VirtualAudio) -> None:
+    tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(3 * 24_000) / 24_000)
+    failures: list[str] = []
+    playback = SpeakerPlayback(lambda level: None, failures.append)
+    playback.open()
+    try:
+        with virtual_audio.record_speaker() as recording:
+            await _enqueue_in_chunks(playback, "item_tone", _pcm16(tone))
+            await asyncio.sleep(1.0)
+            played_ms = playback.played_ms("item_tone")
+            playback.flush()
+            assert not playback.is_playing()
+            await asyncio.sleep(0.6)
+        latency_ms = playback.latency_ms
+    finally:
+        playback.close()
+    assert not failures
+    start, end = loud_span_ms(recording.samples, RATE_HZ)
+    heard_ms = end - start
+    # Everything handed to the device before flush() is heard (the device's own buffer,
+    # `latency_ms`, cannot be taken back); what the speaker carried beyond that is the flush.
+    after_flush_ms = heard_ms - played_ms
+    print(f"flush: {after_flush_ms:.1f} ms after the call, device latency {latency_ms:.0f} ms")
+    assert 500 < played_ms < 2_000
+    assert after_flush_ms <= 20
+    tail = recording.samples[int(end * RATE_HZ / 1000) + RATE_HZ // 100 :]
+    assert np.max(np.abs(tail)) < 1e-3, "the speaker must stay silent after the flush"

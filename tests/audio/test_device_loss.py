@@ -1,0 +1,71 @@
+"""A sound device that vanishes mid-stream: a clear error, no crash, and it comes back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from tests.fixtures.virtual_audio import VirtualAudio
+from voicelive_desktop.audio.capture import MicCapture
+from voicelive_desktop.audio.devices import Direction, find_device
+from voicelive_desktop.audio.errors import AudioDeviceNotFound
+from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
+from voicelive_desktop.audio.playback import SpeakerPlayback
+from voicelive_desktop.audio.portaudio import reinitialise
+from voicelive_desktop.audio.supervisor import StreamSupervisor
+
+pytestmark = [pytest.mark.audio, pytest.mark.asyncio]
+
+
+async def _until(condition: Callable[[], bool], seconds: float) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+async def test_a_vanished_sound_server_is_reported_and_recovered(
+    virtual_audio: VirtualAudio,
+) -> None:
+    events: list[AudioDeviceEvent] = []
+    frames: list[bytes] = []
+    supervisor: StreamSupervisor
+    capture = MicCapture(
+        lambda pcm, level: frames.append(pcm),
+        lambda message: supervisor.report_failure(Direction.INPUT, message),
+    )
+    playback = SpeakerPlayback(
+        lambda level: None,
+        lambda message: supervisor.report_failure(Direction.OUTPUT, message),
+    )
+    supervisor = StreamSupervisor(
+        {Direction.INPUT: capture, Direction.OUTPUT: playback}, events.append, retry_s=0.3
+    )
+    capture.open()
+    playback.open()
+    supervisor.start()
+    try:
+        await _until(lambda: len(frames) > 10, 5)
+        await asyncio.to_thread(virtual_audio.stop)
+        await _until(lambda: supervisor.failed == {Direction.INPUT, Direction.OUTPUT}, 10)
+        lost = {event.direction: event for event in events if isinstance(event, AudioDeviceLost)}
+        assert lost[Direction.INPUT].message == "The microphone 'default' stopped working."
+        assert lost[Direction.OUTPUT].message == "The speaker 'default' stopped working."
+        assert not capture.is_open and not playback.is_open
+
+        # With no sound server there are no devices at all: a sentence, not a traceback.
+        reinitialise()
+        with pytest.raises(AudioDeviceNotFound, match="No microphone was found"):
+            find_device(Direction.INPUT)
+
+        await asyncio.to_thread(virtual_audio.start)
+        await _until(lambda: not supervisor.failed, 15)
+        restored = [event for event in events if isinstance(event, AudioDeviceRestored)]
+        assert {event.direction for event in restored} == {Direction.INPUT, Direction.OUTPUT}
+        before = len(frames)
+        await _until(lambda: len(frames) > before + 10, 5)
+    finally:
+        await supervisor.stop()
+        capture.close()
+        playback.close()

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import AppUnderTest
+from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
+from voicelive_desktop.settings import CONFIG_DIR_ENV
+from voicelive_desktop.ui.sessions import text_session
 
 
 def _qasync_loop() -> qasync.QEventLoop:
@@ -21,3 +28,22 @@ def pytest_asyncio_loop_factories(
     """pytest-asyncio 1.5 hook: without it async tests run on a plain selector loop, Qt
     events stall while they await, and qtbot.waitSignal times out."""
     return {"qasync": _qasync_loop}
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config dir and HOME of the test's own, with no credentials in the environment."""
+    config = tmp_path / "config"
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(config))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv(ENV_API_KEY, raising=False)
+    monkeypatch.delenv(ENV_ENDPOINT, raising=False)
+    return config
+
+
+@pytest.fixture
+def app_under_test(qtbot: QtBot, isolated_env: Path) -> AppUnderTest:
+    """The app with text-only sessions (no sound devices needed)."""
+    return AppUnderTest(qtbot, isolated_env, text_session)

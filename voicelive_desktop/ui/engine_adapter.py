@@ -18,6 +18,7 @@ from voicelive_desktop.engine.events import (
     SessionStateChanged,
 )
 from voicelive_desktop.engine.session_settings import SessionSettings
+from voicelive_desktop.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,6 @@ class EngineAdapter(QObject):
         self._unsubscribe: Callable[[], None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.muted = False
-        self.set_muted_hook: Callable[[bool], None] | None = None
 
     @property
     def connected(self) -> bool:
@@ -72,6 +72,8 @@ class EngineAdapter(QObject):
         await self.close()
         self.session = session
         self._unsubscribe = session.subscribe(self._deliver)
+        if isinstance(session, VoiceSession):
+            session.muted = self.muted
         try:
             await session.start()
         except VoiceLiveError:
@@ -110,8 +112,8 @@ class EngineAdapter(QObject):
     def set_muted(self, muted: bool) -> None:
         """Mute or unmute the microphone of the current and future sessions."""
         self.muted = muted
-        if self.set_muted_hook is not None:
-            self.set_muted_hook(muted)
+        if isinstance(self.session, VoiceSession):
+            self.session.muted = muted
 
     async def wait_idle(self) -> None:
         """Wait until every command started so far has finished (for tests and shutdown)."""

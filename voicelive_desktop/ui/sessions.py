@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Callable
 
@@ -13,6 +12,7 @@ from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.session_settings import ConnectionSettings
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.engine_adapter import ConversationSession
+from voicelive_desktop.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,21 @@ def audio_device_names() -> tuple[list[str], list[str]]:
     return inputs, outputs
 
 
-def default_session_factory(args: argparse.Namespace) -> SessionFactory:
-    """The factory the app uses; `--input-device`/`--output-device` override the settings."""
-    del args  # devices apply once audio sessions are built here
-    return text_session
+def voice_session_factory(
+    input_device: str | None = None, output_device: str | None = None
+) -> SessionFactory:
+    """Sessions with sound; the given devices override the settings' (command line)."""
+
+    def make(
+        connection: ConnectionSettings, credential: Credential, settings: AppSettings
+    ) -> ConversationSession:
+        return VoiceSession(
+            connection,
+            credential,
+            settings.session,
+            input_device=input_device or settings.audio.input_device or None,
+            output_device=output_device or settings.audio.output_device or None,
+            half_duplex=settings.audio.half_duplex,
+        )
+
+    return make

@@ -1,0 +1,90 @@
+"""End to end against the simulator: first-run demo, typed conversation, live preferences."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import AppUnderTest, wait_until
+from voicelive_desktop.engine.events import (
+    AssistantTranscriptDelta,
+    ResponseFinished,
+    SessionState,
+)
+from voicelive_desktop.engine.session_settings import ConnectionSettings, TurnDetectionMode
+from voicelive_desktop.simulator import VoiceLiveSimulator
+
+
+@pytest.mark.asyncio
+async def test_first_run_demo_converses_by_text(qtbot: QtBot, app_under_test: AppUnderTest) -> None:
+    app = app_under_test
+    await app.controller.start()
+    welcome = app.controller.welcome
+    assert welcome is not None and welcome.isVisible()  # no credentials anywhere: first run
+    qtbot.mouseClick(welcome.demo_button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="demo ready")
+    assert app.controller.demo_server is not None
+    assert app.window.demo_badge.isVisible()
+    assert "demo" in app.window.windowTitle()
+
+    app.window.message_box.setText("Hello there, simulator")
+    qtbot.keyClick(app.window.message_box, Qt.Key.Key_Return)
+    await wait_until(lambda: app.count(ResponseFinished) >= 1, what="the response")
+    assert app.count(AssistantTranscriptDelta) > 1  # streamed, not in one piece
+    text = app.window.transcript.conversation_text()
+    assert "Hello there, simulator" in text
+    reply = "".join(e.delta for e in app.events if isinstance(e, AssistantTranscriptDelta))
+    assert reply.strip() and reply.strip() in text
+    assert app.window.latency_label.text().startswith("Last turn:")
+    server = app.controller.demo_server
+    await app.controller.shutdown()
+    assert app.window.session_state is SessionState.DISCONNECTED
+    assert app.controller.demo_server is None
+    assert server._runner is None  # the in-process server stopped listening
+
+
+@pytest.mark.asyncio
+async def test_preferences_during_a_session_send_exactly_those_values(
+    qtbot: QtBot, app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    app.controller.settings = app.controller.settings.__class__(
+        connection=ConnectionSettings(endpoint=simulator.endpoint)
+    )
+    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+    assert await app.controller.connect_configured()
+    assert len(simulator.received_of("session.update")) == 1
+
+    dialog = app.controller.open_preferences()
+    dialog.voice.setCurrentText("en-US-Andrew:DragonHDLatestNeural")
+    dialog.temperature.setValue(95)
+    dialog.turn_mode.setCurrentIndex(
+        dialog.turn_mode.findData(TurnDetectionMode.AZURE_SEMANTIC_VAD.value)
+    )
+    dialog.vad_threshold.setValue(0.35)
+    dialog.prefix_padding.setValue(150)
+    dialog.silence_duration.setValue(1200)
+    assert not dialog.needs_reconnect()
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    await wait_until(lambda: len(simulator.received_of("session.update")) == 2, what="update")
+    session = simulator.received_of("session.update")[1]["session"]
+    assert session["voice"]["name"] == "en-US-Andrew:DragonHDLatestNeural"
+    assert session["temperature"] == pytest.approx(0.95)
+    assert session["turn_detection"] == {
+        "type": "azure_semantic_vad",
+        "threshold": pytest.approx(0.35),
+        "prefix_padding_ms": 150,
+        "silence_duration_ms": 1200,
+    }
+    # The server applied it: the session it keeps now has the new voice.
+    assert simulator.session_config is not None
+    assert simulator.session_config["voice"]["name"] == "en-US-Andrew:DragonHDLatestNeural"
+    # ...and the settings were saved for the next run.
+    saved = app.store.load().settings.session
+    assert saved.temperature == pytest.approx(0.95)
+    assert app.window.session_state is SessionState.READY  # no reconnect happened
+    assert len(simulator.handshakes) == 1
+    await app.controller.shutdown()

@@ -1,0 +1,84 @@
+"""GUI start-up: the QApplication, the qasync loop, the main window and a clean shutdown."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from voicelive_desktop import APP_ID, APP_NAME, ORGANIZATION, __version__
+from voicelive_desktop.credentials import CredentialStore
+from voicelive_desktop.logging_setup import setup_logging
+from voicelive_desktop.settings import SettingsStore
+from voicelive_desktop.ui.controller import AppController
+from voicelive_desktop.ui.main_window import MainWindow
+from voicelive_desktop.ui.sessions import SessionFactory, voice_session_factory
+from voicelive_desktop.ui.theme import app_icon, apply_theme, follow_system_theme
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str]) -> QApplication:
+    """The one QApplication, named for settings paths and the desktop entry."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # Fractional scale factors (125 %, 150 %) render crisply instead of being rounded.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to the .desktop entry
+    app.setWindowIcon(app_icon())
+    return app
+
+
+async def run_window(
+    args: argparse.Namespace,
+    make_session: SessionFactory,
+    store: SettingsStore | None = None,
+    credentials: CredentialStore | None = None,
+) -> int:
+    """Show the window, act on --demo/--connect, and return when the window is closed."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow()
+    controller = AppController(
+        window,
+        store or SettingsStore(),
+        credentials or CredentialStore(),
+        make_session,
+        endpoint_override=args.endpoint,
+    )
+    apply_theme(app, controller.settings.ui.theme)
+    follow_system_theme(app, lambda: controller.settings.ui.theme)
+    closed = asyncio.Event()
+    window.closing.connect(closed.set)
+    window.show()
+    await controller.start(demo=args.demo, connect=args.connect)
+    await closed.wait()
+    await controller.shutdown()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point for GUI mode (called by `__main__`)."""
+    setup_logging(args.log_level)
+    app = create_application(sys.argv[:1])
+    # Shutdown is async (close the websocket, stop the demo server): quit only after it.
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    make_session = voice_session_factory(args.input_device, args.output_device)
+    with loop:
+        return int(loop.run_until_complete(run_window(args, make_session)))

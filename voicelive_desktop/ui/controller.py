@@ -1,0 +1,269 @@
+"""Runs the app: settings, credentials, first run, demo server, sessions and the dialogs."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
+from voicelive_desktop.engine.auth import entra_credential, key_credential
+from voicelive_desktop.engine.errors import endpoint_host
+from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
+from voicelive_desktop.protocol import DEMO_API_KEY
+from voicelive_desktop.settings import AppSettings, SettingsStore
+from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
+from voicelive_desktop.ui.main_window import MainWindow
+from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
+from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
+from voicelive_desktop.ui.theme import apply_theme
+from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    """Joins the window, the engine adapter, settings and credentials; owns the demo server.
+
+    Every user intent from the window lands here and becomes at most one adapter call.
+    """
+
+    def __init__(
+        self,
+        window: MainWindow,
+        store: SettingsStore,
+        credentials: CredentialStore,
+        make_session: SessionFactory,
+        *,
+        endpoint_override: str | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.credentials = credentials
+        self.make_session = make_session
+        self.endpoint_override = endpoint_override
+        self.adapter = EngineAdapter(self)
+        self.demo_server: VoiceLiveSimulator | None = None
+        self.demo = False
+        self.welcome: WelcomeDialog | None = None
+        self.preferences: PreferencesDialog | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        loaded = store.load()
+        self.settings = loaded.settings
+        self._startup_notice = loaded.message
+        self._wire()
+
+    def _wire(self) -> None:
+        w, a = self.window, self.adapter
+        a.event_received.connect(w.show_event)
+        w.connect_requested.connect(lambda: self._spawn(self.connect_configured()))
+        w.disconnect_requested.connect(lambda: self._spawn(self.adapter.close()))
+        w.demo_requested.connect(lambda: self._spawn(self.start_demo()))
+        w.preferences_requested.connect(self.open_preferences)
+        w.text_submitted.connect(a.send_text)
+        w.mute_toggled.connect(a.set_muted)
+        w.push_to_talk_pressed.connect(a.begin_manual_turn)
+        w.push_to_talk_released.connect(a.end_manual_turn)
+        w.about_action.triggered.connect(self._show_about)
+        w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
+        if self.settings.ui.window_geometry:
+            w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
+
+    # ---- start-up -------------------------------------------------------------------------
+
+    async def start(self, *, demo: bool = False, connect: bool = False) -> None:
+        """What happens right after the window shows: demo, connect, or ask (first run)."""
+        if self._startup_notice:
+            self.window.error_banner.show_message(self._startup_notice)
+        if demo:
+            await self.start_demo()
+            return
+        resolved = self.credentials.resolve(
+            self.settings.connection.endpoint, self.endpoint_override
+        )
+        has_credentials = bool(resolved.endpoint) and (
+            resolved.api_key is not None or self.settings.connection.auth is AuthMethod.ENTRA_ID
+        )
+        if not has_credentials:
+            self.show_welcome(resolved.keyring_problem)
+        elif connect:
+            await self.connect_configured()
+        else:
+            self.window.set_endpoint_label(endpoint_host(resolved.endpoint))
+
+    def show_welcome(self, keyring_problem: str | None = None) -> WelcomeDialog:
+        """Open the first-run dialog (window-modal, non-blocking) and act on its choice."""
+        dialog = WelcomeDialog(self.settings.connection.endpoint, keyring_problem, self.window)
+        dialog.finished.connect(lambda _result: self._welcome_done(dialog))
+        self.welcome = dialog
+        dialog.open()
+        return dialog
+
+    def _welcome_done(self, dialog: WelcomeDialog) -> None:
+        self.welcome = None
+        if dialog.choice is WelcomeChoice.DEMO:
+            self._spawn(self.start_demo())
+        elif dialog.choice is WelcomeChoice.CONNECT:
+            connection = dataclasses.replace(
+                self.settings.connection, endpoint=dialog.endpoint_text, auth=dialog.auth
+            )
+            self._save(dataclasses.replace(self.settings, connection=connection))
+            if dialog.auth is AuthMethod.API_KEY:
+                self._keep_key(dialog.endpoint_text, dialog.key_text, dialog.remember.isChecked())
+            self._spawn(self.connect_configured())
+
+    # ---- sessions -------------------------------------------------------------------------
+
+    async def connect_configured(self) -> bool:
+        """Connect with the configured endpoint and the env/keyring/this-run key."""
+        resolved = self.credentials.resolve(
+            self.settings.connection.endpoint, self.endpoint_override
+        )
+        auth = self.settings.connection.auth
+        if not resolved.endpoint or (auth is AuthMethod.API_KEY and not resolved.api_key):
+            if resolved.keyring_problem:
+                self.window.error_banner.show_message(resolved.keyring_problem)
+            self.show_welcome(resolved.keyring_problem)
+            return False
+        credential: Credential = (
+            entra_credential()
+            if auth is AuthMethod.ENTRA_ID
+            else key_credential(resolved.api_key or "")
+        )
+        connection = dataclasses.replace(self.settings.connection, endpoint=resolved.endpoint)
+        return await self._open(connection, credential, demo=False)
+
+    async def start_demo(self) -> bool:
+        """Start the built-in simulator on this loop (once) and connect to it."""
+        if self.demo_server is None:
+            try:
+                self.demo_server = await VoiceLiveSimulator().start()
+            except OSError as exc:
+                self.window.show_error(f"The offline demo server could not start: {exc}")
+                return False
+        connection = ConnectionSettings(endpoint=self.demo_server.endpoint)
+        return await self._open(connection, key_credential(DEMO_API_KEY), demo=True)
+
+    async def _open(
+        self, connection: ConnectionSettings, credential: Credential, *, demo: bool
+    ) -> bool:
+        self.window.error_banner.hide()
+        self.demo = demo
+        self.window.set_demo(demo)
+        self.window.set_endpoint_label(
+            "Built-in simulator (no Azure account used)"
+            if demo
+            else endpoint_host(connection.endpoint)
+        )
+        try:
+            session: ConversationSession = self.make_session(connection, credential, self.settings)
+        except (OSError, ValueError) as exc:
+            self.window.show_error(str(exc))
+            return False
+        opened = await self.adapter.open(session)
+        if opened:
+            self.adapter.set_muted(self.window.mute_button.isChecked())
+        return opened
+
+    async def shutdown(self) -> None:
+        """Stop the session and the demo server, remember the window; never hangs on a dead
+        connection because the engine's close has its own timeouts."""
+        for task in list(self._tasks):
+            task.cancel()
+        await self.adapter.close()
+        if self.demo_server is not None:
+            await self.demo_server.stop()
+            self.demo_server = None
+        geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
+        self._save(
+            dataclasses.replace(
+                self.settings, ui=dataclasses.replace(self.settings.ui, window_geometry=geometry)
+            )
+        )
+
+    # ---- preferences ----------------------------------------------------------------------
+
+    def open_preferences(self) -> PreferencesDialog:
+        if self.preferences is not None:
+            self.preferences.raise_()
+            return self.preferences
+        inputs, outputs = audio_device_names()
+        endpoint = self.settings.connection.endpoint
+        try:
+            key_stored = bool(endpoint) and self.credentials.stored_key(endpoint) is not None
+        except KeyringUnavailable:
+            key_stored = False
+        dialog = PreferencesDialog(
+            self.settings,
+            input_devices=inputs,
+            output_devices=outputs,
+            key_stored=key_stored,
+            parent=self.window,
+        )
+        dialog.applied.connect(self.apply_preferences)
+        dialog.finished.connect(lambda _result: setattr(self, "preferences", None))
+        self.preferences = dialog
+        dialog.open()
+        return dialog
+
+    def apply_preferences(self, settings: AppSettings, api_key: str) -> None:
+        """Save, and send what the protocol allows to the live session at once."""
+        previous = self.settings
+        self._save(settings)
+        if api_key and settings.connection.endpoint:
+            self._keep_key(settings.connection.endpoint, api_key, remember=True)
+        if settings.ui.theme is not previous.ui.theme:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, settings.ui.theme)
+        self.window.transcript.set_show_timestamps(settings.ui.show_timestamps)
+        if self.adapter.connected and settings.session != previous.session:
+            self.adapter.apply_settings(settings.session)
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _keep_key(self, endpoint: str, api_key: str, remember: bool) -> None:
+        if not remember:
+            self.credentials.use_for_this_run(endpoint, api_key)
+            return
+        try:
+            self.credentials.save_key(endpoint, api_key)
+        except KeyringUnavailable as exc:
+            self.credentials.use_for_this_run(endpoint, api_key)
+            self.window.error_banner.show_message(str(exc))
+
+    def _save(self, settings: AppSettings) -> None:
+        self.settings = settings
+        try:
+            self.store.save(settings)
+        except OSError as exc:
+            self.window.error_banner.show_message(
+                f"Settings could not be saved to {self.store.path}: {exc.strerror}"
+            )
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wait_idle(self) -> None:
+        """Wait for every started action and adapter command (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.adapter.wait_idle()
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>A desktop voice assistant on "
+            "Azure AI Voice Live, with an offline demo.",
+        )

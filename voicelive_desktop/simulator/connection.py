@@ -1,0 +1,515 @@
+"""One simulated Voice Live session on one websocket: client events in, server events out."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from voicelive_desktop.simulator import wire
+from voicelive_desktop.simulator.conversation import Conversation
+from voicelive_desktop.simulator.faults import SimulatorFaults
+from voicelive_desktop.simulator.hostile import hostile_frames
+from voicelive_desktop.simulator.input_turns import (
+    MIN_COMMIT_MS,
+    InputTurns,
+    SpeechStarted,
+    SpeechStopped,
+)
+from voicelive_desktop.simulator.items import ItemError, item_from_client, item_from_user_audio
+from voicelive_desktop.simulator.recorder import EventRecorder
+from voicelive_desktop.simulator.replies import (
+    greeting,
+    reply_to_speech,
+    reply_to_text,
+    speech_transcript,
+)
+from voicelive_desktop.simulator.responses import ConnectionDropped, ResponseStream
+from voicelive_desktop.simulator.session_config import (
+    InvalidSessionUpdate,
+    TurnDetection,
+    default_session,
+    merged_session,
+)
+from voicelive_desktop.simulator.speech import SpeechSynthesizer
+from voicelive_desktop.simulator.wire import Event
+
+log = logging.getLogger(__name__)
+
+_WATCHDOG_INTERVAL_S = 0.1
+# Client event types the SDK knows but the simulator does not act on.
+_UNSUPPORTED = frozenset(
+    {
+        "input_audio.clear",
+        "input_audio.turn.append",
+        "input_audio.turn.cancel",
+        "input_audio.turn.end",
+        "input_audio.turn.start",
+        "input_text.delta",
+        "input_text.done",
+        "output_audio_buffer.clear",
+        "session.avatar.connect",
+    }
+)
+
+
+class SimulatedSession:
+    """Owns the socket, the session config, the conversation and the streaming response."""
+
+    def __init__(
+        self,
+        number: int,
+        ws: web.WebSocketResponse,
+        request: web.Request,
+        *,
+        model: str | None,
+        faults: SimulatorFaults,
+        recorder: EventRecorder,
+        synthesizer: SpeechSynthesizer,
+    ) -> None:
+        self.number = number
+        self.session: dict[str, Any] = default_session(wire.new_id("sess"), model)
+        self._ws = ws
+        self._request = request
+        self._faults = faults
+        self._recorder = recorder
+        self._synthesizer = synthesizer
+        self._conversation = Conversation()
+        self._turns = InputTurns(TurnDetection.of(self.session))
+        self._pending_user_item: str | None = None
+        self._response: ResponseStream | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._opened = time.monotonic()
+        self._last_client_event = self._opened
+        self._handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
+            "session.update": self._session_update,
+            "input_audio_buffer.append": self._buffer_append,
+            "input_audio_buffer.commit": self._buffer_commit,
+            "input_audio_buffer.clear": self._buffer_clear,
+            "conversation.item.create": self._item_create,
+            "conversation.item.delete": self._item_delete,
+            "conversation.item.retrieve": self._item_retrieve,
+            "conversation.item.truncate": self._item_truncate,
+            "response.create": self._response_create,
+            "response.cancel": self._response_cancel,
+        }
+
+    async def serve(self) -> None:
+        """Run until the client or a fault closes the socket; cleans up its own tasks."""
+        self._spawn(self._watchdog())
+        try:
+            await self.send({"type": "session.created", "session": self.session})
+            async for message in self._ws:
+                self._last_client_event = time.monotonic()
+                if message.type is WSMsgType.TEXT:
+                    await self._on_text(message.data)
+                elif message.type is WSMsgType.BINARY:
+                    await self.send(
+                        wire.error_event(
+                            "Binary frames are not supported; send JSON text events.",
+                            code="invalid_value",
+                        )
+                    )
+        except ConnectionDropped:
+            pass
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def send(self, event: Event) -> None:
+        """Send one server event (an event_id is added) unless the socket is already gone."""
+        event = {"event_id": wire.new_id("event"), **event}
+        if self._ws.closed:
+            return
+        self._recorder.record_sent(self.number, event)
+        with contextlib.suppress(ConnectionResetError):
+            await self._ws.send_str(json.dumps(event))
+
+    async def close(self, code: int, reason: str) -> None:
+        await self._ws.close(code=code, message=reason.encode("utf-8"))
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _on_text(self, data: str) -> None:
+        try:
+            event = json.loads(data)
+        except json.JSONDecodeError as error:
+            self._recorder.record_received(self.number, {"type": "", "raw": data})
+            await self.send(
+                wire.error_event(f"The event is not valid JSON: {error}.", code="invalid_json")
+            )
+            return
+        if not isinstance(event, dict):
+            self._recorder.record_received(self.number, {"type": "", "raw": data})
+            await self.send(
+                wire.error_event(
+                    "An event must be a JSON object with a 'type'.", code="invalid_value"
+                )
+            )
+            return
+        self._recorder.record_received(self.number, event)
+        kind = event.get("type")
+        client_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
+        handler = self._handlers.get(kind) if isinstance(kind, str) else None
+        if handler is not None:
+            await handler(event)
+        elif kind is None:
+            await self.send(
+                wire.error_event(
+                    "Missing required parameter: 'type'.",
+                    code="missing_required_parameter",
+                    param="type",
+                    client_event_id=client_id,
+                )
+            )
+        elif kind in _UNSUPPORTED:
+            await self.send(
+                wire.error_event(
+                    f"The offline simulator does not implement '{kind}'.",
+                    code="unsupported_event",
+                    param="type",
+                    client_event_id=client_id,
+                )
+            )
+        else:
+            await self.send(
+                wire.error_event(
+                    f"Invalid value: {kind!r}. It is not a client event type of this API.",
+                    code="invalid_value",
+                    param="type",
+                    client_event_id=client_id,
+                )
+            )
+
+    async def _error(self, event: Event, message: str, code: str, param: str | None = None) -> None:
+        client_id = event.get("event_id")
+        await self.send(
+            wire.error_event(
+                message,
+                code=code,
+                param=param,
+                client_event_id=client_id if isinstance(client_id, str) else None,
+            )
+        )
+
+    # --- session -------------------------------------------------------------------------
+
+    async def _session_update(self, event: Event) -> None:
+        try:
+            self.session = merged_session(self.session, event.get("session"))
+        except InvalidSessionUpdate as error:
+            await self._error(event, str(error), "invalid_value", error.param)
+            return
+        self._turns.configure(TurnDetection.of(self.session))
+        if self._faults.withhold_session_updated:
+            return
+        if self._faults.session_updated_delay_s > 0:
+            self._spawn(self._confirm_session_later(self._faults.session_updated_delay_s))
+        else:
+            await self._confirm_session()
+
+    async def _confirm_session_later(self, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await self._confirm_session()
+
+    async def _confirm_session(self) -> None:
+        await self.send({"type": "session.updated", "session": self.session})
+        for kind in list(self._faults.hostile_after_session_updated):
+            for frame in hostile_frames(kind, self._faults):
+                if not self._ws.closed:
+                    with contextlib.suppress(ConnectionResetError):
+                        await self._ws.send_str(frame)
+
+    # --- input audio ---------------------------------------------------------------------
+
+    async def _buffer_append(self, event: Event) -> None:
+        audio = event.get("audio")
+        if not isinstance(audio, str):
+            await self._error(
+                event,
+                "Missing required parameter: 'audio' (base64 PCM16).",
+                "missing_required_parameter",
+                "audio",
+            )
+            return
+        try:
+            pcm = base64.b64decode(audio, validate=True)
+        except (binascii.Error, ValueError):
+            await self._error(
+                event, "Invalid 'audio': not base64-encoded PCM16.", "invalid_value", "audio"
+            )
+            return
+        for boundary in self._turns.append(pcm):
+            if isinstance(boundary, SpeechStarted):
+                await self._speech_started(boundary)
+            else:
+                await self._speech_stopped(boundary)
+
+    async def _speech_started(self, boundary: SpeechStarted) -> None:
+        self._pending_user_item = wire.new_id("item")
+        await self.send(
+            {
+                "type": "input_audio_buffer.speech_started",
+                "audio_start_ms": boundary.audio_start_ms,
+                "item_id": self._pending_user_item,
+            }
+        )
+        detection = TurnDetection.of(self.session)
+        if self._response is not None and detection.interrupt_response:
+            self._response.cancel("turn_detected")
+
+    async def _speech_stopped(self, boundary: SpeechStopped) -> None:
+        item_id = self._pending_user_item or wire.new_id("item")
+        self._pending_user_item = None
+        await self.send(
+            {
+                "type": "input_audio_buffer.speech_stopped",
+                "audio_end_ms": boundary.audio_end_ms,
+                "item_id": item_id,
+            }
+        )
+        await self._commit_user_audio(item_id, boundary.speech_ms)
+        if TurnDetection.of(self.session).create_response:
+            await self._start_response({})
+
+    async def _buffer_commit(self, event: Event) -> None:
+        buffered = self._turns.buffered_ms
+        if buffered < MIN_COMMIT_MS:
+            await self._error(
+                event,
+                "Error committing input audio buffer: buffer too small. Expected at least "
+                f"{MIN_COMMIT_MS}ms of audio, but buffer only has {buffered}.00ms of audio.",
+                "input_audio_buffer_commit_empty",
+            )
+            return
+        item_id = self._pending_user_item or wire.new_id("item")
+        self._pending_user_item = None
+        await self._commit_user_audio(item_id, self._turns.commit())
+
+    async def _commit_user_audio(self, item_id: str, speech_ms: int) -> None:
+        transcribing = bool(self.session.get("input_audio_transcription"))
+        transcript = speech_transcript(speech_ms)
+        raw = wire.user_audio_item(item_id, None)
+        previous = self._conversation.add(item_from_user_audio(item_id, raw, speech_ms, transcript))
+        await self.send(
+            {
+                "type": "input_audio_buffer.committed",
+                "previous_item_id": previous,
+                "item_id": item_id,
+            }
+        )
+        await self.send(
+            {"type": "conversation.item.created", "previous_item_id": previous, "item": raw}
+        )
+        if transcribing:
+            await self.send(
+                {
+                    "type": "conversation.item.input_audio_transcription.completed",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "transcript": transcript,
+                }
+            )
+
+    async def _buffer_clear(self, event: Event) -> None:
+        self._turns.clear()
+        self._pending_user_item = None
+        await self.send({"type": "input_audio_buffer.cleared"})
+
+    # --- conversation items --------------------------------------------------------------
+
+    async def _item_create(self, event: Event) -> None:
+        try:
+            item = item_from_client(event.get("item"))
+        except ItemError as error:
+            await self._error(event, str(error), "invalid_value", error.param)
+            return
+        wanted_previous = event.get("previous_item_id")
+        if wanted_previous is not None and self._conversation.get(wanted_previous) is None:
+            await self._error(
+                event,
+                f"Item with id '{wanted_previous}' not found.",
+                "item_not_found",
+                "previous_item_id",
+            )
+            return
+        if self._conversation.get(item.item_id) is not None:
+            await self._error(
+                event,
+                f"Item with id '{item.item_id}' already exists.",
+                "duplicate_item_id",
+                "item.id",
+            )
+            return
+        previous = self._conversation.add(item, wanted_previous)
+        await self.send(
+            {"type": "conversation.item.created", "previous_item_id": previous, "item": item.raw}
+        )
+
+    async def _item_delete(self, event: Event) -> None:
+        item_id = event.get("item_id")
+        if not isinstance(item_id, str) or not self._conversation.delete(item_id):
+            await self._error(
+                event, f"Item with id {item_id!r} not found.", "item_not_found", "item_id"
+            )
+            return
+        await self.send({"type": "conversation.item.deleted", "item_id": item_id})
+
+    async def _item_retrieve(self, event: Event) -> None:
+        item_id = event.get("item_id")
+        item = self._conversation.get(item_id) if isinstance(item_id, str) else None
+        if item is None:
+            await self._error(
+                event, f"Item with id {item_id!r} not found.", "item_not_found", "item_id"
+            )
+            return
+        await self.send({"type": "conversation.item.retrieved", "item": item.raw})
+
+    async def _item_truncate(self, event: Event) -> None:
+        item_id, end_ms = event.get("item_id"), event.get("audio_end_ms")
+        content_index = event.get("content_index", 0)
+        item = self._conversation.get(item_id) if isinstance(item_id, str) else None
+        if item is None or item.role != "assistant":
+            await self._error(
+                event,
+                f"No assistant item with id {item_id!r} to truncate.",
+                "item_not_found",
+                "item_id",
+            )
+        elif content_index != 0:
+            await self._error(
+                event,
+                f"Invalid 'content_index' {content_index!r}: only 0 "
+                "(the audio part) can be truncated.",
+                "invalid_value",
+                "content_index",
+            )
+        elif not isinstance(end_ms, int) or isinstance(end_ms, bool) or end_ms < 0:
+            await self._error(
+                event,
+                f"Invalid 'audio_end_ms' {end_ms!r}: expected a non-negative integer.",
+                "invalid_value",
+                "audio_end_ms",
+            )
+        elif end_ms > item.audio_ms:
+            await self._error(
+                event,
+                f"audio_end_ms {end_ms} is beyond the item's {item.audio_ms} ms of audio.",
+                "invalid_value",
+                "audio_end_ms",
+            )
+        else:
+            item.audio_ms = end_ms
+            await self.send(
+                {
+                    "type": "conversation.item.truncated",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "audio_end_ms": end_ms,
+                }
+            )
+
+    # --- responses -----------------------------------------------------------------------
+
+    async def _response_create(self, event: Event) -> None:
+        if self._response is not None:
+            await self._error(
+                event,
+                "Conversation already has an active response in progress: "
+                f"{self._response.response_id}. Wait until the response is finished before "
+                "creating a new one.",
+                "conversation_already_has_active_response",
+            )
+            return
+        options = event.get("response")
+        if options is not None and not isinstance(options, dict):
+            await self._error(event, "'response' must be an object.", "invalid_value", "response")
+            return
+        modalities = (options or {}).get("modalities")
+        if modalities is not None and (
+            not isinstance(modalities, list)
+            or not modalities
+            or any(m not in ("text", "audio") for m in modalities)
+        ):
+            await self._error(
+                event,
+                f"Invalid 'response.modalities' {modalities!r}: use 'text' and/or 'audio'.",
+                "invalid_value",
+                "response.modalities",
+            )
+            return
+        await self._start_response(options or {})
+
+    async def _start_response(self, options: Event) -> None:
+        if self._response is not None:
+            return  # server VAD ended a turn while the reply is still streaming
+        user = self._conversation.last_user_item()
+        if user is None:
+            reply = greeting()
+        elif user.speech_ms is not None:
+            reply = reply_to_speech(user.speech_ms)
+        else:
+            reply = reply_to_text(user.text or "")
+        stream = ResponseStream(
+            send=self.send,
+            conversation=self._conversation,
+            synthesizer=self._synthesizer,
+            reply=reply,
+            modalities=list(options.get("modalities") or self.session["modalities"]),
+            input_tokens=self._conversation.input_tokens(),
+            before_audio_delta=self._maybe_drop,
+        )
+        self._response = stream
+        self._spawn(self._run_response(stream))
+
+    async def _run_response(self, stream: ResponseStream) -> None:
+        try:
+            await stream.run()
+        except ConnectionDropped:
+            pass
+        finally:
+            self._response = None
+
+    async def _response_cancel(self, event: Event) -> None:
+        wanted = event.get("response_id")
+        if self._response is None or wanted not in (None, self._response.response_id):
+            await self._error(
+                event,
+                "Cancellation failed: no active response found.",
+                "response_cancel_not_active",
+            )
+            return
+        self._response.cancel("client_cancelled")
+
+    # --- faults --------------------------------------------------------------------------
+
+    async def _maybe_drop(self, delta_index: int) -> None:
+        if self._faults.take_drop(delta_index):
+            log.info("fault: dropping connection %d mid-response", self.number)
+            transport = self._request.transport
+            if transport is not None:
+                transport.abort()  # a network drop: no close frame
+            raise ConnectionDropped
+
+    async def _watchdog(self) -> None:
+        """Close politely when the session-length or idle limit of the faults is reached."""
+        while not self._ws.closed:
+            await asyncio.sleep(_WATCHDOG_INTERVAL_S)
+            now = time.monotonic()
+            limit, idle = self._faults.max_session_s, self._faults.idle_timeout_s
+            if limit is not None and now - self._opened >= limit:
+                await self.close(1000, "session length limit reached")
+            elif idle is not None and now - self._last_client_event >= idle:
+                await self.close(1000, "idle timeout")

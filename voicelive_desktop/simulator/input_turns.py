@@ -1,0 +1,80 @@
+"""The input audio buffer and how it becomes user turns: server VAD or client commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicelive_desktop.protocol import pcm16_bytes_to_ms
+from voicelive_desktop.simulator.session_config import TurnDetection
+from voicelive_desktop.simulator.vad import EnergyVad, VadEvent, voiced_span_ms
+
+# The service refuses to commit less than this much audio.
+MIN_COMMIT_MS = 100
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    audio_start_ms: int
+
+
+@dataclass(frozen=True)
+class SpeechStopped:
+    """Server VAD ended a turn: the buffer up to here is committed as `speech_ms` of voice."""
+
+    audio_end_ms: int
+    speech_ms: int
+
+
+TurnBoundary = SpeechStarted | SpeechStopped
+
+
+class InputTurns:
+    """Audio since the last commit or clear, the session-wide audio clock, and the VAD."""
+
+    def __init__(self, detection: TurnDetection) -> None:
+        self._buffer = bytearray()
+        self._total_bytes = 0
+        self._detection = detection
+        self._vad = self._new_vad()
+
+    @property
+    def buffered_ms(self) -> int:
+        return pcm16_bytes_to_ms(len(self._buffer))
+
+    def configure(self, detection: TurnDetection) -> None:
+        """Apply a session.update; a speech run in progress survives a threshold change."""
+        if detection.server_side and self._detection.server_side:
+            self._vad.reconfigure(detection.threshold, detection.silence_duration_ms)
+        elif detection.server_side:
+            self._vad = self._new_vad()
+        self._detection = detection
+
+    def append(self, pcm: bytes) -> list[TurnBoundary]:
+        self._buffer += pcm
+        self._total_bytes += len(pcm)
+        if not self._detection.server_side:
+            return []
+        return [self._boundary(event) for event in self._vad.feed(pcm)]
+
+    def commit(self) -> int:
+        """Empty the buffer for a client commit; returns the voiced milliseconds in it."""
+        speech_ms = voiced_span_ms(bytes(self._buffer), self._detection.threshold)
+        self.clear()
+        return speech_ms
+
+    def clear(self) -> None:
+        self._buffer.clear()
+        self._vad.reset()
+
+    def _new_vad(self) -> EnergyVad:
+        return EnergyVad(
+            self._detection.threshold,
+            self._detection.silence_duration_ms,
+            start_ms=pcm16_bytes_to_ms(self._total_bytes),
+        )
+
+    def _boundary(self, event: VadEvent) -> TurnBoundary:
+        if event.kind == "started":
+            return SpeechStarted(event.ms)
+        self._buffer.clear()
+        return SpeechStopped(event.ms, event.ms - self._vad.speech_start_ms)

@@ -1,0 +1,29 @@
+"""What the offline demo answers: deterministic, and honest that no AI or Azure is involved."""
+
+from __future__ import annotations
+
+# Kept short: every demo and test turn plays it in real time.
+_DEMO_NOTE = "This is the VoiceLive Desktop offline demo; no Azure service is involved."
+_MAX_ECHO_CHARS = 200
+
+
+def speech_transcript(speech_ms: int) -> str:
+    """The 'transcription' of user audio: the simulator has no speech recognition."""
+    return f"[speech, {speech_ms / 1000:.1f} s]"
+
+
+def reply_to_text(text: str) -> str:
+    shown = " ".join(text.split())
+    if len(shown) > _MAX_ECHO_CHARS:
+        shown = shown[:_MAX_ECHO_CHARS].rstrip() + "..."
+    return f"You typed: {shown}. {_DEMO_NOTE}"
+
+
+def reply_to_speech(speech_ms: int) -> str:
+    if speech_ms <= 0:
+        return f"I did not hear any speech in that audio. {_DEMO_NOTE}"
+    return f"I heard about {speech_ms / 1000:.1f} seconds of speech. {_DEMO_NOTE}"
+
+
+def greeting() -> str:
+    return f"Hello! {_DEMO_NOTE}"

@@ -1,0 +1,197 @@
+"""One assistant response, from response.created to response.done, streamed in real time."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import math
+import time
+from collections.abc import Awaitable, Callable
+
+from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ, pcm16_bytes_to_ms
+from voicelive_desktop.simulator import wire
+from voicelive_desktop.simulator.conversation import Conversation, ConversationItem
+from voicelive_desktop.simulator.speech import SpeechSynthesizer
+from voicelive_desktop.simulator.wire import Event
+
+AUDIO_CHUNK_MS = 100
+TEXT_WORD_INTERVAL_S = 0.02
+_CHUNK_BYTES = SAMPLE_RATE_HZ * AUDIO_CHUNK_MS // 1000 * BYTES_PER_SAMPLE
+
+Send = Callable[[Event], Awaitable[None]]
+
+
+def _text_tokens(text: str) -> int:
+    return math.ceil(len(text.split()) * 4 / 3)
+
+
+class ConnectionDropped(Exception):
+    """A fault ended the connection mid-response; nothing more may be sent."""
+
+
+class ResponseStream:
+    """Streams one reply; `cancel()` makes it stop at the next chunk and end as cancelled.
+
+    Audio chunks leave on the wall clock (one 100 ms chunk per 100 ms) so that a cancel or a
+    barge-in mid-response cuts the reply where a listener would hear it cut.
+    """
+
+    def __init__(
+        self,
+        *,
+        send: Send,
+        conversation: Conversation,
+        synthesizer: SpeechSynthesizer,
+        reply: str,
+        modalities: list[str],
+        input_tokens: tuple[int, int],
+        before_audio_delta: Callable[[int], Awaitable[None]],
+    ) -> None:
+        self.response_id = wire.new_id("resp")
+        self.item_id = wire.new_id("item")
+        self._send = send
+        self._conversation = conversation
+        self._synthesizer = synthesizer
+        self._reply = reply
+        self._modality = "audio" if "audio" in modalities else "text"
+        self._modalities = modalities
+        self._input_tokens = input_tokens
+        self._before_audio_delta = before_audio_delta
+        self._cancelled = asyncio.Event()
+        self._cancel_reason = "client_cancelled"
+        self._item: ConversationItem | None = None
+
+    def cancel(self, reason: str = "client_cancelled") -> None:
+        if not self._cancelled.is_set():
+            self._cancel_reason = reason
+            self._cancelled.set()
+
+    async def run(self) -> None:
+        """Send every event of the response; returns after response.done."""
+        ids = {
+            "response_id": self.response_id,
+            "item_id": self.item_id,
+            "output_index": 0,
+            "content_index": 0,
+        }
+        await self._send(
+            {
+                "type": "response.created",
+                "response": wire.response_object(
+                    self.response_id, "in_progress", modalities=self._modalities, output=[]
+                ),
+            }
+        )
+        in_progress = wire.assistant_item(self.item_id, "in_progress", [])
+        await self._send(
+            {
+                "type": "response.output_item.added",
+                "response_id": self.response_id,
+                "output_index": 0,
+                "item": in_progress,
+            }
+        )
+        self._item = ConversationItem(self.item_id, "assistant", in_progress, text="")
+        previous = self._conversation.add(self._item)
+        await self._send(
+            {"type": "conversation.item.created", "previous_item_id": previous, "item": in_progress}
+        )
+        await self._send(
+            {
+                "type": "response.content_part.added",
+                **ids,
+                "part": wire.output_part(self._modality, ""),
+            }
+        )
+        if self._modality == "audio":
+            said, audio_ms = await self._stream_audio(ids)
+        else:
+            said, audio_ms = await self._stream_text(ids), 0
+        await self._finish(ids, said, audio_ms)
+
+    async def _stream_audio(self, ids: Event) -> tuple[str, int]:
+        pcm = await self._synthesizer.synthesize(self._reply)
+        assert self._item is not None
+        self._item.audio_ms = pcm16_bytes_to_ms(len(pcm))
+        chunks = [pcm[i : i + _CHUNK_BYTES] for i in range(0, len(pcm), _CHUNK_BYTES)]
+        words = self._reply.split()
+        said: list[str] = []
+        started = time.monotonic()
+        for index, chunk in enumerate(chunks):
+            if await self._cancelled_before(started + index * AUDIO_CHUNK_MS / 1000):
+                return " ".join(said), index * AUDIO_CHUNK_MS
+            # Words go out spread over the audio, each a little ahead of where it is spoken.
+            due = (
+                len(words) if index == len(chunks) - 1 else (index + 1) * len(words) // len(chunks)
+            )
+            while len(said) < due:
+                delta = words[len(said)] if not said else " " + words[len(said)]
+                said.append(words[len(said)])
+                await self._send({"type": "response.audio_transcript.delta", **ids, "delta": delta})
+            await self._before_audio_delta(index)
+            await self._send(
+                {
+                    "type": "response.audio.delta",
+                    **ids,
+                    "delta": base64.b64encode(chunk).decode("ascii"),
+                }
+            )
+        if await self._cancelled_before(started + len(chunks) * AUDIO_CHUNK_MS / 1000):
+            return " ".join(said), len(chunks) * AUDIO_CHUNK_MS
+        await self._send({"type": "response.audio.done", **ids})
+        await self._send(
+            {"type": "response.audio_transcript.done", **ids, "transcript": self._reply}
+        )
+        return self._reply, pcm16_bytes_to_ms(len(pcm))
+
+    async def _stream_text(self, ids: Event) -> str:
+        words = self._reply.split()
+        for index, word in enumerate(words):
+            if await self._cancelled_before(time.monotonic() + TEXT_WORD_INTERVAL_S):
+                return " ".join(words[:index])
+            await self._send(
+                {"type": "response.text.delta", **ids, "delta": word if index == 0 else " " + word}
+            )
+        await self._send({"type": "response.text.done", **ids, "text": self._reply})
+        return self._reply
+
+    async def _cancelled_before(self, deadline: float) -> bool:
+        """Wait until `deadline` on the monotonic clock; True as soon as cancel() is called."""
+        try:
+            await asyncio.wait_for(self._cancelled.wait(), max(0.0, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    async def _finish(self, ids: Event, said: str, audio_ms: int) -> None:
+        cancelled = self._cancelled.is_set()
+        part = wire.output_part(self._modality, said)
+        if not cancelled:
+            await self._send({"type": "response.content_part.done", **ids, "part": part})
+        item = wire.assistant_item(self.item_id, "incomplete" if cancelled else "completed", [part])
+        assert self._item is not None
+        self._item.raw, self._item.text = item, said
+        await self._send(
+            {
+                "type": "response.output_item.done",
+                "response_id": self.response_id,
+                "output_index": 0,
+                "item": item,
+            }
+        )
+        text_in, audio_in = self._input_tokens
+        usage = wire.usage(text_in, audio_in, _text_tokens(said), audio_ms // 50)
+        details = {"type": "cancelled", "reason": self._cancel_reason} if cancelled else None
+        await self._send(
+            {
+                "type": "response.done",
+                "response": wire.response_object(
+                    self.response_id,
+                    "cancelled" if cancelled else "completed",
+                    modalities=self._modalities,
+                    output=[item],
+                    usage_=usage,
+                    status_details=details,
+                ),
+            }
+        )

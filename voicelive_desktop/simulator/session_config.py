@@ -1,0 +1,161 @@
+"""The session configuration a connection runs with: service defaults, validation, merge."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from voicelive_desktop.protocol import DEFAULT_MODEL, SAMPLE_RATE_HZ
+
+# The turn detection types the simulator's energy VAD stands in for.
+VAD_TYPES = frozenset(
+    {"server_vad", "azure_semantic_vad", "azure_semantic_vad_en", "azure_semantic_vad_multilingual"}
+)
+_VAD_DEFAULTS: dict[str, Any] = {
+    "threshold": 0.5,
+    "prefix_padding_ms": 300,
+    "silence_duration_ms": 500,
+    "create_response": True,
+    "interrupt_response": True,
+}
+_MODALITIES = frozenset({"text", "audio"})
+_AUDIO_FORMATS = frozenset({"pcm16"})
+
+
+class InvalidSessionUpdate(ValueError):
+    """A session.update value the service would reject; `param` names the field."""
+
+    def __init__(self, message: str, param: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def default_session(session_id: str, model: str | None) -> dict[str, Any]:
+    """What session.created reports before the client configures anything."""
+    return {
+        "id": session_id,
+        "object": "realtime.session",
+        "model": model or DEFAULT_MODEL,
+        "modalities": ["text", "audio"],
+        "instructions": "",
+        "voice": {"name": "en-US-Ava:DragonHDLatestNeural", "type": "azure-standard"},
+        "input_audio_format": "pcm16",
+        "output_audio_format": "pcm16",
+        "input_audio_sampling_rate": SAMPLE_RATE_HZ,
+        "turn_detection": {"type": "server_vad", **_VAD_DEFAULTS},
+        "input_audio_transcription": None,
+        "input_audio_noise_reduction": None,
+        "input_audio_echo_cancellation": None,
+        "tools": [],
+        "tool_choice": "auto",
+        "temperature": 0.8,
+        "max_response_output_tokens": "inf",
+    }
+
+
+def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
+    """`current` with every top-level field of `update` applied (explicit nulls included).
+
+    Raises InvalidSessionUpdate and leaves `current` untouched when a value is unusable, as
+    the service applies a session.update entirely or not at all.
+    """
+    if not isinstance(update, dict):
+        raise InvalidSessionUpdate("The 'session' field must be an object.", "session")
+    merged = copy.deepcopy(current)
+    for key, value in update.items():
+        if key in ("id", "object"):
+            continue
+        merged[key] = copy.deepcopy(value)
+    if "turn_detection" in update:
+        merged["turn_detection"] = _turn_detection(update["turn_detection"])
+    _check_modalities(merged.get("modalities"))
+    for key in ("input_audio_format", "output_audio_format"):
+        if merged.get(key) not in _AUDIO_FORMATS:
+            raise InvalidSessionUpdate(
+                f"Invalid value for '{key}': the simulator speaks pcm16 only.", f"session.{key}"
+            )
+    rate = merged.get("input_audio_sampling_rate")
+    if rate not in (None, SAMPLE_RATE_HZ):
+        raise InvalidSessionUpdate(
+            f"Invalid 'input_audio_sampling_rate' {rate!r}: "
+            f"the simulator takes {SAMPLE_RATE_HZ} Hz.",
+            "session.input_audio_sampling_rate",
+        )
+    temperature = merged.get("temperature")
+    if temperature is not None and (
+        not isinstance(temperature, (int, float)) or not 0.0 <= temperature <= 2.0
+    ):
+        raise InvalidSessionUpdate(
+            f"Invalid 'temperature' {temperature!r}: expected a number from 0 to 2.",
+            "session.temperature",
+        )
+    return merged
+
+
+def _turn_detection(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidSessionUpdate(
+            "'turn_detection' must be an object or null.", "session.turn_detection"
+        )
+    kind = value.get("type")
+    if kind == "none":
+        # The SDK's TurnDetection union has no "none" member; null is how it reads "off".
+        return None
+    if kind not in VAD_TYPES:
+        raise InvalidSessionUpdate(
+            f"Invalid 'turn_detection.type' {kind!r}; supported: "
+            + ", ".join(sorted(VAD_TYPES | {"none"})),
+            "session.turn_detection.type",
+        )
+    # A null field means 'the default', as the SDK leaves optional fields unset or null.
+    applied = {**_VAD_DEFAULTS, **{k: v for k, v in value.items() if v is not None}}
+    threshold = applied["threshold"]
+    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+        raise InvalidSessionUpdate(
+            f"Invalid 'turn_detection.threshold' {threshold!r}: expected 0 to 1.",
+            "session.turn_detection.threshold",
+        )
+    for key in ("prefix_padding_ms", "silence_duration_ms"):
+        ms = applied[key]
+        if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
+            raise InvalidSessionUpdate(
+                f"Invalid 'turn_detection.{key}' {ms!r}: expected a non-negative integer.",
+                f"session.turn_detection.{key}",
+            )
+    return applied
+
+
+def _check_modalities(value: Any) -> None:
+    if not isinstance(value, list) or not value or any(m not in _MODALITIES for m in value):
+        raise InvalidSessionUpdate(
+            f"Invalid 'modalities' {value!r}: use 'text' and/or 'audio'.", "session.modalities"
+        )
+
+
+@dataclass(frozen=True)
+class TurnDetection:
+    """The applied turn detection as the VAD needs it; `server_side` False means client commits."""
+
+    server_side: bool
+    threshold: float = 0.5
+    prefix_padding_ms: int = 300
+    silence_duration_ms: int = 500
+    create_response: bool = True
+    interrupt_response: bool = True
+
+    @classmethod
+    def of(cls, session: dict[str, Any]) -> TurnDetection:
+        applied = session.get("turn_detection")
+        if not applied or applied.get("type") not in VAD_TYPES:
+            return cls(server_side=False)
+        return cls(
+            server_side=True,
+            threshold=float(applied["threshold"]),
+            prefix_padding_ms=int(applied["prefix_padding_ms"]),
+            silence_duration_ms=int(applied["silence_duration_ms"]),
+            create_response=bool(applied["create_response"]),
+            interrupt_response=bool(applied["interrupt_response"]),
+        )

@@ -155,7 +155,6 @@ class AppController(QObject):
     async def _open(
         self, connection: ConnectionSettings, credential: Credential, *, demo: bool
     ) -> bool:
-        self.window.error_banner.hide()
         self.demo = demo
         self.window.set_demo(demo)
         self.window.set_endpoint_label(

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         for action in (self.connect_action, self.disconnect_action, self.demo_action):
+            action.triggered.connect(self.error_banner.hide)  # a new attempt, a clean slate
             self.session_menu.addAction(action)
         self.session_menu.addSeparator()
         self.session_menu.addAction(self.quit_action)

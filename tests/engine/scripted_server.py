@@ -146,10 +146,16 @@ class ScriptedServer:
                 "item": {"id": item_id, "type": "message", "role": "assistant", "content": []},
             },
         )
-        ids = {"response_id": response_id, "item_id": item_id, "output_index": 0, "content_index": 0}
+        ids = {
+            "response_id": response_id,
+            "item_id": item_id,
+            "output_index": 0,
+            "content_index": 0,
+        }
         try:
             await self._send(
-                ws, {"type": "response.audio_transcript.delta", **ids, "delta": self.script.reply_text}
+                ws,
+                {"type": "response.audio_transcript.delta", **ids, "delta": self.script.reply_text},
             )
             chunk = base64.b64encode(tone_pcm16(self.script.chunk_ms)).decode()
             for index in range(self.script.audio_chunks):
@@ -167,7 +173,11 @@ class ScriptedServer:
             await self._send(ws, {"type": "response.audio.done", **ids})
             await self._send(
                 ws,
-                {"type": "response.audio_transcript.done", **ids, "transcript": self.script.reply_text},
+                {
+                    "type": "response.audio_transcript.done",
+                    **ids,
+                    "transcript": self.script.reply_text,
+                },
             )
         except asyncio.CancelledError:
             status = "cancelled"

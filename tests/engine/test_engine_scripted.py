@@ -85,7 +85,7 @@ async def test_unreachable_port_names_the_host() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     engine, log = make_engine(f"http://127.0.0.1:{port}")
-    with pytest.raises(EndpointUnreachable, match="127.0.0.1"):
+    with pytest.raises(EndpointUnreachable, match=r"127\.0\.0\.1"):
         await engine.start()
     assert log.of(SessionErrorReported)[0].kind is ErrorKind.ENDPOINT_UNREACHABLE
     assert engine.state is SessionState.DISCONNECTED
@@ -93,7 +93,7 @@ async def test_unreachable_port_names_the_host() -> None:
 
 async def test_unknown_host_is_reported_as_dns_failure() -> None:
     engine, _ = make_engine("https://no-such-resource.invalid", connect_timeout_s=8.0)
-    with pytest.raises(EndpointUnreachable, match="no-such-resource.invalid"):
+    with pytest.raises(EndpointUnreachable, match=r"no-such-resource\.invalid"):
         await engine.start()
 
 
@@ -195,7 +195,8 @@ async def test_push_to_talk_commits_and_drops_taps(
     assert kinds.index("input_audio_buffer.commit") < kinds.index("response.create")
     sent_after_last_clear = kinds[len(kinds) - 1 - kinds[::-1].index("input_audio_buffer.clear") :]
     appended = [
-        e for e in scripted_server.received[len(kinds) - len(sent_after_last_clear) :]
+        e
+        for e in scripted_server.received[len(kinds) - len(sent_after_last_clear) :]
         if e["type"] == "input_audio_buffer.append"
     ]
     total = sum(len(e["audio"]) * 3 // 4 for e in appended)
@@ -243,7 +244,7 @@ async def test_drop_mid_response_reconnects_with_context(
 async def test_planned_server_close_reconnects_quietly(
     started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
 ) -> None:
-    engine, log = started
+    _, log = started
     await scripted_server.close_sockets(1000)
     await log.wait_for(
         SessionStateChanged,

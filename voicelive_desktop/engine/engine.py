@@ -270,7 +270,7 @@ class SessionEngine:
                     continue
                 log.warning("websocket failed: %s", type(exc).__name__)
                 break
-            except (AttributeError, KeyError, ValueError, TypeError):
+            except Exception:
                 # JSON the SDK's deserializer chokes on (a bare list, null, ...).
                 self._handler.stats.malformed += 1
                 bad_in_a_row += 1

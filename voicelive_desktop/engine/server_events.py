@@ -64,6 +64,7 @@ class HostileInputStats:
     invalid_audio: int = 0
     server_errors: int = 0
     suppressed_errors: int = 0
+    internal_errors: int = 0  # caught by the safety net: a shape the checks did not foresee
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class ServerEventHandler:
                 log.info("server event of unknown type %.60r ignored", kind)
         except Exception:
             # A shape nobody foresaw; the session must go on.
-            self.stats.malformed += 1
+            self.stats.internal_errors += 1
             log.warning("server event could not be handled", exc_info=True)
 
     def mark_user_turn_end(self) -> None:
@@ -265,9 +266,11 @@ class ServerEventHandler:
         if not response_id or response_id in self._responses or response_id in self._finished:
             self.stats.out_of_order += 1
             return
+        # The service runs one response at a time: a new one means older ones are over, even
+        # if their response.done never came (otherwise the state could never settle).
+        for stale in list(self._responses.values()):
+            self._finish(stale, "incomplete", None)
         self._responses[response_id] = _Response(response_id)
-        while len(self._responses) > _MAX_TRACKED_RESPONSES:
-            self._responses.popitem(last=False)
         self._emit(AssistantResponseStarted(response_id))
         if self._states.state in (_S.READY, _S.USER_SPEAKING):
             self._states.advance(_S.THINKING)

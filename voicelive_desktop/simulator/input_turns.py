@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicelive_desktop.protocol import pcm16_bytes_to_ms
+from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ, pcm16_bytes_to_ms
 from voicelive_desktop.simulator.session_config import TurnDetection
 from voicelive_desktop.simulator.vad import EnergyVad, VadEvent, voiced_span_ms
 
 # The service refuses to commit less than this much audio.
 MIN_COMMIT_MS = 100
+# A client that streams without ever committing (VAD off) must not grow the buffer forever.
+MAX_BUFFER_BYTES = 5 * 60 * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class InputTurns:
     def append(self, pcm: bytes) -> list[TurnBoundary]:
         self._buffer += pcm
         self._total_bytes += len(pcm)
+        if len(self._buffer) > MAX_BUFFER_BYTES:
+            del self._buffer[: len(self._buffer) - MAX_BUFFER_BYTES]
         if not self._detection.server_side:
             return []
         return [self._boundary(event) for event in self._vad.feed(pcm)]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +20,18 @@ class RecordedEvent:
     payload: dict[str, Any]
 
 
-class EventRecorder:
-    """Append-only logs of client events received and server events sent, with waiting."""
+# The demo mode runs the simulator for hours with the microphone streaming 50 events a
+# second: keep the recent past only (about 30 MB at worst, audio appends included).
+MAX_RECORDED = 20_000
 
-    def __init__(self) -> None:
-        self.received: list[RecordedEvent] = []
-        self.sent: list[RecordedEvent] = []
+
+class EventRecorder:
+    """Logs of client events received and server events sent (the newest MAX_RECORDED each),
+    with waiting."""
+
+    def __init__(self, max_events: int = MAX_RECORDED) -> None:
+        self.received: deque[RecordedEvent] = deque(maxlen=max_events)
+        self.sent: deque[RecordedEvent] = deque(maxlen=max_events)
         self._changed = asyncio.Event()
 
     def record_received(self, connection: int, payload: dict[str, Any]) -> None:
@@ -40,16 +47,15 @@ class EventRecorder:
 
     async def wait_for(
         self,
-        log: list[RecordedEvent],
+        log: Iterable[RecordedEvent],
         kind: str,
         timeout: float,
         predicate: Predicate | None,
-        start: int = 0,
     ) -> dict[str, Any]:
-        """The first event of `kind` in `log[start:]` matching `predicate`, waiting if needed."""
+        """The first event of `kind` in `log` matching `predicate`, waiting if needed."""
 
         def find() -> dict[str, Any] | None:
-            for event in log[start:]:
+            for event in log:
                 if event.type == kind and (predicate is None or predicate(event.payload)):
                     return event.payload
             return None

@@ -64,11 +64,13 @@ class VoiceLiveSimulator:
 
     @property
     def received_events(self) -> list[RecordedEvent]:
-        return self.recorder.received
+        """Client events in arrival order (a copy; the newest 20 000 are kept)."""
+        return list(self.recorder.received)
 
     @property
     def sent_events(self) -> list[RecordedEvent]:
-        return self.recorder.sent
+        """Server events in send order (a copy; the newest 20 000 are kept)."""
+        return list(self.recorder.sent)
 
     @property
     def session_config(self) -> dict[str, Any] | None:

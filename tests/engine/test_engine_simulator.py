@@ -1,0 +1,276 @@
+"""SessionEngine against the Voice Live simulator: real websocket, real SDK, real speech."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.speech_audio import espeak_pcm16, speak_into
+from voicelive_desktop.engine import (
+    AssistantAudioReceived,
+    AssistantInterrupted,
+    AssistantTranscriptCompleted,
+    ConnectionSettings,
+    CredentialsRejected,
+    ErrorKind,
+    ReconnectScheduled,
+    ResourceNotFound,
+    ResponseFinished,
+    SessionConfigured,
+    SessionEngine,
+    SessionErrorReported,
+    SessionNotReady,
+    SessionSettings,
+    SessionState,
+    SessionStateChanged,
+    TurnDetectionMode,
+    TurnDetectionSettings,
+    TurnLatencyMeasured,
+    UserSpeechStarted,
+    UserSpeechStopped,
+    UserTranscriptCompleted,
+    VoiceSettings,
+    key_credential,
+)
+from voicelive_desktop.protocol import DEMO_API_KEY
+from voicelive_desktop.simulator import Hostile, VoiceLiveSimulator
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(scope="module")
+def spoken_sentence(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return espeak_pcm16(
+        "Hello assistant, what is the weather like today?", tmp_path_factory.mktemp("speech")
+    )
+
+
+def engine_for(
+    sim: VoiceLiveSimulator,
+    key: str = DEMO_API_KEY,
+    session: SessionSettings | None = None,
+    **kwargs: object,
+) -> tuple[SessionEngine, EventLog, WallClockPlayback]:
+    playback = WallClockPlayback()
+    engine = SessionEngine(
+        ConnectionSettings(endpoint=sim.endpoint, model=str(kwargs.pop("model", "gpt-realtime"))),
+        key_credential(key),
+        session or SessionSettings(),
+        playback=playback,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    log = EventLog()
+    engine.subscribe(log)
+    return engine, log, playback
+
+
+def back_to_ready(event: SessionStateChanged) -> bool:
+    return event.state is SessionState.READY and event.previous is SessionState.RECONNECTING
+
+
+@pytest_asyncio.fixture
+async def live(
+    simulator: VoiceLiveSimulator,
+) -> AsyncIterator[tuple[SessionEngine, EventLog, WallClockPlayback]]:
+    engine, log, playback = engine_for(simulator)
+    await engine.start()
+    yield engine, log, playback
+    await engine.stop()
+
+
+async def test_text_turn(live: tuple[SessionEngine, EventLog, WallClockPlayback]) -> None:
+    engine, log, playback = live
+    configured = log.of(SessionConfigured)[0]
+    assert configured.voice == "en-US-Ava:DragonHDLatestNeural"
+    await engine.send_text("What time is it?")
+    final = await log.wait_for(AssistantTranscriptCompleted)
+    assert "You typed: What time is it?" in final.text
+    done = await log.wait_for(ResponseFinished)
+    assert done.status == "completed"
+    assert sum(playback.queued_ms.values()) > 500  # real speech came back
+    assert log.of(TurnLatencyMeasured)[0].latency_ms > 0
+    assert engine.state is SessionState.READY
+
+
+async def test_audio_turn_with_real_speech(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback],
+    simulator: VoiceLiveSimulator,
+    spoken_sentence: bytes,
+) -> None:
+    engine, log, _ = live
+    await speak_into(engine.submit_input_audio, spoken_sentence, silence_ms=1000)
+    started = await log.wait_for(UserSpeechStarted)
+    stopped = await log.wait_for(UserSpeechStopped)
+    assert stopped.audio_end_ms > started.audio_start_ms + 1000
+    heard = await log.wait_for(UserTranscriptCompleted)
+    assert heard.text.startswith("[speech,")
+    await log.wait_for(AssistantAudioReceived)
+    done = await log.wait_for(ResponseFinished, timeout=20)
+    assert done.status == "completed"
+    assert "seconds of speech" in log.of(AssistantTranscriptCompleted)[0].text
+    # Latency is measured from the end of speech to the first assistant audio.
+    assert len(log.of(TurnLatencyMeasured)) == 1
+    appended = simulator.received_of("input_audio_buffer.append")
+    assert 0 < len(appended) <= len(spoken_sentence) // 960 + 50
+
+
+async def test_settings_applied_live(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback], simulator: VoiceLiveSimulator
+) -> None:
+    engine, log, _ = live
+    await engine.apply_settings(
+        SessionSettings(
+            instructions="Answer in French.",
+            voice=VoiceSettings(name="alloy"),
+            temperature=0.7,
+            max_response_output_tokens=123,
+            turn_detection=TurnDetectionSettings(
+                mode=TurnDetectionMode.AZURE_SEMANTIC_VAD, threshold=0.3, silence_duration_ms=700
+            ),
+            echo_cancellation=False,
+        )
+    )
+    applied = simulator.session_config
+    assert applied is not None
+    assert applied["instructions"] == "Answer in French."
+    assert applied["voice"]["name"] == "alloy"
+    assert applied["temperature"] == 0.7
+    assert applied["max_response_output_tokens"] == 123
+    assert applied["turn_detection"]["type"] == "azure_semantic_vad"
+    assert applied["turn_detection"]["silence_duration_ms"] == 700
+    assert applied.get("input_audio_echo_cancellation") is None
+    assert log.of(SessionConfigured)[-1].voice == "alloy"
+    assert engine.state is SessionState.READY
+
+
+async def test_barge_in_by_speaking_over_the_assistant(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback],
+    simulator: VoiceLiveSimulator,
+    spoken_sentence: bytes,
+) -> None:
+    engine, log, playback = live
+    await engine.send_text("Please read me something long. " * 4)
+    await log.wait_for(AssistantAudioReceived)
+    await asyncio.sleep(0.6)  # let some of it play
+    await speak_into(engine.submit_input_audio, spoken_sentence[: 24_000 * 2], silence_ms=0)
+    interrupted = await log.wait_for(AssistantInterrupted)
+    cancel = await simulator.wait_for_event("response.cancel")
+    truncate = await simulator.wait_for_event("conversation.item.truncate")
+    assert cancel["type"] == "response.cancel"
+    assert truncate["item_id"] == interrupted.item_id
+    assert truncate["audio_end_ms"] == interrupted.played_ms
+    assert 300 <= interrupted.played_ms <= 3000
+    assert playback.flushes >= 1
+    cancelled = await log.wait_for(ResponseFinished, lambda e: e.status == "cancelled")
+    assert cancelled is not None
+    truncated = await simulator.wait_for_sent("conversation.item.truncated")
+    assert truncated["audio_end_ms"] == interrupted.played_ms
+
+
+async def test_wrong_key_is_rejected_within_two_seconds(simulator: VoiceLiveSimulator) -> None:
+    engine, log, _ = engine_for(simulator, key="sk-wrong-key-9f8e7d")
+    began = time.monotonic()
+    with pytest.raises(CredentialsRejected, match="rejected the API key") as caught:
+        await engine.start()
+    assert time.monotonic() - began < 2.0
+    assert "sk-wrong-key-9f8e7d" not in str(caught.value)
+    assert log.of(SessionErrorReported)[0].kind is ErrorKind.CREDENTIALS_REJECTED
+
+
+async def test_unknown_deployment_is_not_found() -> None:
+    async with VoiceLiveSimulator(models=["gpt-realtime"]) as sim:
+        engine, _, _ = engine_for(sim, model="no-such-model")
+        with pytest.raises(ResourceNotFound):
+            await engine.start()
+
+
+async def test_session_updated_never_comes(simulator: VoiceLiveSimulator) -> None:
+    simulator.faults.withhold_session_updated = True
+    engine, _, _ = engine_for(simulator, ready_timeout_s=1.0)
+    with pytest.raises(SessionNotReady):
+        await engine.start()
+    assert engine.state is SessionState.DISCONNECTED
+
+
+async def test_drop_mid_response_reconnects_fast_with_context(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback], simulator: VoiceLiveSimulator
+) -> None:
+    engine, log, _ = live
+    await engine.send_text("My name is Ada.")
+    await log.wait_for(ResponseFinished)
+    simulator.faults.drop_after_audio_deltas = 3
+    await engine.send_text("Tell me a story.")
+    await log.wait_for(SessionStateChanged, lambda e: e.state is SessionState.RECONNECTING)
+    dropped_at = time.monotonic()
+    await log.wait_for(SessionStateChanged, back_to_ready)
+    assert time.monotonic() - dropped_at < 3.0
+    restored = [
+        (e.payload["item"]["role"], e.payload["item"]["content"][0]["text"])
+        for e in simulator.received_events
+        if e.connection == 2 and e.type == "conversation.item.create"
+    ]
+    assert restored[:2] == [("user", "My name is Ada."), ("assistant", restored[1][1])]
+    assert "You typed: My name is Ada." in restored[1][1]
+    assert restored[2] == ("user", "Tell me a story.")
+    assert [e.kind for e in log.of(SessionErrorReported)] == [ErrorKind.CONNECTION_LOST]
+    await engine.send_text("Do you remember me?")
+    done = await log.wait_for(
+        ResponseFinished, lambda e: e.status == "completed" and len(log.of(ResponseFinished)) > 2
+    )
+    assert done is not None
+
+
+async def test_reconnect_waits_out_refused_handshakes(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback], simulator: VoiceLiveSimulator
+) -> None:
+    engine, log, _ = live
+    simulator.faults.refuse_connections(1.5)
+    await simulator.close_sessions(1011, "internal error")
+    await log.wait_for(SessionStateChanged, back_to_ready, timeout=15)
+    attempts = log.of(ReconnectScheduled)
+    assert len(attempts) >= 2
+    assert [a.attempt for a in attempts] == list(range(1, len(attempts) + 1))
+    assert 503 in simulator.handshakes
+    assert [e.kind for e in log.of(SessionErrorReported)] == [ErrorKind.CONNECTION_LOST]
+
+
+async def test_session_length_limit_reconnects_without_an_error_storm(
+    simulator: VoiceLiveSimulator,
+) -> None:
+    simulator.faults.max_session_s = 0.8
+    engine, log, _ = engine_for(simulator)
+    await engine.start()
+    try:
+        await asyncio.sleep(3.0)
+        assert len(simulator.sessions) >= 3
+        assert log.of(SessionErrorReported) == []
+        await log.wait_for(SessionStateChanged, back_to_ready)
+        assert engine.state in (SessionState.READY, SessionState.RECONNECTING)
+    finally:
+        await engine.stop()
+
+
+async def test_hostile_fault_mode_is_survived(simulator: VoiceLiveSimulator) -> None:
+    simulator.faults.hostile_after_session_updated = list(Hostile)
+    engine, log, playback = engine_for(simulator)
+    await engine.start()
+    try:
+        await engine.send_text("Are you all right?")
+        done = await log.wait_for(ResponseFinished, lambda e: e.status == "completed")
+        assert done is not None
+        stats = engine.hostile_input
+        assert stats.unknown_types >= 1
+        assert stats.malformed >= 2
+        assert stats.out_of_order >= 1000  # the flood of orphan deltas
+        assert stats.internal_errors == 0
+        assert len(simulator.sessions) == 1
+        assert engine.state is SessionState.READY
+        # Orphan, odd and invalid audio never reached the speaker.
+        assert all(not item.startswith("item_unknown") for item in playback.queued_ms)
+    finally:
+        await engine.stop()

@@ -1,4 +1,4 @@
-"""session.created on connect, session.update → session.updated with merge semantics and refusals."""
+"""session.created on connect; session.update → session.updated with merging and refusals."""
 
 from __future__ import annotations
 

@@ -134,6 +134,14 @@ class SimulatedSession:
         with contextlib.suppress(ConnectionResetError):
             await self._ws.send_str(json.dumps(event))
 
+    async def send_raw(self, frames: list[str]) -> None:
+        """Push text frames as they are (hostile traffic); not recorded as sent events."""
+        for frame in frames:
+            if self._ws.closed:
+                return
+            with contextlib.suppress(ConnectionResetError):
+                await self._ws.send_str(frame)
+
     async def close(self, code: int, reason: str) -> None:
         await self._ws.close(code=code, message=reason.encode("utf-8"))
 
@@ -227,10 +235,7 @@ class SimulatedSession:
     async def _confirm_session(self) -> None:
         await self.send({"type": "session.updated", "session": self.session})
         for kind in list(self._faults.hostile_after_session_updated):
-            for frame in hostile_frames(kind, self._faults):
-                if not self._ws.closed:
-                    with contextlib.suppress(ConnectionResetError):
-                        await self._ws.send_str(frame)
+            await self.send_raw(hostile_frames(kind, self._faults))
 
     # --- input audio ---------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from aiohttp import web
 
 from voicelive_desktop.protocol import DEMO_API_KEY, REALTIME_PATH
 from voicelive_desktop.simulator.connection import SimulatedSession
-from voicelive_desktop.simulator.faults import SimulatorFaults
+from voicelive_desktop.simulator.faults import Hostile, SimulatorFaults
 from voicelive_desktop.simulator.handshake import HandshakePolicy
+from voicelive_desktop.simulator.hostile import hostile_frames
 from voicelive_desktop.simulator.recorder import EventRecorder, Predicate, RecordedEvent
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
 
@@ -106,7 +107,8 @@ class VoiceLiveSimulator:
         """Listen on the running loop (plain asyncio or qasync); port 0 picks a free port."""
         app = web.Application()
         app.router.add_get(REALTIME_PATH, self._handle)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        # Sessions are closed before cleanup; never wait aiohttp's default minute for stragglers.
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:
@@ -134,6 +136,16 @@ class VoiceLiveSimulator:
         """Close every open session politely, as the service does at its limits."""
         for session in list(self.sessions.values()):
             await session.close(code, reason)
+
+    async def push_frames(self, frames: list[str], connection: int | None = None) -> None:
+        """Send raw text frames to one open session (by number) or to all of them."""
+        for number, session in list(self.sessions.items()):
+            if connection in (None, number):
+                await session.send_raw(frames)
+
+    async def push_hostile(self, kind: Hostile, connection: int | None = None) -> None:
+        """Send one burst of `kind` now, e.g. in the middle of a response."""
+        await self.push_frames(hostile_frames(kind, self.faults), connection)
 
     async def __aenter__(self) -> VoiceLiveSimulator:
         return await self.start()

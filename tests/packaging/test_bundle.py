@@ -15,8 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from tests.fixtures.virtual_audio import VirtualAudio
 from tests.packaging.desktop_entry import exec_argv, read_entry
 from voicelive_desktop import APP_ID
 
@@ -135,6 +137,32 @@ def test_installed_desktop_entry_exec_starts_the_bundle(
     argv = exec_argv(entry["Exec"])
     assert argv == [str(home / ".local" / "lib" / APP_ID / APP_ID)]
     launch(argv, user_env)
+
+
+@pytest.mark.audio
+def test_bundled_offline_demo_answers_out_loud(
+    bundle: Path, user_env: dict[str, str], virtual_audio: VirtualAudio
+) -> None:
+    """The demo conversation in the frozen app: bundled simulator, engine, espeak and speaker."""
+    env = {**user_env, "PULSE_SERVER": virtual_audio.env["PULSE_SERVER"]}
+    command = [str(bundle / APP_ID), "--headless", "--demo", "--say", "hello there"]
+    with virtual_audio.record_speaker() as played:
+        result = subprocess.run(
+            [*command, "--duration", "15"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    answers = [line for line in lines if line.startswith("assistant:")]
+    assert answers, result.stdout
+    assert "hello there" in answers[0]
+    assert "response: completed" in lines
+    rms = float(np.sqrt(np.mean(np.square(played.samples)))) if played.samples.size else 0.0
+    assert rms > 0.01, f"the speaker stayed silent (rms {rms:.4f})"
 
 
 def test_bundle_reports_every_library_and_its_own_portaudio(

@@ -9,7 +9,8 @@ from pathlib import Path
 CHECK = """
 import sys
 import voicelive_desktop.engine
-loaded = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'qasync', 'sounddevice')]
+banned = ('PySide6', 'shiboken6', 'qasync', 'sounddevice')
+loaded = [m for m in sys.modules if m.split('.')[0] in banned]
 print(loaded)
 sys.exit(1 if loaded else 0)
 """

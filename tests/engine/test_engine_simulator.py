@@ -228,7 +228,7 @@ async def test_drop_mid_response_reconnects_fast_with_context(
 async def test_reconnect_waits_out_refused_handshakes(
     live: tuple[SessionEngine, EventLog, WallClockPlayback], simulator: VoiceLiveSimulator
 ) -> None:
-    engine, log, _ = live
+    _, log, _ = live
     simulator.faults.refuse_connections(1.5)
     await simulator.close_sessions(1011, "internal error")
     await log.wait_for(SessionStateChanged, back_to_ready, timeout=15)

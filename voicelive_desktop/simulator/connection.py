@@ -14,7 +14,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from voicelive_desktop.simulator import wire
+from voicelive_desktop.simulator import item_events, wire
+from voicelive_desktop.simulator.client_events import parse_frame
 from voicelive_desktop.simulator.conversation import Conversation
 from voicelive_desktop.simulator.faults import SimulatorFaults
 from voicelive_desktop.simulator.hostile import hostile_frames
@@ -24,7 +25,7 @@ from voicelive_desktop.simulator.input_turns import (
     SpeechStarted,
     SpeechStopped,
 )
-from voicelive_desktop.simulator.items import ItemError, item_from_client, item_from_user_audio
+from voicelive_desktop.simulator.items import item_from_user_audio
 from voicelive_desktop.simulator.recorder import EventRecorder
 from voicelive_desktop.simulator.replies import (
     greeting,
@@ -45,20 +46,6 @@ from voicelive_desktop.simulator.wire import Event
 log = logging.getLogger(__name__)
 
 _WATCHDOG_INTERVAL_S = 0.1
-# Client event types the SDK knows but the simulator does not act on.
-_UNSUPPORTED = frozenset(
-    {
-        "input_audio.clear",
-        "input_audio.turn.append",
-        "input_audio.turn.cancel",
-        "input_audio.turn.end",
-        "input_audio.turn.start",
-        "input_text.delta",
-        "input_text.done",
-        "output_audio_buffer.clear",
-        "session.avatar.connect",
-    }
-)
 
 
 class SimulatedSession:
@@ -94,13 +81,22 @@ class SimulatedSession:
             "input_audio_buffer.append": self._buffer_append,
             "input_audio_buffer.commit": self._buffer_commit,
             "input_audio_buffer.clear": self._buffer_clear,
-            "conversation.item.create": self._item_create,
-            "conversation.item.delete": self._item_delete,
-            "conversation.item.retrieve": self._item_retrieve,
-            "conversation.item.truncate": self._item_truncate,
+            "conversation.item.create": self._on_item(item_events.create_item),
+            "conversation.item.delete": self._on_item(item_events.delete_item),
+            "conversation.item.retrieve": self._on_item(item_events.retrieve_item),
+            "conversation.item.truncate": self._on_item(item_events.truncate_item),
             "response.create": self._response_create,
             "response.cancel": self._response_cancel,
         }
+        self._handled = frozenset(self._handlers)
+
+    def _on_item(
+        self, handle: Callable[[Conversation, Event], Event]
+    ) -> Callable[[Event], Awaitable[None]]:
+        async def reply(event: Event) -> None:
+            await self.send(handle(self._conversation, event))
+
+        return reply
 
     async def serve(self) -> None:
         """Run until the client or a fault closes the socket; cleans up its own tasks."""
@@ -151,66 +147,15 @@ class SimulatedSession:
         task.add_done_callback(self._tasks.discard)
 
     async def _on_text(self, data: str) -> None:
-        try:
-            event = json.loads(data)
-        except json.JSONDecodeError as error:
-            self._recorder.record_received(self.number, {"type": "", "raw": data})
-            await self.send(
-                wire.error_event(f"The event is not valid JSON: {error}.", code="invalid_json")
-            )
-            return
-        if not isinstance(event, dict):
-            self._recorder.record_received(self.number, {"type": "", "raw": data})
-            await self.send(
-                wire.error_event(
-                    "An event must be a JSON object with a 'type'.", code="invalid_value"
-                )
-            )
-            return
-        self._recorder.record_received(self.number, event)
-        kind = event.get("type")
-        client_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
-        handler = self._handlers.get(kind) if isinstance(kind, str) else None
-        if handler is not None:
-            await handler(event)
-        elif kind is None:
-            await self.send(
-                wire.error_event(
-                    "Missing required parameter: 'type'.",
-                    code="missing_required_parameter",
-                    param="type",
-                    client_event_id=client_id,
-                )
-            )
-        elif kind in _UNSUPPORTED:
-            await self.send(
-                wire.error_event(
-                    f"The offline simulator does not implement '{kind}'.",
-                    code="unsupported_event",
-                    param="type",
-                    client_event_id=client_id,
-                )
-            )
+        parsed = parse_frame(data, self._handled)
+        self._recorder.record_received(self.number, parsed.event)
+        if parsed.error is not None:
+            await self.send(parsed.error)
         else:
-            await self.send(
-                wire.error_event(
-                    f"Invalid value: {kind!r}. It is not a client event type of this API.",
-                    code="invalid_value",
-                    param="type",
-                    client_event_id=client_id,
-                )
-            )
+            await self._handlers[parsed.event["type"]](parsed.event)
 
     async def _error(self, event: Event, message: str, code: str, param: str | None = None) -> None:
-        client_id = event.get("event_id")
-        await self.send(
-            wire.error_event(
-                message,
-                code=code,
-                param=param,
-                client_event_id=client_id if isinstance(client_id, str) else None,
-            )
-        )
+        await self.send(wire.error_for(event, message, code, param))
 
     # --- session -------------------------------------------------------------------------
 
@@ -332,99 +277,6 @@ class SimulatedSession:
         self._turns.clear()
         self._pending_user_item = None
         await self.send({"type": "input_audio_buffer.cleared"})
-
-    # --- conversation items --------------------------------------------------------------
-
-    async def _item_create(self, event: Event) -> None:
-        try:
-            item = item_from_client(event.get("item"))
-        except ItemError as error:
-            await self._error(event, str(error), "invalid_value", error.param)
-            return
-        wanted_previous = event.get("previous_item_id")
-        if wanted_previous is not None and self._conversation.get(wanted_previous) is None:
-            await self._error(
-                event,
-                f"Item with id '{wanted_previous}' not found.",
-                "item_not_found",
-                "previous_item_id",
-            )
-            return
-        if self._conversation.get(item.item_id) is not None:
-            await self._error(
-                event,
-                f"Item with id '{item.item_id}' already exists.",
-                "duplicate_item_id",
-                "item.id",
-            )
-            return
-        previous = self._conversation.add(item, wanted_previous)
-        await self.send(
-            {"type": "conversation.item.created", "previous_item_id": previous, "item": item.raw}
-        )
-
-    async def _item_delete(self, event: Event) -> None:
-        item_id = event.get("item_id")
-        if not isinstance(item_id, str) or not self._conversation.delete(item_id):
-            await self._error(
-                event, f"Item with id {item_id!r} not found.", "item_not_found", "item_id"
-            )
-            return
-        await self.send({"type": "conversation.item.deleted", "item_id": item_id})
-
-    async def _item_retrieve(self, event: Event) -> None:
-        item_id = event.get("item_id")
-        item = self._conversation.get(item_id) if isinstance(item_id, str) else None
-        if item is None:
-            await self._error(
-                event, f"Item with id {item_id!r} not found.", "item_not_found", "item_id"
-            )
-            return
-        await self.send({"type": "conversation.item.retrieved", "item": item.raw})
-
-    async def _item_truncate(self, event: Event) -> None:
-        item_id, end_ms = event.get("item_id"), event.get("audio_end_ms")
-        content_index = event.get("content_index", 0)
-        item = self._conversation.get(item_id) if isinstance(item_id, str) else None
-        if item is None or item.role != "assistant":
-            await self._error(
-                event,
-                f"No assistant item with id {item_id!r} to truncate.",
-                "item_not_found",
-                "item_id",
-            )
-        elif content_index != 0:
-            await self._error(
-                event,
-                f"Invalid 'content_index' {content_index!r}: only 0 "
-                "(the audio part) can be truncated.",
-                "invalid_value",
-                "content_index",
-            )
-        elif not isinstance(end_ms, int) or isinstance(end_ms, bool) or end_ms < 0:
-            await self._error(
-                event,
-                f"Invalid 'audio_end_ms' {end_ms!r}: expected a non-negative integer.",
-                "invalid_value",
-                "audio_end_ms",
-            )
-        elif end_ms > item.audio_ms:
-            await self._error(
-                event,
-                f"audio_end_ms {end_ms} is beyond the item's {item.audio_ms} ms of audio.",
-                "invalid_value",
-                "audio_end_ms",
-            )
-        else:
-            item.audio_ms = end_ms
-            await self.send(
-                {
-                    "type": "conversation.item.truncated",
-                    "item_id": item_id,
-                    "content_index": 0,
-                    "audio_end_ms": end_ms,
-                }
-            )
 
     # --- responses -----------------------------------------------------------------------
 

@@ -36,6 +36,17 @@ def error_event(
     }
 
 
+def error_for(client_event: Event, message: str, code: str, param: str | None = None) -> Event:
+    """An `error` event answering `client_event`, quoting its event_id when it had one."""
+    client_id = client_event.get("event_id")
+    return error_event(
+        message,
+        code=code,
+        param=param,
+        client_event_id=client_id if isinstance(client_id, str) else None,
+    )
+
+
 def assistant_item(item_id: str, status: str, content: list[Event]) -> Event:
     """The assistant message item of a response."""
     return {

@@ -62,7 +62,7 @@ def diagnose(env: dict[str, str], *options: str) -> subprocess.CompletedProcess[
 def test_with_the_virtual_sound_system_it_lists_devices_and_exits_zero(
     virtual_audio: object, app_dirs: dict[str, str]
 ) -> None:
-    result = diagnose({**app_dirs, "PULSE_SERVER": os.environ["PULSE_SERVER"]})
+    result = diagnose({**app_dirs, "PULSE_SERVER": os.environ["PULSE_SERVER"]}, "--demo")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "[ OK ] Audio:" in out
@@ -71,6 +71,7 @@ def test_with_the_virtual_sound_system_it_lists_devices_and_exits_zero(
     assert "Azure AI Voice Live SDK 1.3" in out and "Qt for Python (PySide6) 6." in out
     assert f"settings {app_dirs['VOICELIVE_DESKTOP_CONFIG_DIR']}" in out
     assert f"log {app_dirs['VOICELIVE_DESKTOP_LOG_DIR']}" in out
+    assert "[ OK ] Endpoint (built-in demo simulator): '127.0.0.1' answers" in out
     assert "Result: no problem found" in out
     # A report changes nothing: no settings, log or history files appear.
     for kind in ("CONFIG", "DATA", "LOG"):

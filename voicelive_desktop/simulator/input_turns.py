@@ -16,6 +16,8 @@ MAX_BUFFER_BYTES = 5 * 60 * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE
 
 @dataclass(frozen=True)
 class SpeechStarted:
+    """Server VAD heard speech; `audio_start_ms` includes the prefix padding, as the service's."""
+
     audio_start_ms: int
 
 
@@ -79,6 +81,10 @@ class InputTurns:
 
     def _boundary(self, event: VadEvent) -> TurnBoundary:
         if event.kind == "started":
-            return SpeechStarted(event.ms)
+            # Like the service, the reported start includes the prefix padding, which can
+            # reach back no further than the audio still in the buffer.
+            buffer_start_ms = pcm16_bytes_to_ms(self._total_bytes - len(self._buffer))
+            padded = event.ms - self._detection.prefix_padding_ms
+            return SpeechStarted(max(buffer_start_ms, padded))
         self._buffer.clear()
         return SpeechStopped(event.ms, event.ms - self._vad.speech_start_ms)

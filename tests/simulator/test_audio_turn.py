@@ -30,7 +30,7 @@ pytestmark = pytest.mark.asyncio
 
 LEAD_IN_MS = 600
 SENTENCE = "Hello, this is a test of the voice live simulator."
-# -35 dBFS: clearly speech for espeak-ng (about -21 dBFS), clearly not the digital silence around it.
+# -35 dBFS: plainly speech for espeak-ng (about -21 dBFS), plainly not the silence around it.
 SPEECH_LEVEL = 10 ** (-35 / 20)
 
 

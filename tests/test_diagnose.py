@@ -118,6 +118,15 @@ def test_the_endpoint_comes_from_the_environment_and_the_key_is_never_printed(
     assert KEY not in result.stdout + result.stderr
 
 
+def test_no_keyring_backend_is_a_clear_warning_not_a_failure(app_dirs: dict[str, str]) -> None:
+    env = {**app_dirs, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    result = diagnose(env, "--endpoint", "not a url")
+    keyring_line = next(line for line in result.stdout.splitlines() if "] Keyring:" in line)
+    assert keyring_line.startswith("[WARN] Keyring: keyring.backends.fail.Keyring")
+    assert "No system keyring is available" in keyring_line
+    assert "Keyring" not in result.stdout.splitlines()[-1]  # not listed among the failures
+
+
 def test_the_report_does_not_load_qt_widgets(app_dirs: dict[str, str]) -> None:
     script = (
         "import sys\n"

@@ -33,7 +33,10 @@ SYSTEM_PORTAUDIO = Path("/usr/lib/x86_64-linux-gnu/libportaudio.so.2")
 def report(config: pytest.Config, line: str) -> None:
     """Figures the acceptance asks to see, printed even when pytest captures output."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
         reporter.write_line(f"[bundle] {line}")
 
 

@@ -7,21 +7,17 @@ import base64
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from azure.ai.voicelive.aio import ConnectionClosed, VoiceLiveConnection, connect
-from azure.ai.voicelive.aio import ConnectionError as SdkConnectionError
 from azure.ai.voicelive.models import (
     InputTextContentPart,
     MessageItem,
     RequestSession,
     UserMessageItem,
 )
-from azure.core.credentials import AzureKeyCredential
-from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.engine.backoff import ReconnectBackoff
+from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
 from voicelive_desktop.engine.errors import (
     ConnectionLost,
@@ -30,7 +26,6 @@ from voicelive_desktop.engine.errors import (
     SessionNotReady,
     VoiceLiveError,
     endpoint_host,
-    map_connect_error,
     validate_endpoint,
 )
 from voicelive_desktop.engine.events import (
@@ -52,18 +47,18 @@ from voicelive_desktop.protocol import pcm16_bytes_to_ms
 log = logging.getLogger(__name__)
 
 Listener = Callable[[EngineEvent], None]
-Credential = AzureKeyCredential | AsyncTokenCredential
 
 MIN_MANUAL_TURN_MS = 150
-# Close codes a server uses for a planned end (session length limit, idle, going away).
-_PLANNED_CLOSE_CODES = frozenset({1000, 1001})
-# recv() failures in a row before a socket that only yields garbage counts as dead.
-_MAX_CONSECUTIVE_BAD_FRAMES = 100
 _S = SessionState
 
 
-def _create_item(item: MessageItem) -> Callable[[VoiceLiveConnection], Coroutine[Any, Any, None]]:
+def _create_item(item: MessageItem) -> Request:
     return lambda conn: conn.conversation.item.create(item=item)
+
+
+def _append_audio(batch: bytes) -> Request:
+    encoded = base64.b64encode(batch).decode("ascii")
+    return lambda conn: conn.input_audio_buffer.append(audio=encoded)
 
 
 class SessionEngine:
@@ -100,10 +95,7 @@ class SessionEngine:
         )
         self._audio = InputAudioQueue()
         self._audio_waiting = asyncio.Event()
-        self._send_lock = asyncio.Lock()
-        self._conn: VoiceLiveConnection | None = None
-        self._conn_cm: AbstractAsyncContextManager[VoiceLiveConnection] | None = None
-        self._receiver: asyncio.Task[None] | None = None
+        self._live: LiveConnection | None = None
         self._uploader: asyncio.Task[None] | None = None
         self._reconnector: asyncio.Task[None] | None = None
         self._config_waiter: asyncio.Future[None] | None = None
@@ -184,47 +176,27 @@ class SessionEngine:
         self._states.advance(_S.DISCONNECTED)
 
     async def _close_connection(self) -> None:
-        conn, manager, receiver = self._conn, self._conn_cm, self._receiver
-        self._conn = self._conn_cm = self._receiver = None
-        if receiver is not None and receiver is not asyncio.current_task():
-            receiver.cancel()
-        if conn is not None and manager is not None:
-            try:
-                await manager.__aexit__(None, None, None)
-            except Exception:
-                log.warning("closing the websocket failed", exc_info=True)
+        live, self._live = self._live, None
+        waiter = self._config_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(ConnectionLost("The session was closed before it was ready."))
+        if live is not None:
+            await live.close()
 
     async def _open(self, config: RequestSession) -> None:
         """Open a websocket, send the session config, wait for session.updated."""
-        endpoint = self._connection.endpoint.strip()
-        if self._connection.api_version:
-            manager = connect(
-                credential=self._credential,
-                endpoint=endpoint,
-                model=self._connection.model,
-                api_version=self._connection.api_version,
-            )
-        else:
-            manager = connect(
-                credential=self._credential, endpoint=endpoint, model=self._connection.model
-            )
-        try:
-            conn = await asyncio.wait_for(manager.__aenter__(), self._connect_timeout_s)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            error = map_connect_error(exc, self._connection.endpoint)
-            log.warning("connect failed: %s (%s)", error.message, type(exc).__name__)
-            raise error from None
-        self._conn, self._conn_cm = conn, manager
-        self._receiver = asyncio.create_task(self._receive(conn), name="voicelive-receive")
+        live = await LiveConnection.open(
+            self._connection, self._credential, self._handler.stats, self._connect_timeout_s
+        )
+        self._live = live
+        live.start_receiving(self._handler.handle, lambda planned: self._lost(live, planned))
         await self._configure(config)
 
     async def _configure(self, config: RequestSession) -> None:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._config_waiter = waiter
-        await self._send(lambda conn: conn.session.update(session=config))
         try:
+            await self._send(lambda conn: conn.session.update(session=config))
             await asyncio.wait_for(asyncio.shield(waiter), self._ready_timeout_s)
         except TimeoutError:
             raise SessionNotReady(
@@ -234,6 +206,8 @@ class SessionEngine:
         finally:
             if self._config_waiter is waiter:
                 self._config_waiter = None
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # retrieved: nobody else awaits it
 
     def _session_updated(self) -> None:
         if self._config_waiter is not None and not self._config_waiter.done():
@@ -242,52 +216,15 @@ class SessionEngine:
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
 
-    # -- receiving -------------------------------------------------------------------
-
-    async def _receive(self, conn: VoiceLiveConnection) -> None:
-        """Read events until the socket ends; parse failures are counted, never fatal."""
-        bad_in_a_row = 0
-        planned = False
-        while bad_in_a_row < _MAX_CONSECUTIVE_BAD_FRAMES:
-            try:
-                event = await conn.recv()
-            except ConnectionClosed as exc:
-                # The SDK reports an empty text frame as a 1006 close; the socket is still open.
-                if exc.reason == "Empty WebSocket frame":
-                    self._handler.stats.malformed += 1
-                    bad_in_a_row += 1
-                    continue
-                # A close frame arrives with reason ""; a socket that just died is reported
-                # by the SDK as code 1000 with reason "Connection closed", which is no plan.
-                planned = exc.code in _PLANNED_CLOSE_CODES and exc.reason != "Connection closed"
-                log.info("websocket closed by the server (code %s)", exc.code)
-                break
-            except SdkConnectionError as exc:
-                if isinstance(exc.__cause__, ValueError | TypeError):
-                    self._handler.stats.malformed += 1
-                    bad_in_a_row += 1
-                    log.warning("unparseable server message ignored")
-                    continue
-                log.warning("websocket failed: %s", type(exc).__name__)
-                break
-            except Exception:
-                # JSON the SDK's deserializer chokes on (a bare list, null, ...).
-                self._handler.stats.malformed += 1
-                bad_in_a_row += 1
-                log.warning("malformed server message ignored")
-                continue
-            bad_in_a_row = 0
-            self._handler.handle(event)
-        if conn is self._conn:
-            self._connection_lost(planned)
-
-    def _connection_lost(self, planned: bool) -> None:
+    def _lost(self, live: LiveConnection, planned: bool) -> None:
+        """The socket of `live` ended by itself."""
+        if live is not self._live:
+            return
         waiter = self._config_waiter
         if waiter is not None and not waiter.done():
             waiter.set_exception(
                 ConnectionLost("The connection closed before the session was ready.")
             )
-            waiter.exception()  # marks it retrieved when nobody awaits it any more
         if self._states.in_conversation and not self._reconnecting:
             self._begin_reconnect(planned=planned, announce=not planned)
 
@@ -327,7 +264,7 @@ class SessionEngine:
                 log.info("reconnect attempt %d failed: %s", self._backoff.attempt, exc.message)
                 await self._close_connection()
                 continue
-            if self._receiver is None or self._receiver.done():
+            if self._live is None or not self._live.alive:
                 continue  # it dropped again while the context was being restored
             self._backoff.reset()
             self._states.advance(_S.READY)
@@ -340,22 +277,12 @@ class SessionEngine:
 
     # -- sending ---------------------------------------------------------------------
 
-    async def _send(
-        self, request: Callable[[VoiceLiveConnection], Coroutine[Any, Any, None]]
-    ) -> None:
-        """Send one client event in order with the others; raises ConnectionLost if it fails."""
-        async with self._send_lock:
-            conn = self._conn
-            if conn is None:
-                raise ConnectionLost(
-                    "Not connected to Voice Live; wait until the session is ready."
-                )
-            try:
-                await request(conn)
-            except SdkConnectionError:
-                raise ConnectionLost(
-                    "The connection to Voice Live dropped while sending; try again when it is back."
-                ) from None
+    async def _send(self, request: Request) -> None:
+        """Send one client event on the current connection; raises ConnectionLost if none."""
+        live = self._live
+        if live is None:
+            raise ConnectionLost("Not connected to Voice Live; wait until it is ready.")
+        await live.send(request)
 
     def _require_conversation(self) -> None:
         if not self._states.in_conversation:
@@ -401,16 +328,9 @@ class SessionEngine:
                 log.debug("audio upload paused: %s", exc.message)
 
     async def _flush_audio(self) -> None:
-        while self._audio and self._conn is not None:
-            async with self._send_lock:
-                batch = self._audio.take_batch()
-                conn = self._conn
-                if conn is None or not batch:
-                    return
-                try:
-                    await conn.input_audio_buffer.append(audio=base64.b64encode(batch).decode())
-                except SdkConnectionError:
-                    raise ConnectionLost("The connection dropped while sending audio.") from None
+        while self._audio and self._live is not None:
+            if not await self._live.send_batch(self._audio.take_batch, _append_audio):
+                return
 
     async def send_text(self, text: str) -> None:
         """Send a typed user message and ask for a response (interrupting the assistant)."""

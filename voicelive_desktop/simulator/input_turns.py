@@ -23,7 +23,8 @@ class SpeechStarted:
 
 @dataclass(frozen=True)
 class SpeechStopped:
-    """Server VAD ended a turn: the buffer up to here is committed as `speech_ms` of voice."""
+    """Server VAD ended a turn at `audio_end_ms` (voice end + silence duration); the buffer is
+    committed as `speech_ms` of voice."""
 
     audio_end_ms: int
     speech_ms: int
@@ -87,4 +88,4 @@ class InputTurns:
             padded = event.ms - self._detection.prefix_padding_ms
             return SpeechStarted(max(buffer_start_ms, padded))
         self._buffer.clear()
-        return SpeechStopped(event.ms, event.ms - self._vad.speech_start_ms)
+        return SpeechStopped(event.ms, self._vad.speech_end_ms - self._vad.speech_start_ms)

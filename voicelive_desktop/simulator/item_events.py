@@ -12,7 +12,7 @@ def create_item(conversation: Conversation, event: Event) -> Event:
     try:
         item = item_from_client(event.get("item"))
     except ItemError as error:
-        return wire.error_for(event, str(error), "invalid_value", error.param)
+        return wire.error_for(event, str(error), error.code, error.param)
     wanted_previous = event.get("previous_item_id")
     if wanted_previous is not None and (
         not isinstance(wanted_previous, str) or conversation.get(wanted_previous) is None

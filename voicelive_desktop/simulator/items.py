@@ -9,6 +9,8 @@ from voicelive_desktop.simulator import wire
 from voicelive_desktop.simulator.conversation import ConversationItem
 
 _ROLES = frozenset({"user", "assistant", "system"})
+# Text parts must carry their text; audio parts may come without a transcript.
+_TEXT_REQUIRED = frozenset({"input_text", "text", "output_text"})
 # Where each content part type keeps its words.
 _TEXT_FIELDS = {
     "input_text": "text",
@@ -22,9 +24,10 @@ _TEXT_FIELDS = {
 class ItemError(ValueError):
     """An item the service would reject; `param` names the offending field."""
 
-    def __init__(self, message: str, param: str) -> None:
+    def __init__(self, message: str, param: str, code: str = "invalid_value") -> None:
         super().__init__(message)
         self.param = param
+        self.code = code
 
 
 def item_from_client(value: Any) -> ConversationItem:
@@ -56,6 +59,12 @@ def item_from_client(value: Any) -> ConversationItem:
                 f"item.content[{index}].type",
             )
         words = part.get(field)
+        if words is None and kind in _TEXT_REQUIRED:
+            raise ItemError(
+                f"Missing required parameter: 'item.content[{index}].{field}'.",
+                f"item.content[{index}].{field}",
+                code="missing_required_parameter",
+            )
         if words is not None and not isinstance(words, str):
             raise ItemError(
                 f"'item.content[{index}].{field}' must be a string.",

@@ -51,6 +51,7 @@ class EnergyVad:
         self._quiet_run = 0
         self.speaking = False
         self.speech_start_ms = 0
+        self.speech_end_ms = 0
 
     def reconfigure(self, threshold: float, silence_duration_ms: int) -> None:
         """Apply new session values without losing the stream position."""
@@ -92,8 +93,10 @@ class EnergyVad:
         if self._quiet_run >= self._silence_frames_to_stop:
             self.speaking = False
             self._loud_run = 0
-            end_ms = (index - self._quiet_run + 1) * FRAME_MS
-            return VadEvent("stopped", end_ms)
+            self.speech_end_ms = (index - self._quiet_run + 1) * FRAME_MS
+            # The service reports the stop where the silence duration ran out, not where the
+            # voice ended.
+            return VadEvent("stopped", (index + 1) * FRAME_MS)
         return None
 
 

@@ -15,10 +15,12 @@ from tests.engine.scripted_server import ScriptedServer
 from voicelive_desktop.engine import (
     AssistantInterrupted,
     AssistantTranscriptCompleted,
+    ConnectionLost,
     ConnectionSettings,
     CredentialsRejected,
     EndpointUnreachable,
     ErrorKind,
+    InvalidSessionSettings,
     ReconnectScheduled,
     ResourceNotFound,
     ResponseFinished,
@@ -296,4 +298,39 @@ async def test_hostile_frames_over_the_wire_are_survived(scripted_server: Script
     finally:
         await engine.stop()
     await asyncio.sleep(0)
+    assert engine.state is SessionState.DISCONNECTED
+
+
+async def test_stop_while_connecting_ends_quietly(scripted_server: ScriptedServer) -> None:
+    scripted_server.script.confirm_session = False
+    engine, log = make_engine(scripted_server.endpoint)
+    starting = asyncio.create_task(engine.start())
+    while scripted_server.events_of("session.update") == []:
+        await asyncio.sleep(0.01)
+    await engine.stop()
+    with pytest.raises(ConnectionLost, match=r"stopped while it was connecting|closed before"):
+        await asyncio.wait_for(starting, 2.0)
+    assert engine.state is SessionState.DISCONNECTED
+    assert log.of(SessionErrorReported) == []
+
+
+async def test_unusable_settings_fail_before_connecting(scripted_server: ScriptedServer) -> None:
+    engine = SessionEngine(
+        ConnectionSettings(endpoint=scripted_server.endpoint),
+        key_credential(DEMO_API_KEY),
+        SessionSettings(temperature=9.0),
+    )
+    with pytest.raises(InvalidSessionSettings, match="temperature"):
+        await engine.start()
+    assert engine.state is SessionState.DISCONNECTED
+    assert scripted_server.connections == 0
+
+
+async def test_sending_while_disconnected_says_so(scripted_server: ScriptedServer) -> None:
+    engine, _ = make_engine(scripted_server.endpoint)
+    with pytest.raises(ConnectionLost, match="not ready"):
+        await engine.send_text("hello?")
+    with pytest.raises(ValueError, match="empty"):
+        await engine.send_text("   ")
+    engine.submit_input_audio(b"\x00" * 960)  # ignored, never raises
     assert engine.state is SessionState.DISCONNECTED

@@ -139,20 +139,31 @@ class SessionEngine:
     async def start(self) -> None:
         """Connect, configure the session and wait until the service confirms it.
 
-        Raises a VoiceLiveError subclass (also reported as a fatal SessionErrorReported).
+        Raises a VoiceLiveError subclass (also reported as a fatal SessionErrorReported), or
+        InvalidSessionSettings before connecting when a setting is unusable.
         """
         if self.state is not _S.DISCONNECTED:
             raise RuntimeError(f"start() called in state {self.state.value}")
+        config = build_request_session(self._session)
         self._states.advance(_S.CONNECTING)
         try:
             validate_endpoint(self._connection.endpoint)
-            await self._open(build_request_session(self._session))
+            await self._open(config)
+            if not self._connecting():
+                raise ConnectionLost("The session was stopped while it was connecting.")
         except VoiceLiveError as exc:
-            self._report(exc, fatal=True)
+            if self._connecting():  # not when stop() ended it on purpose
+                self._report(exc, fatal=True)
+            await self._teardown()
+            raise
+        except asyncio.CancelledError:
             await self._teardown()
             raise
         self._uploader = asyncio.create_task(self._upload_audio(), name="voicelive-upload")
         self._states.advance(_S.READY)
+
+    def _connecting(self) -> bool:
+        return self._states.state is _S.CONNECTING
 
     async def stop(self) -> None:
         """End the session and close the connection; safe to call in any state."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
+from azure.core.credentials import AccessToken
+from azure.core.credentials_async import AsyncTokenCredential
 
 from tests.engine.conftest import EventLog, WallClockPlayback
 from tests.engine.speech_audio import espeak_pcm16, speak_into
@@ -274,3 +277,36 @@ async def test_hostile_fault_mode_is_survived(simulator: VoiceLiveSimulator) -> 
         assert all(not item.startswith("item_unknown") for item in playback.queued_ms)
     finally:
         await engine.stop()
+
+
+class StaticToken(AsyncTokenCredential):
+    """An Entra ID credential that always hands out the same bearer token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.scopes: list[tuple[str, ...]] = []
+
+    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        self.scopes.append(scopes)
+        return AccessToken(self.token, int(time.time()) + 3600)
+
+    async def close(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+async def test_entra_token_connects_and_a_bad_token_is_rejected() -> None:
+    async with VoiceLiveSimulator(bearer_tokens=["entra-token"]) as sim:
+        good = StaticToken("entra-token")
+        engine = SessionEngine(ConnectionSettings(endpoint=sim.endpoint), good, SessionSettings())
+        await engine.start()
+        assert engine.state is SessionState.READY
+        assert good.scopes == [("https://ai.azure.com/.default",)]
+        await engine.stop()
+        bad = SessionEngine(
+            ConnectionSettings(endpoint=sim.endpoint), StaticToken("stolen"), SessionSettings()
+        )
+        with pytest.raises(CredentialsRejected):
+            await bad.start()

@@ -155,3 +155,27 @@ async def test_typed_text_is_echoed_in_the_reply_and_long_text_is_shortened(
     )
     assert text.startswith("You typed: word word")
     assert len(text) < 400
+
+
+async def test_without_espeak_the_reply_is_a_synthetic_voice_like_signal() -> None:
+    async with (
+        VoiceLiveSimulator(use_espeak=False) as simulator,
+        connect(
+            endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="m"
+        ) as connection,
+    ):
+        await next_event(connection)
+        await say(connection, "no espeak here")
+        await connection.response.create()
+        events = await events_until(connection, "response.done", timeout=30)
+    audio = decoded_audio(events)
+    assert len(audio) / 2 / SAMPLE_RATE_HZ > 1.0
+    assert rms(audio) > 0.02
+    # Syllable-like: loud stretches separated by quiet gaps, not a steady tone.
+    frame = 2 * SAMPLE_RATE_HZ // 50
+    levels = [rms(audio[i : i + frame]) for i in range(0, len(audio) - frame + 1, frame)]
+    quiet = sum(level < 0.01 for level in levels) / len(levels)
+    loud = sum(level > 0.05 for level in levels) / len(levels)
+    assert quiet > 0.1 and loud > 0.3
+    transcript = next(e.transcript for e in events if e.type == "response.audio_transcript.done")
+    assert transcript.startswith("You typed: no espeak here.")

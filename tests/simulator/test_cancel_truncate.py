@@ -62,10 +62,12 @@ async def test_cancel_mid_response_stops_the_audio_and_ends_cancelled(
     assert done.status_details.type == "cancelled"
     assert done.status_details.reason == "client_cancelled"
     assert done.output[0].status == "incomplete"
-    # The reply is several seconds long; after the cancel at most a chunk or two still arrive.
-    assert types(after).count("response.audio.delta") <= 2
-    heard = audio_ms(decoded_audio(before + after))
-    assert heard < 1500
+    # The reply is about six seconds long: the cancel cut it short, whatever the client's lag.
+    assert audio_ms(decoded_audio(before + after)) < 3000
+    said = done.output[0].content[0].transcript
+    opening = "You typed: Tell me a story"
+    assert said and (opening.startswith(said) or said.startswith(opening))
+    assert "no Azure service is involved" not in said
     await simulator.wait_for_event("response.cancel")
 
 

@@ -83,13 +83,13 @@ async def test_drop_mid_response_cuts_the_connection_after_n_audio_deltas(
 async def test_refused_connections_get_503_until_the_time_is_up(
     simulator: VoiceLiveSimulator,
 ) -> None:
-    simulator.faults.refuse_connections(0.5)
+    simulator.faults.refuse_connections(1.0)
     with pytest.raises(VoiceLiveConnectionError, match="503"):
         async with connect(
             endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="m"
         ):
             pass
-    await asyncio.sleep(0.6)
+    await asyncio.sleep(1.1)
     async with connect(
         endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="m"
     ) as connection:
@@ -100,7 +100,7 @@ async def test_refused_connections_get_503_until_the_time_is_up(
 async def test_delayed_session_updated_arrives_after_later_events(
     connection: VoiceLiveConnection, simulator: VoiceLiveSimulator
 ) -> None:
-    simulator.faults.session_updated_delay_s = 0.5
+    simulator.faults.session_updated_delay_s = 1.0
     await connection.session.update(session={"instructions": "late"})
     await say(connection, "meanwhile")
     events = await events_until(connection, "session.updated")

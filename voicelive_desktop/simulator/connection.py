@@ -48,6 +48,16 @@ log = logging.getLogger(__name__)
 _WATCHDOG_INTERVAL_S = 0.1
 
 
+def _server_error(client_event: Event) -> Event:
+    client_id = client_event.get("event_id")
+    return wire.error_event(
+        "The simulator failed internally; see its log. The session stays open.",
+        code="internal_error",
+        client_event_id=client_id if isinstance(client_id, str) else None,
+        error_type="server_error",
+    )
+
+
 class SimulatedSession:
     """Owns the socket, the session config, the conversation and the streaming response."""
 
@@ -151,8 +161,15 @@ class SimulatedSession:
         self._recorder.record_received(self.number, parsed.event)
         if parsed.error is not None:
             await self.send(parsed.error)
-        else:
+            return
+        try:
             await self._handlers[parsed.event["type"]](parsed.event)
+        except ConnectionDropped:
+            raise
+        except Exception:
+            # A simulator bug must not end a demo conversation; the log keeps the traceback.
+            log.exception("session %d failed on %s", self.number, parsed.event["type"])
+            await self.send(_server_error(parsed.event))
 
     async def _error(self, event: Event, message: str, code: str, param: str | None = None) -> None:
         await self.send(wire.error_for(event, message, code, param))
@@ -336,6 +353,9 @@ class SimulatedSession:
             await stream.run()
         except ConnectionDropped:
             pass
+        except Exception:
+            log.exception("session %d: response %s failed", self.number, stream.response_id)
+            await self.send(stream.failed_event(_server_error({})["error"]))
         finally:
             self._response = None
 

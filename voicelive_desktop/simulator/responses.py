@@ -109,6 +109,19 @@ class ResponseStream:
             said, audio_ms = await self._stream_text(ids), 0
         await self._finish(ids, said, audio_ms)
 
+    def failed_event(self, error: Event) -> Event:
+        """The response.done that ends this response when the simulator itself broke."""
+        return {
+            "type": "response.done",
+            "response": wire.response_object(
+                self.response_id,
+                "failed",
+                modalities=self._modalities,
+                output=[],
+                status_details={"type": "failed", "error": error},
+            ),
+        }
+
     async def _stream_audio(self, ids: Event) -> tuple[str, int]:
         pcm = await self._synthesizer.synthesize(self._reply)
         assert self._item is not None

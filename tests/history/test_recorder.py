@@ -216,3 +216,21 @@ def test_a_failing_store_is_reported_once_per_write_and_never_raised(tmp_path: P
     recorder.handle(UserTextSent("u1", "lost?"))
     assert len(failures) == 1
     assert "Cannot write the history file" in failures[0]
+
+
+def test_an_answer_whose_response_ended_early_is_marked_interrupted(store: HistoryStore) -> None:
+    # On a dropped connection the engine closes the response: transcript done, then "incomplete".
+    recorder = HistoryRecorder(store)
+    feed(
+        recorder,
+        AssistantResponseStarted("r1"),
+        AssistantTranscriptCompleted("r1", "a1", "Partly"),
+        ResponseFinished("r1", "incomplete"),
+        AssistantResponseStarted("r2"),
+        AssistantTranscriptCompleted("r2", "a2", "Whole"),
+        ResponseFinished("r2", "completed"),
+    )
+    assert [(t.text, t.interrupted) for t in turns(store, recorder)] == [
+        ("Partly", True),
+        ("Whole", False),
+    ]

@@ -8,6 +8,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
 
 from voicelive_desktop.engine.events import (
     AssistantInterrupted,
@@ -36,6 +38,10 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class _Observable(Protocol):
+    def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]: ...
+
+
 @dataclass
 class _PendingItem:
     response_id: str
@@ -54,11 +60,11 @@ class _PendingResponse:
 class HistoryRecorder:
     """Listens to one engine's events and stores every finished user and assistant turn.
 
-    Subscribe it with `engine.subscribe(recorder.handle)`. A user turn ends with its transcript
-    (`UserTranscriptCompleted`) or when typed text is sent (`UserTextSent`). An assistant turn
-    ends with `AssistantTranscriptCompleted`; if barge-in, a finished response or a lost
-    connection comes first, the text received so far is stored as an interrupted turn, so
-    nothing the user heard is lost. A history write failure is logged and passed to
+    Attach it with `recorder.attach(engine)` (or use `start_recording`). A user turn ends with
+    its transcript (`UserTranscriptCompleted`) or when typed text is sent (`UserTextSent`). An
+    assistant turn ends with `AssistantTranscriptCompleted`; if barge-in, a finished response
+    or a lost connection comes first, the text received so far is stored as an interrupted
+    turn, so nothing the user heard is lost. A history write failure is logged and passed to
     `on_failure` (one sentence), never raised into the engine.
     """
 
@@ -79,6 +85,7 @@ class HistoryRecorder:
         self._items: dict[str, _PendingItem] = {}
         self._latest_response_id: str | None = None
         self._written: OrderedDict[str, int] = OrderedDict()  # item id → turn id
+        self._unsubscribe: Callable[[], None] | None = None
         self._handlers: dict[type, Callable[[EngineEvent], None]] = {
             UserSpeechStarted: self._on_user_speech_started,
             UserTranscriptCompleted: self._on_user_turn,
@@ -91,6 +98,18 @@ class HistoryRecorder:
             ResponseFinished: self._on_response_finished,
             SessionStateChanged: self._on_state_changed,
         }
+
+    def attach(self, engine: _Observable) -> None:
+        """Listen to `engine` until `close()`."""
+        self._unsubscribe = engine.subscribe(self.handle)
+
+    def close(self) -> None:
+        """Store what is still in flight, stop listening (if attached) and close the store."""
+        self.flush()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._store.close()
 
     @property
     def conversation_id(self) -> str:
@@ -200,6 +219,11 @@ class HistoryRecorder:
     def _on_response_finished(self, event: EngineEvent) -> None:
         assert isinstance(event, ResponseFinished)
         cut_short = event.status != "completed"
+        response = self._responses.get(event.response_id)
+        if cut_short and response is not None:
+            # Its transcript may have been complete, but the answer was not heard to the end.
+            for turn_id in response.written_turn_ids:
+                self._update(turn_id, interrupted=True)
         for item_id, item in list(self._items.items()):
             if item.response_id == event.response_id:
                 self._write_pending_item(item_id, interrupted=item.interrupted or cut_short)
@@ -258,3 +282,26 @@ class HistoryRecorder:
         log.error("History not saved: %s", error)
         if self._on_failure is not None:
             self._on_failure(str(error))
+
+
+def start_recording(
+    engine: _Observable,
+    *,
+    path: Path | None = None,
+    on_failure: Callable[[str], None] | None = None,
+) -> HistoryRecorder | None:
+    """Record every finished turn of `engine` into the app's history (or `path`).
+
+    Returns the recorder (call `close()` when the app quits), or None when the history cannot
+    be opened; the reason then goes to `on_failure` and the log, and the app carries on.
+    """
+    try:
+        store = HistoryStore(path)
+    except HistoryUnavailable as error:
+        log.error("History is off for this run: %s", error)
+        if on_failure is not None:
+            on_failure(str(error))
+        return None
+    recorder = HistoryRecorder(store, on_failure=on_failure)
+    recorder.attach(engine)
+    return recorder

@@ -52,6 +52,9 @@ async def run_window(
     """Show the window, act on --demo/--connect, and return when the window is closed."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    # Shutdown is async (close the websocket, stop the demo server): closing the window must
+    # not stop the loop before it has run.
+    app.setQuitOnLastWindowClosed(False)
     window = MainWindow()
     controller = AppController(
         window,
@@ -75,8 +78,6 @@ def run(args: argparse.Namespace) -> int:
     """Entry point for GUI mode (called by `__main__`)."""
     setup_logging(args.log_level)
     app = create_application(sys.argv[:1])
-    # Shutdown is async (close the websocket, stop the demo server): quit only after it.
-    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     make_session = voice_session_factory(args.input_device, args.output_device)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
     UserTranscriptCompleted,
 )
-from voicelive_desktop.history import HistoryRecorder, HistoryStore, Turn
+from voicelive_desktop.history import HistoryRecorder, HistoryStore, Turn, start_recording
 
 
 class SteppingClock:
@@ -234,3 +234,46 @@ def test_an_answer_whose_response_ended_early_is_marked_interrupted(store: Histo
         ("Partly", True),
         ("Whole", False),
     ]
+
+
+class Emitter:
+    """The one engine capability the recorder uses: subscribe, returning an unsubscribe."""
+
+    def __init__(self) -> None:
+        self.listeners: list[Callable[[EngineEvent], None]] = []
+
+    def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def emit(self, event: EngineEvent) -> None:
+        for listener in list(self.listeners):
+            listener(event)
+
+
+def test_attaching_to_the_next_engine_detaches_from_the_last_and_keeps_the_conversation(
+    tmp_path: Path,
+) -> None:
+    first, second = Emitter(), Emitter()
+    recorder = start_recording(first, path=tmp_path / "history.sqlite3")
+    assert recorder is not None
+    first.emit(UserTextSent("u1", "before reconnect"))
+    recorder.attach(second)
+    assert first.listeners == []
+    first.emit(UserTextSent("u2", "from a dead engine"))
+    second.emit(UserTextSent("u3", "after reconnect"))
+    conversation_id = recorder.conversation_id
+    recorder.close()
+    assert second.listeners == []
+    with HistoryStore(tmp_path / "history.sqlite3") as store:
+        conversation = store.load_conversation(conversation_id)
+    assert conversation is not None
+    assert [t.text for t in conversation.turns] == ["before reconnect", "after reconnect"]
+
+
+def test_start_recording_reports_an_unopenable_history_and_returns_none(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"not a database" * 50)
+    failures: list[str] = []
+    assert start_recording(Emitter(), path=path, on_failure=failures.append) is None
+    assert "damaged or is not a history database" in failures[0]

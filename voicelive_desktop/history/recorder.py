@@ -100,7 +100,10 @@ class HistoryRecorder:
         }
 
     def attach(self, engine: _Observable) -> None:
-        """Listen to `engine` until `close()`."""
+        """Listen to `engine` until `close()`, instead of any engine attached before (the app
+        makes a new engine per connection; the conversation goes on until `new_conversation`)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         self._unsubscribe = engine.subscribe(self.handle)
 
     def close(self) -> None:

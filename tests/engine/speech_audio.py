@@ -23,7 +23,7 @@ def espeak_pcm16(text: str, directory: Path) -> bytes:
         rate = wav.getframerate()
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
     resampled = soxr.resample(samples.astype(np.float32) / 32768.0, rate, SAMPLE_RATE_HZ)
-    pcm = np.clip(resampled * 32768.0, -32768, 32767).astype("<i2").tobytes()
+    pcm: bytes = np.clip(resampled * 32768.0, -32768, 32767).astype("<i2").tobytes()
     return pcm + bytes(-len(pcm) % FRAME_BYTES)
 
 

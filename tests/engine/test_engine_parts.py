@@ -14,7 +14,7 @@ import pytest
 from azure.core.credentials import AccessToken
 from azure.core.credentials_async import AsyncTokenCredential
 from azure.core.exceptions import ClientAuthenticationError
-from multidict import CIMultiDict
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from voicelive_desktop.engine import (
@@ -61,7 +61,7 @@ def test_mic_queue_batches_in_order_and_is_bounded() -> None:
 
 
 def _handshake_error(status: int) -> BaseException:
-    info = aiohttp.RequestInfo(URL(ENDPOINT), "GET", CIMultiDict(), URL(ENDPOINT))
+    info = aiohttp.RequestInfo(URL(ENDPOINT), "GET", CIMultiDictProxy(CIMultiDict()), URL(ENDPOINT))
     cause = aiohttp.WSServerHandshakeError(info, (), status=status, message="Invalid response")
     wrapper = ConnectionError("Failed to establish WebSocket connection")
     wrapper.__cause__ = cause

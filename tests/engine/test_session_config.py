@@ -45,7 +45,9 @@ from voicelive_desktop.engine.session_config import build_voice
         ),
     ],
 )
-def test_voice_kind_follows_the_name(voice: VoiceSettings, expected_type: type, wire: dict) -> None:
+def test_voice_kind_follows_the_name(
+    voice: VoiceSettings, expected_type: type, wire: dict[str, str]
+) -> None:
     built = build_voice(voice)
     assert isinstance(built, expected_type)
     assert built.as_dict() == wire

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.test_history_survives_kill import app_environment, read_reports, start_driver
+from tests.reliability.driver_process import app_environment, read_reports, start_driver
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
 

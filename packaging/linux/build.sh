@@ -79,7 +79,7 @@ if [ "$make_deb" -eq 1 ]; then
   mv "$stage/opt/$NAME/share/applications" "$stage/opt/$NAME/share/icons" "$stage/usr/share/"
   rmdir "$stage/opt/$NAME/share"
   ln -s "/opt/$NAME/$NAME" "$stage/usr/bin/$NAME"
-  glibc="$(ldd --version | head -1 | grep -oE '[0-9]+\.[0-9]+$')"
+  glibc="$(getconf GNU_LIBC_VERSION | cut -d' ' -f2)"
   cat > "$stage/DEBIAN/control" <<CONTROL
 Package: $NAME
 Version: $version

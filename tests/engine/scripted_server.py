@@ -35,6 +35,7 @@ class Script:
     """How the server behaves; tests change it between connections."""
 
     confirm_session: bool = True
+    reject_session_with: str | None = None  # answer session.update with this error message
     reply_text: str = "Hello from the scripted server."
     audio_chunks: int = 10
     chunk_ms: int = 100
@@ -102,7 +103,13 @@ class ScriptedServer:
             event = json.loads(msg.data)
             self.received.append(event)
             kind = event.get("type")
-            if kind == "session.update" and self.script.confirm_session:
+            if kind == "session.update" and self.script.reject_session_with:
+                error = {
+                    "type": "invalid_request_error",
+                    "message": self.script.reject_session_with,
+                }
+                await self._send(ws, {"type": "error", "error": error})
+            elif kind == "session.update" and self.script.confirm_session:
                 session = {"id": "sess_1", **event.get("session", {})}
                 await self._send(ws, {"type": "session.updated", "session": session})
                 for frame in self.script.hostile_frames:

@@ -334,3 +334,35 @@ async def test_sending_while_disconnected_says_so(scripted_server: ScriptedServe
         await engine.send_text("   ")
     engine.submit_input_audio(b"\x00" * 960)  # ignored, never raises
     assert engine.state is SessionState.DISCONNECTED
+
+
+async def test_refused_session_settings_fail_fast_with_the_reason(
+    scripted_server: ScriptedServer,
+) -> None:
+    scripted_server.script.reject_session_with = "Voice 'en-XX-Nobody' is not available."
+    engine, log = make_engine(scripted_server.endpoint, ready_timeout_s=10.0)
+    began = time.monotonic()
+    with pytest.raises(SessionNotReady, match="refused the session settings: Voice 'en-XX-Nobody'"):
+        await engine.start()
+    assert time.monotonic() - began < 2.0
+    assert engine.state is SessionState.DISCONNECTED
+    kinds = [e.kind for e in log.of(SessionErrorReported)]
+    assert ErrorKind.SESSION_NOT_READY in kinds
+
+
+async def test_refused_live_settings_keep_the_session_and_the_old_settings(
+    started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
+) -> None:
+    engine, log = started
+    scripted_server.script.reject_session_with = "Unknown voice."
+    with pytest.raises(SessionNotReady, match="Unknown voice"):
+        await engine.apply_settings(SessionSettings(voice=VoiceSettings(name="en-XX-Nobody")))
+    assert engine.state is SessionState.READY
+    scripted_server.script.reject_session_with = None
+    await scripted_server.close_sockets(1001)
+    await log.wait_for(
+        SessionStateChanged,
+        lambda e: e.state is SessionState.READY and e.previous is SessionState.RECONNECTING,
+    )
+    resent = scripted_server.events_of("session.update")[-1]["session"]
+    assert resent["voice"]["name"] == "en-US-Ava:DragonHDLatestNeural"

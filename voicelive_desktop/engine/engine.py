@@ -92,6 +92,7 @@ class SessionEngine:
             playback=playback,
             on_session_updated=self._session_updated,
             on_barge_in=lambda barge_in: self._spawn(self._tell_server_barge_in(barge_in)),
+            on_server_error=self._server_error,
         )
         self._audio = InputAudioQueue()
         self._audio_waiting = asyncio.Event()
@@ -223,6 +224,14 @@ class SessionEngine:
     def _session_updated(self) -> None:
         if self._config_waiter is not None and not self._config_waiter.done():
             self._config_waiter.set_result(None)
+
+    def _server_error(self, detail: str) -> None:
+        # While a session.update awaits its answer, an error is the service refusing it.
+        waiter = self._config_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(
+                SessionNotReady(f"The Voice Live service refused the session settings: {detail}")
+            )
 
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
@@ -402,9 +411,10 @@ class SessionEngine:
     async def apply_settings(self, session: SessionSettings) -> None:
         """Use new session settings now (live `session.update`) and on every reconnect.
 
-        Raises InvalidSessionSettings before anything changes when a value is unusable.
+        Raises InvalidSessionSettings before anything changes when a value is unusable, and
+        SessionNotReady (keeping the previous settings) when the service refuses them.
         """
         config = build_request_session(session)
-        self._session = session
         if self._states.in_conversation:
             await self._configure(config)
+        self._session = session

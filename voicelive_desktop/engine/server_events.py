@@ -118,6 +118,7 @@ class ServerEventHandler:
         playback: PlaybackSink | None,
         on_session_updated: Callable[[], None],
         on_barge_in: Callable[[BargeIn], None],
+        on_server_error: Callable[[str], None] = lambda detail: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._emit = emit
@@ -126,6 +127,7 @@ class ServerEventHandler:
         self._playback = playback
         self._on_session_updated = on_session_updated
         self._on_barge_in = on_barge_in
+        self._on_server_error = on_server_error
         self._clock = clock
         self._responses: OrderedDict[str, _Response] = OrderedDict()
         self._finished: OrderedDict[str, None] = OrderedDict()
@@ -224,6 +226,7 @@ class ServerEventHandler:
         self.stats.server_errors += 1
         error = _mapping(event, "error") or {}
         detail = (_text(error, "message") or "no details").strip()[:_MAX_ERROR_MESSAGE]
+        self._on_server_error(detail)
         now = self._clock()
         if detail == self._last_error[0] and now - self._last_error[1] < _SAME_ERROR_QUIET_S:
             self.stats.suppressed_errors += 1

@@ -6,6 +6,7 @@ The endpoint cases run against real local HTTP/websocket servers (aiohttp) on fr
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import socket
 import ssl
@@ -23,6 +24,7 @@ from voicelive_desktop.diagnose import Status, local_report
 from voicelive_desktop.endpoint_probe import probe_endpoint
 
 KEY = "DiagnoseKey-7f3a9c1e5b2d4f60"
+MODELS = {"gpt-realtime", "my-deployment"}  # what the local Voice-Live-like server serves
 
 
 def free_port() -> int:
@@ -167,6 +169,23 @@ def test_a_key_stored_in_the_keyring_is_used_for_the_probe_and_not_shown(
     assert KEY not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(("model", "verdict"), [("my-deployment", "[ OK ]"), ("gone", "[FAIL]")])
+def test_the_stored_endpoint_is_probed_with_the_stored_model(
+    app_dirs: dict[str, str], voicelive_like_server: str, model: str, verdict: str
+) -> None:
+    config = Path(app_dirs["VOICELIVE_DESKTOP_CONFIG_DIR"])
+    config.mkdir()
+    settings = {"version": 1, "connection": {"endpoint": voicelive_like_server, "model": model}}
+    (config / "settings.json").write_text(json.dumps(settings))
+    result = diagnose({**app_dirs, "AZURE_VOICE_LIVE_API_KEY": KEY})
+    lines = result.stdout.splitlines()
+    index = next(i for i, line in enumerate(lines) if "] Endpoint:" in line)
+    assert lines[index].startswith(verdict)
+    assert f"from settings; model {model}" in lines[index + 1]
+    if verdict == "[FAIL]":
+        assert "was not found" in lines[index] and "HTTP 404" in lines[index]
+
+
 def test_local_report_for_copy_diagnostics_has_every_local_section(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -195,7 +214,7 @@ def test_a_damaged_settings_file_is_a_warning_and_is_left_untouched(
 
 async def _voicelive_like(request: web.Request) -> web.StreamResponse:
     """Accepts the realtime websocket only with the right key, like the service."""
-    if request.path != "/voice-live/realtime":
+    if request.path != "/voice-live/realtime" or request.query.get("model") not in MODELS:
         return web.Response(status=404)
     if request.headers.get("api-key") != KEY:
         return web.Response(status=401)

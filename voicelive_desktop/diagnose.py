@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from voicelive_desktop import APP_NAME, __version__
-from voicelive_desktop.endpoint_probe import probe_endpoint
+from voicelive_desktop.endpoint_probe import SDK_API_VERSION, probe_endpoint
 from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
 from voicelive_desktop.history.store import default_history_path
 from voicelive_desktop.logging_setup import log_file_path, register_secret
+from voicelive_desktop.protocol import DEFAULT_MODEL
 
 KEYRING_TIMEOUT_S = 5.0
 _T = TypeVar("_T")
@@ -241,13 +242,20 @@ def _history_note(path: Path) -> tuple[Status, str]:
     return Status.OK, f"history {path} ({count} conversations)"
 
 
-def check_paths() -> tuple[Check, str]:
-    """Settings, log and history locations; returns the check and the stored endpoint."""
+@dataclass(frozen=True)
+class _StoredConnection:
+    endpoint: str = ""
+    model: str = DEFAULT_MODEL
+    api_version: str = SDK_API_VERSION
+
+
+def check_paths() -> tuple[Check, _StoredConnection]:
+    """Settings, log and history locations; returns the check and the stored connection."""
     from voicelive_desktop.settings import SettingsStore
 
     settings = SettingsStore()
     status = Status.OK
-    endpoint = ""
+    stored = _StoredConnection()
     if not settings.path.exists():
         settings_note = f"settings {settings.path} (not created yet)"
     else:
@@ -255,7 +263,12 @@ def check_paths() -> tuple[Check, str]:
         # it, and a report must not change anything.
         try:
             data = json.loads(settings.path.read_text(encoding="utf-8"))
-            endpoint = str(data.get("connection", {}).get("endpoint", "") or "")
+            connection = data.get("connection", {})
+            stored = _StoredConnection(
+                endpoint=str(connection.get("endpoint") or ""),
+                model=str(connection.get("model") or DEFAULT_MODEL),
+                api_version=str(connection.get("api_version") or SDK_API_VERSION),
+            )
             settings_note = f"settings {settings.path}"
         except (OSError, ValueError, AttributeError) as error:
             status = Status.WARNING
@@ -266,7 +279,7 @@ def check_paths() -> tuple[Check, str]:
     if history_status is Status.WARNING:
         status = Status.WARNING
     details = (settings_note, f"log {log_file_path()}", history_note)
-    return Check("Paths", status, "settings, log and history files", details), endpoint
+    return Check("Paths", status, "settings, log and history files", details), stored
 
 
 # -- the whole report ---------------------------------------------------------------------
@@ -281,21 +294,44 @@ def _choose_endpoint(explicit: str | None, stored: str) -> tuple[str, str]:
     return stored.strip(), "settings"
 
 
+def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    """A check that hits a bug still gives a report line, not a traceback."""
+    try:
+        return check()
+    except Exception as error:
+        return Check(
+            name, Status.FAILED, f"the check itself failed ({type(error).__name__}: {error})"
+        )
+
+
 def local_report() -> Report:
     """Everything that needs no network: quick enough for the UI's "Copy diagnostics"."""
-    paths, stored_endpoint = check_paths()
-    keyring_check, _ = check_keyring(stored_endpoint)
-    return Report((check_versions(), check_audio(), keyring_check, paths))
+    paths, stored = check_paths()
+    target, _ = _choose_endpoint(None, stored.endpoint)
+    keyring_check, _ = check_keyring(target)
+    return Report(
+        (
+            _guarded("Versions", check_versions),
+            _guarded("Audio", check_audio),
+            keyring_check,
+            paths,
+        )
+    )
 
 
 async def full_report(endpoint: str | None = None, *, demo: bool = False) -> Report:
     """The whole report including the endpoint probe (the built-in simulator with `demo`)."""
-    paths, stored_endpoint = check_paths()
-    target, source = _choose_endpoint(endpoint, stored_endpoint)
+    paths, stored = check_paths()
+    target, source = _choose_endpoint(endpoint, stored.endpoint)
     keyring_check, stored_key = check_keyring(target)
     api_key = os.environ.get(ENV_API_KEY, "").strip() or stored_key
     register_secret(api_key)
-    checks = [check_versions(), check_audio(), keyring_check, paths]
+    checks = [
+        _guarded("Versions", check_versions),
+        _guarded("Audio", check_audio),
+        keyring_check,
+        paths,
+    ]
     if demo:
         checks.append(await _probe_demo())
     elif not target:
@@ -308,9 +344,12 @@ async def full_report(endpoint: str | None = None, *, demo: bool = False) -> Rep
             )
         )
     else:
-        outcome = await probe_endpoint(target, api_key)
+        outcome = await probe_endpoint(
+            target, api_key, model=stored.model, api_version=stored.api_version
+        )
         status = Status.OK if outcome.answered else Status.FAILED
-        checks.append(Check("Endpoint", status, outcome.message, (f"from {source}",)))
+        details = (f"from {source}; model {stored.model}, API version {stored.api_version}",)
+        checks.append(Check("Endpoint", status, outcome.message, details))
     return Report(tuple(checks))
 
 
@@ -330,7 +369,11 @@ async def _probe_demo() -> Check:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; 0 when nothing is broken, 1 otherwise."""
-    report = asyncio.run(full_report(args.endpoint, demo=args.demo))
+    try:
+        report = asyncio.run(full_report(args.endpoint, demo=args.demo))
+    except Exception as error:  # a bug in a check must still end with one clear line
+        sys.stderr.write(f"--diagnose could not finish: {type(error).__name__}: {error}\n")
+        return 1
     sys.stdout.write(report.to_text())
     sys.stdout.flush()
     return 1 if report.broken else 0

@@ -248,3 +248,37 @@ async def test_close_sessions_ends_every_open_session(
 ) -> None:
     await simulator.close_sessions(1001, "maintenance")
     assert await _close_code(raw_ws) == 1001
+
+
+async def test_hostile_burst_can_be_pushed_in_the_middle_of_a_response(
+    connection: VoiceLiveConnection, simulator: VoiceLiveSimulator
+) -> None:
+    await say(connection, "surprise me")
+    await connection.response.create()
+    await events_until(connection, "response.audio.delta")
+    await simulator.push_hostile(Hostile.UNKNOWN_TYPE)
+    await connection.response.cancel()
+    seen = []
+    while not seen or seen[-1].type != "response.done":
+        seen.append(await asyncio.wait_for(connection.recv(), 10))
+    surprise = [event for event in seen if type(event) is ServerEvent]
+    assert [event.type for event in surprise] == ["simulator.surprise"]
+    assert seen[-1].response.status == "cancelled"
+
+
+async def test_raw_frames_reach_only_the_chosen_connection(
+    raw_ws: aiohttp.ClientWebSocketResponse, simulator: VoiceLiveSimulator
+) -> None:
+    url = f"{simulator.endpoint}{REALTIME_PATH}?api-version=2026-07-15&model=gpt-realtime"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(url, headers={"api-key": "demo"}) as second,
+    ):
+        assert json.loads(await second.receive_str(timeout=5))["type"] == "session.created"
+        await simulator.push_frames(['{"type": "for.two"}'], connection=2)
+        await simulator.push_frames(['{"type": "for.all"}'])
+        assert [await second.receive_str(timeout=5) for _ in range(2)] == [
+            '{"type": "for.two"}',
+            '{"type": "for.all"}',
+        ]
+    assert await raw_ws.receive_str(timeout=5) == '{"type": "for.all"}'

@@ -71,6 +71,7 @@ class PushToTalkSettings:
     mode: PushToTalkMode = PushToTalkMode.HOLD
     key: str = "Space"  # QKeySequence text, active while the window has focus
     global_hotkey: str = "<ctrl>+<alt>+<space>"  # pynput HotKey syntax
+    earcons: bool = True  # short tones when the mic opens and closes
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,11 @@ from voicelive_desktop.engine.events import (
     SessionErrorReported,
     SessionState,
 )
-from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.engine.session_settings import (
+    ConnectionSettings,
+    SessionSettings,
+    TurnDetectionMode,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +80,9 @@ class VoiceSession:
         self.half_duplex = half_duplex
         self.capture.gate = self._half_duplex_gate
         self._echo_quiet_until = 0.0
+        # Without turn detection (push-to-talk) the mic is sent only while a turn is open.
+        self._manual_turns_only = session.turn_detection.mode is TurnDetectionMode.NONE
+        self._manual_turn_open = False
         self._supervisor = StreamSupervisor(
             {Direction.INPUT: self.capture, Direction.OUTPUT: self.playback},
             self._device_event,
@@ -166,14 +173,21 @@ class VoiceSession:
 
     async def apply_settings(self, session: SessionSettings) -> None:
         await self.engine.apply_settings(session)
+        self._manual_turns_only = session.turn_detection.mode is TurnDetectionMode.NONE
 
     async def send_text(self, text: str) -> None:
         await self.engine.send_text(text)
 
     async def begin_manual_turn(self) -> None:
-        await self.engine.begin_manual_turn()
+        self._manual_turn_open = True
+        try:
+            await self.engine.begin_manual_turn()
+        except BaseException:
+            self._manual_turn_open = False
+            raise
 
     async def end_manual_turn(self) -> bool:
+        self._manual_turn_open = False
         return await self.engine.end_manual_turn()
 
     async def interrupt(self) -> None:
@@ -182,7 +196,8 @@ class VoiceSession:
     # -- audio hand-overs (loop thread) ----------------------------------------------
 
     def _mic_frame(self, pcm16: bytes, level: AudioLevel) -> None:
-        self.engine.submit_input_audio(pcm16)
+        if self._manual_turn_open or not self._manual_turns_only:
+            self.engine.submit_input_audio(pcm16)
         self._emit(AudioLevelMeasured("input", level.rms_dbfs, level.peak_dbfs))
 
     def _speaker_level(self, level: AudioLevel) -> None:

@@ -16,14 +16,18 @@ from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
+from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.protocol import DEMO_API_KEY
+from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
+from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
 from voicelive_desktop.ui.theme import apply_theme
+from voicelive_desktop.ui.tray import create_tray
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,7 @@ class AppController(QObject):
         make_session: SessionFactory,
         *,
         endpoint_override: str | None = None,
+        channel: InstanceChannel | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -60,6 +65,12 @@ class AppController(QObject):
         self.settings = loaded.settings
         self._startup_notice = loaded.message
         self._wire()
+        self.push_to_talk = PushToTalkBinding(
+            window, self.adapter, self.settings.push_to_talk, channel=channel
+        )
+        self.tray = create_tray(window)
+        if self.tray is not None:
+            self.push_to_talk.mic_open_changed.connect(self.tray.set_mic_open)
 
     def _wire(self) -> None:
         w, a = self.window, self.adapter
@@ -70,8 +81,6 @@ class AppController(QObject):
         w.preferences_requested.connect(self.open_preferences)
         w.text_submitted.connect(a.send_text)
         w.mute_toggled.connect(a.set_muted)
-        w.push_to_talk_pressed.connect(a.begin_manual_turn)
-        w.push_to_talk_released.connect(a.end_manual_turn)
         w.about_action.triggered.connect(self._show_about)
         w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
         if self.settings.ui.window_geometry:
@@ -177,6 +186,7 @@ class AppController(QObject):
         connection because the engine's close has its own timeouts."""
         for task in list(self._tasks):
             task.cancel()
+        await self.push_to_talk.close()
         await self.adapter.close()
         if self.demo_server is not None:
             await self.demo_server.stop()
@@ -224,8 +234,10 @@ class AppController(QObject):
             if isinstance(app, QApplication):
                 apply_theme(app, settings.ui.theme)
         self.window.transcript.set_show_timestamps(settings.ui.show_timestamps)
-        if self.adapter.connected and settings.session != previous.session:
-            self.adapter.apply_settings(settings.session)
+        self.push_to_talk.apply(settings.push_to_talk)
+        session = session_for(settings)
+        if self.adapter.connected and session != session_for(previous):
+            self.adapter.apply_settings(session)
 
     # ---- helpers --------------------------------------------------------------------------
 

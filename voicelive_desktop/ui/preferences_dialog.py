@@ -36,6 +36,7 @@ from voicelive_desktop.engine.session_settings import (
     TurnDetectionSettings,
     VoiceSettings,
 )
+from voicelive_desktop.push_to_talk.global_hotkey import global_hotkey_blocker
 from voicelive_desktop.settings import (
     MAX_RESPONSE_TOKENS_RANGE,
     PREFIX_PADDING_MS_RANGE,
@@ -293,6 +294,13 @@ class PreferencesDialog(QDialog):
         self.global_hotkey = QLineEdit(ptt.global_hotkey)
         self.global_hotkey.setToolTip("Works while another app has focus (X11, Windows, macOS)")
         form.addRow("Global hotkey:", self.global_hotkey)
+        blocker = global_hotkey_blocker()
+        self.global_hotkey_note = QLabel(blocker or "Written like <ctrl>+<alt>+<space> or <f9>.")
+        self.global_hotkey_note.setWordWrap(True)
+        form.addRow(self.global_hotkey_note)
+        self.earcons = QCheckBox("Play a short tone when the mic opens and closes")
+        self.earcons.setChecked(ptt.earcons)
+        form.addRow(self.earcons)
         self.theme = QComboBox()
         for theme, label in (
             (Theme.SYSTEM, "Follow the system"),
@@ -351,6 +359,7 @@ class PreferencesDialog(QDialog):
             mode=PushToTalkMode(self.ptt_mode.currentData()),
             key=self.ptt_key.keySequence().toString() or self._original.push_to_talk.key,
             global_hotkey=self.global_hotkey.text().strip(),
+            earcons=self.earcons.isChecked(),
         )
         ui = dataclasses.replace(
             self._original.ui,

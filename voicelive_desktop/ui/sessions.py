@@ -10,6 +10,7 @@ from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.session_settings import ConnectionSettings
+from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.engine_adapter import ConversationSession
 from voicelive_desktop.voice_session import VoiceSession
@@ -24,7 +25,7 @@ def text_session(
     connection: ConnectionSettings, credential: Credential, settings: AppSettings
 ) -> ConversationSession:
     """A session without audio devices: typed messages in, transcripts out."""
-    return SessionEngine(connection, credential, settings.session)
+    return SessionEngine(connection, credential, session_for(settings))
 
 
 def audio_device_names() -> tuple[list[str], list[str]]:
@@ -57,7 +58,7 @@ def voice_session_factory(
         return VoiceSession(
             connection,
             credential,
-            settings.session,
+            session_for(settings),
             input_device=input_device or settings.audio.input_device or None,
             output_device=output_device or settings.audio.output_device or None,
             half_duplex=settings.audio.half_duplex,

@@ -1,0 +1,240 @@
+"""Qt side of push-to-talk: the in-app key, the on-screen button, the global hotkey, the channel."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QKeySequenceEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from voicelive_desktop.engine.events import SessionState
+from voicelive_desktop.instance_channel import InstanceChannel
+from voicelive_desktop.push_to_talk import PushToTalk, TurnTarget
+from voicelive_desktop.push_to_talk.earcon import Earcon, play_earcon
+from voicelive_desktop.push_to_talk.global_hotkey import GlobalHotkey, HotkeyUnavailable
+from voicelive_desktop.push_to_talk.hotkey import InvalidHotkey
+from voicelive_desktop.settings import PushToTalkMode, PushToTalkSettings
+from voicelive_desktop.ui.engine_adapter import EngineAdapter
+from voicelive_desktop.ui.main_window import MainWindow
+from voicelive_desktop.voice_session import VoiceSession
+
+log = logging.getLogger(__name__)
+
+# Widgets where the push-to-talk key is typing, not talking.
+_TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QKeySequenceEdit, QAbstractSpinBox)
+_KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+_LIVE = frozenset(SessionState) - {SessionState.DISCONNECTED, SessionState.CONNECTING}
+
+
+def key_combination(text: str) -> QKeyCombination | None:
+    """The first key of a QKeySequence text ("Space", "F9", "Ctrl+T"), or None if unusable."""
+    sequence = QKeySequence(text)
+    if sequence.isEmpty():
+        return None
+    first: QKeyCombination = sequence[0]  # type: ignore[index]  # the stubs lack __getitem__
+    return None if first.key() == Qt.Key.Key_unknown else first
+
+
+class PushToTalkBinding(QObject):
+    """Owns every way the user opens and closes a push-to-talk turn in the GUI.
+
+    - the in-app key, through an application-wide event filter: with real X events a focused
+      button takes Space before the window sees it, so a window `keyPressEvent` is not enough;
+    - the window's push-to-talk button;
+    - the global hotkey (pynput thread -> queued signal -> GUI thread);
+    - `--ptt toggle|press|release` from the instance channel.
+    All of them drive one `PushToTalk`, which sends the turns in order.
+    """
+
+    mic_open_changed = Signal(bool)  # push-to-talk turn open, or hands-free and listening
+    hotkey_status_changed = Signal(str)  # "" when the global hotkey works, else why not
+    _hotkey_down = Signal()
+    _hotkey_up = Signal()
+
+    def __init__(
+        self,
+        window: MainWindow,
+        adapter: EngineAdapter,
+        settings: PushToTalkSettings,
+        *,
+        channel: InstanceChannel | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.adapter = adapter
+        self.settings = settings
+        self.turns = PushToTalk(
+            self._target,
+            mode=settings.mode,
+            on_open_changed=self._turn_open_changed,
+            on_error=window.show_error,
+            on_sent=self._turn_sent,
+        )
+        self.hotkey: GlobalHotkey | None = None
+        self.hotkey_problem = ""
+        self.channel = channel
+        self._key = key_combination(settings.key)
+        self._mic_open = False
+        self._hotkey_down.connect(lambda: self._press("global"), Qt.ConnectionType.QueuedConnection)
+        self._hotkey_up.connect(lambda: self._release("global"), Qt.ConnectionType.QueuedConnection)
+        window.push_to_talk_pressed.connect(lambda: self.turns.press("button"))
+        window.push_to_talk_released.connect(lambda: self.turns.release("button"))
+        window.mute_toggled.connect(lambda _muted: self._update_mic_open())
+        adapter.state_changed.connect(lambda _state: self._update_mic_open())
+        adapter.session_closed.connect(self.turns.reset)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.installEventFilter(self)
+            app.applicationStateChanged.connect(self._application_state_changed)
+        if channel is not None:
+            channel.command_received.connect(self._channel_command)
+        self.apply(settings)
+
+    # ---- configuration --------------------------------------------------------------------
+
+    def apply(self, settings: PushToTalkSettings) -> None:
+        """Use new push-to-talk preferences: mode, keys, earcons; (re)start the global hotkey."""
+        self.settings = settings
+        self.turns.mode = settings.mode
+        self._key = key_combination(settings.key)
+        hold = settings.mode is PushToTalkMode.HOLD
+        button = self.window.push_to_talk_button
+        button.setText("Hold to talk" if hold else "Talk")
+        button.setToolTip(
+            "Hold while speaking; release to send"
+            if hold
+            else "Press to start talking, press again to send"
+        )
+        self._restart_hotkey()
+        self._update_mic_open()
+
+    def _restart_hotkey(self) -> None:
+        if self.hotkey is not None and (
+            not self.settings.enabled or self.hotkey.hotkey != self.settings.global_hotkey
+        ):
+            self.hotkey.stop()
+            self.hotkey = None
+        problem = ""
+        if self.settings.enabled and self.settings.global_hotkey and self.hotkey is None:
+            hotkey = GlobalHotkey(
+                self.settings.global_hotkey, self._hotkey_down.emit, self._hotkey_up.emit
+            )
+            try:
+                hotkey.start()
+                self.hotkey = hotkey
+            except (HotkeyUnavailable, InvalidHotkey) as exc:
+                problem = str(exc)
+                log.info("global hotkey off: %s", problem)
+        if problem != self.hotkey_problem:
+            self.hotkey_problem = problem
+            self.hotkey_status_changed.emit(problem)
+
+    async def close(self) -> None:
+        """Stop the hotkey thread and the command worker (app shutdown)."""
+        if self.hotkey is not None:
+            self.hotkey.stop()
+            self.hotkey = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.removeEventFilter(self)
+        await self.turns.close()
+
+    # ---- inputs ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in _KEY_EVENTS or not isinstance(event, QKeyEvent):
+            return False
+        if not self._is_talk_key(event):
+            return False
+        # The same key event passes the QWindow and then each widget: PushToTalk acts on the
+        # first and ignores the rest; consuming it stops a focused button from clicking.
+        if not event.isAutoRepeat():
+            if event.type() == QEvent.Type.KeyPress:
+                self._press("key")
+            else:
+                self._release("key")
+        return True
+
+    def _is_talk_key(self, event: QKeyEvent) -> bool:
+        if not self.settings.enabled or self._key is None:
+            return False
+        if QApplication.activeWindow() is not self.window:
+            return False
+        if focus_is_text_input(QApplication.focusWidget()):
+            return False
+        key = self._key
+        # Modifiers are compared on press only: on release the user may have let go of them.
+        same_key = event.key() == key.key()
+        if event.type() == QEvent.Type.KeyRelease:
+            return same_key and self.turns.is_held("key")
+        return same_key and event.modifiers() == key.keyboardModifiers()
+
+    def _press(self, source: str) -> None:
+        if self.settings.enabled or source == "button":
+            self.turns.press(source)
+
+    def _release(self, source: str) -> None:
+        self.turns.release(source)
+
+    def _channel_command(self, command: str) -> None:
+        if command == "toggle":
+            self.turns.toggle()
+        elif command == "press":
+            self.turns.press("command")
+        else:
+            self.turns.release("command")
+
+    def _application_state_changed(self, state: Qt.ApplicationState) -> None:
+        # The key's release goes to whichever app has focus now: never leave the mic open.
+        if state != Qt.ApplicationState.ApplicationActive:
+            self._release("key")
+
+    # ---- feedback -------------------------------------------------------------------------
+
+    def _target(self) -> TurnTarget | None:
+        return self.adapter.session
+
+    def _turn_open_changed(self, _open: bool) -> None:
+        self._update_mic_open()
+
+    def _turn_sent(self, begin: bool) -> None:
+        session = self.adapter.session
+        if self.settings.earcons and isinstance(session, VoiceSession):
+            play_earcon(session.playback, Earcon.START if begin else Earcon.STOP)
+
+    def _update_mic_open(self) -> None:
+        if self.settings.enabled:
+            open_ = self.turns.is_open
+        else:
+            session = self.adapter.session
+            open_ = (
+                isinstance(session, VoiceSession)
+                and session.state in _LIVE
+                and not self.window.mute_button.isChecked()
+            )
+        if self.window.mute_button.isChecked():
+            open_ = False
+        if open_ != self._mic_open:
+            self._mic_open = open_
+            self.mic_open_changed.emit(open_)
+
+    @property
+    def mic_open(self) -> bool:
+        return self._mic_open
+
+
+def focus_is_text_input(widget: QWidget | None) -> bool:
+    """True when `widget` takes typed text, where the push-to-talk key must type instead."""
+    return isinstance(widget, _TEXT_INPUTS) or (
+        isinstance(widget, QComboBox) and widget.isEditable()
+    )

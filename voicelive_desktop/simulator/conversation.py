@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# The protocol's name for "before every item" in previous_item_id.
+ROOT = "root"
+
 
 @dataclass
 class ConversationItem:
@@ -25,9 +28,11 @@ class Conversation:
         self._items: list[ConversationItem] = []
 
     def add(self, item: ConversationItem, previous_item_id: str | None = None) -> str | None:
-        """Insert after `previous_item_id` (or at the end); returns the id it follows."""
+        """Insert after `previous_item_id` ("root": first, None: last); returns what it follows."""
         index = len(self._items)
-        if previous_item_id is not None:
+        if previous_item_id == ROOT:
+            index = 0
+        elif previous_item_id is not None:
             found = self.index_of(previous_item_id)
             if found is not None:
                 index = found + 1

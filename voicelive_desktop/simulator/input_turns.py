@@ -12,6 +12,7 @@ from voicelive_desktop.simulator.vad import EnergyVad, VadEvent, voiced_span_ms
 MIN_COMMIT_MS = 100
 # A client that streams without ever committing (VAD off) must not grow the buffer forever.
 MAX_BUFFER_BYTES = 5 * 60 * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE
+_BYTES_PER_MS = SAMPLE_RATE_HZ * BYTES_PER_SAMPLE // 1000
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,17 @@ class InputTurns:
 
     def __init__(self, detection: TurnDetection) -> None:
         self._buffer = bytearray()
-        self._total_bytes = 0
+        self._buffer_start = 0  # session byte offset of the buffer's first byte
         self._detection = detection
         self._vad = self._new_vad()
 
     @property
     def buffered_ms(self) -> int:
         return pcm16_bytes_to_ms(len(self._buffer))
+
+    @property
+    def _total_bytes(self) -> int:
+        return self._buffer_start + len(self._buffer)
 
     def configure(self, detection: TurnDetection) -> None:
         """Apply a session.update; a speech run in progress survives a threshold change."""
@@ -56,9 +61,8 @@ class InputTurns:
 
     def append(self, pcm: bytes) -> list[TurnBoundary]:
         self._buffer += pcm
-        self._total_bytes += len(pcm)
         if len(self._buffer) > MAX_BUFFER_BYTES:
-            del self._buffer[: len(self._buffer) - MAX_BUFFER_BYTES]
+            self._drop_front(len(self._buffer) - MAX_BUFFER_BYTES)
         if not self._detection.server_side:
             return []
         return [self._boundary(event) for event in self._vad.feed(pcm)]
@@ -70,8 +74,13 @@ class InputTurns:
         return speech_ms
 
     def clear(self) -> None:
-        self._buffer.clear()
+        self._drop_front(len(self._buffer))
         self._vad.reset()
+
+    def _drop_front(self, byte_count: int) -> None:
+        count = max(0, min(byte_count, len(self._buffer)))
+        del self._buffer[:count]
+        self._buffer_start += count
 
     def _new_vad(self) -> EnergyVad:
         return EnergyVad(
@@ -84,8 +93,8 @@ class InputTurns:
         if event.kind == "started":
             # Like the service, the reported start includes the prefix padding, which can
             # reach back no further than the audio still in the buffer.
-            buffer_start_ms = pcm16_bytes_to_ms(self._total_bytes - len(self._buffer))
             padded = event.ms - self._detection.prefix_padding_ms
-            return SpeechStarted(max(buffer_start_ms, padded))
-        self._buffer.clear()
-        return SpeechStopped(event.ms, self._vad.speech_end_ms - self._vad.speech_start_ms)
+            return SpeechStarted(max(pcm16_bytes_to_ms(self._buffer_start), padded))
+        # The turn is committed up to the stop; audio after it starts the next turn.
+        self._drop_front(event.ms * _BYTES_PER_MS - self._buffer_start)
+        return SpeechStopped(event.ms, event.speech_ms)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from voicelive_desktop.simulator import wire
-from voicelive_desktop.simulator.conversation import Conversation
+from voicelive_desktop.simulator.conversation import ROOT, Conversation
 from voicelive_desktop.simulator.items import ItemError, item_from_client
 from voicelive_desktop.simulator.wire import Event
 
@@ -14,7 +14,7 @@ def create_item(conversation: Conversation, event: Event) -> Event:
     except ItemError as error:
         return wire.error_for(event, str(error), error.code, error.param)
     wanted_previous = event.get("previous_item_id")
-    if wanted_previous is not None and (
+    if wanted_previous not in (None, ROOT) and (
         not isinstance(wanted_previous, str) or conversation.get(wanted_previous) is None
     ):
         return wire.error_for(

@@ -32,10 +32,15 @@ def frame_rms(frame: bytes) -> float:
 
 @dataclass(frozen=True)
 class VadEvent:
-    """Speech began or ended at `ms` from the start of the session's input audio."""
+    """Speech began or ended at `ms` from the start of the session's input audio.
+
+    A stop carries the voiced length of the utterance it ends (`speech_ms`): one append can
+    hold several utterances, so nothing may be read back from the detector afterwards.
+    """
 
     kind: Literal["started", "stopped"]
     ms: int
+    speech_ms: int = 0
 
 
 class EnergyVad:
@@ -51,7 +56,6 @@ class EnergyVad:
         self._quiet_run = 0
         self.speaking = False
         self.speech_start_ms = 0
-        self.speech_end_ms = 0
 
     def reconfigure(self, threshold: float, silence_duration_ms: int) -> None:
         """Apply new session values without losing the stream position."""
@@ -93,10 +97,10 @@ class EnergyVad:
         if self._quiet_run >= self._silence_frames_to_stop:
             self.speaking = False
             self._loud_run = 0
-            self.speech_end_ms = (index - self._quiet_run + 1) * FRAME_MS
+            speech_end_ms = (index - self._quiet_run + 1) * FRAME_MS
             # The service reports the stop where the silence duration ran out, not where the
             # voice ended.
-            return VadEvent("stopped", (index + 1) * FRAME_MS)
+            return VadEvent("stopped", (index + 1) * FRAME_MS, speech_end_ms - self.speech_start_ms)
         return None
 
 

@@ -85,9 +85,9 @@ class LevelMeter(QWidget):
 
     def _update_colours(self) -> None:
         palette = self.palette()
-        self._groove = palette.color(QPalette.ColorRole.Window).darker(115)
-        if palette.color(QPalette.ColorRole.Window).lightness() < 128:
-            self._groove = palette.color(QPalette.ColorRole.Base).lighter(140)
+        window = palette.color(QPalette.ColorRole.Window)
+        dark = window.lightness() < 128
+        self._groove = palette.color(QPalette.ColorRole.Mid) if dark else window.darker(112)
         self._fill = palette.color(QPalette.ColorRole.Highlight)
         self._hot = QColor("#e0593e")
         self._tick = palette.color(QPalette.ColorRole.WindowText)

@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         header.addWidget(self.demo_badge)
         header.addStretch(1)
         self.connect_button = QPushButton("Connect")
-        self.connect_button.setDefault(False)
+        self.connect_button.setObjectName("primaryButton")
         self.connect_button.setMinimumWidth(110)
         self.connect_button.clicked.connect(self._on_connect_clicked)
         header.addWidget(self.connect_button)
@@ -109,9 +109,8 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptView()
         frame = QFrame()
         frame.setObjectName("transcriptFrame")
-        frame.setFrameShape(QFrame.Shape.StyledPanel)
         frame_layout = QVBoxLayout(frame)
-        frame_layout.setContentsMargins(1, 1, 1, 1)
+        frame_layout.setContentsMargins(4, 4, 4, 4)
         frame_layout.addWidget(self.transcript)
         root.addWidget(frame, 1)
 
@@ -124,7 +123,8 @@ class MainWindow(QMainWindow):
             (("Mic", self.mic_meter), ("Speaker", self.speaker_meter))
         ):
             label = QLabel(name)
-            label.setMinimumWidth(52)
+            label.setMinimumWidth(56)
+            label.setEnabled(False)  # the dimmed text colour: a caption, not a control
             meters.addWidget(label, row, 0)
             meters.addWidget(meter, row, 1)
         meters.setColumnStretch(1, 1)
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.message_box.returnPressed.connect(self._submit_text)
         controls.addWidget(self.message_box, 1)
         self.send_button = QPushButton("Send")
+        self.send_button.setObjectName("primaryButton")
         self.send_button.clicked.connect(self._submit_text)
         controls.addWidget(self.send_button)
         root.addLayout(controls)

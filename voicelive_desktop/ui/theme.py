@@ -72,11 +72,27 @@ def light_palette() -> QPalette:
     return palette
 
 
+# Only named widgets are styled; everything else keeps Fusion's look. palette() references
+# make the same sheet right for light and dark.
+APP_STYLE_SHEET = """
+QPushButton#primaryButton {
+    background: palette(highlight); color: palette(highlighted-text);
+    border: none; border-radius: 5px; padding: 5px 18px; font-weight: bold;
+}
+QPushButton#primaryButton:disabled { background: palette(mid); color: palette(window); }
+QFrame#transcriptFrame {
+    border: 1px solid palette(mid); border-radius: 8px; background: palette(base);
+}
+QStatusBar QLabel { padding: 0px 8px; }
+"""
+
+
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Use Fusion everywhere (same look on every OS) with the chosen or the OS colours."""
     app.setStyle("Fusion")
     dark = theme is Theme.DARK or (theme is Theme.SYSTEM and system_prefers_dark())
     app.setPalette(dark_palette() if dark else light_palette())
+    app.setStyleSheet(APP_STYLE_SHEET)
 
 
 def follow_system_theme(app: QApplication, current: Callable[[], Theme]) -> None:

@@ -50,6 +50,7 @@ class TranscriptView(QTextEdit):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.viewport().setAutoFillBackground(False)  # the rounded frame behind shows through
         self.setPlaceholderText("Connect and start talking, or type a message below.")
         self.setAccessibleName("Conversation transcript")
         self.document().setDocumentMargin(14)

@@ -1,0 +1,151 @@
+"""Reproduces docs/screenshot-main-window.png: the main window mid-conversation in the
+offline demo, rendered by a real X server (Xvfb, started here when DISPLAY is unset).
+
+    .venv/bin/python tools/screenshot.py [--out docs/screenshot-main-window.png] [--theme dark]
+
+Settings go to a throw-away config dir, so your own settings and keyring are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    "Hi! What can you do?",
+    "What is the weather like on Mars?",
+    "Tell me a fun fact about octopuses.",
+]
+
+
+def start_xvfb() -> subprocess.Popen[bytes]:
+    """An Xvfb on a free display number (it reports the number through -displayfd)."""
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        display = pipe.readline().strip()
+    if not display:
+        xvfb.kill()
+        sys.exit("Xvfb did not start (apt-get install xvfb)")
+    os.environ["DISPLAY"] = f":{display}"
+    return xvfb
+
+
+def start_virtual_audio() -> Any:
+    """The test suite's private PulseAudio (a dev tool may reuse it; the app never does)."""
+    from tests.fixtures.virtual_audio import VirtualAudio
+
+    root = Path(tempfile.mkdtemp(prefix="voicelive-shot-audio-"))
+    server = f"unix:{root / 'run' / 'pulse' / 'native'}"
+    env = {
+        **os.environ,
+        "HOME": str(root / "home"),
+        "XDG_RUNTIME_DIR": str(root / "run"),
+        "XDG_CONFIG_HOME": str(root / "home" / ".config"),
+        "PULSE_SERVER": server,
+    }
+    audio = VirtualAudio(root=root, env=env)
+    audio.start()
+    os.environ["PULSE_SERVER"] = server
+    return audio
+
+
+async def stage_conversation(out: Path, theme: str, with_sound: bool) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from voicelive_desktop.credentials import CredentialStore
+    from voicelive_desktop.engine.events import AssistantTranscriptDelta, EngineEvent, SessionState
+    from voicelive_desktop.settings import SettingsStore, Theme
+    from voicelive_desktop.ui.controller import AppController
+    from voicelive_desktop.ui.main_window import MainWindow
+    from voicelive_desktop.ui.sessions import text_session, voice_session_factory
+    from voicelive_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow()
+    make_session = voice_session_factory() if with_sound else text_session
+    controller = AppController(window, SettingsStore(), CredentialStore(), make_session)
+    apply_theme(app, Theme(theme))
+    window.resize(820, 640)
+    window.show()
+    if not await controller.start_demo():
+        sys.exit(f"the demo did not connect: {window.error_banner.message}")
+    window.error_banner.dismiss()
+
+    events: list[EngineEvent] = []
+    controller.adapter.event_received.connect(events.append)
+
+    async def ask(question: str) -> int:
+        start = len(events)
+        window.message_box.setText(question)
+        window.message_box.returnPressed.emit()
+        await asyncio.sleep(0.1)
+        return start
+
+    for question in QUESTIONS[:-1]:
+        await ask(question)
+        while window.session_state is not SessionState.READY:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+    # The last answer is captured while it streams and plays: "mid-conversation".
+    start = await ask(QUESTIONS[-1])
+    while sum(isinstance(e, AssistantTranscriptDelta) for e in events[start:]) < 8:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    window.grab().save(str(out))
+    print(f"saved {out}")
+    await controller.shutdown()
+    window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-main-window.png")
+    parser.add_argument("--theme", choices=["light", "dark"], default="light")
+    parser.add_argument(
+        "--virtual-audio",
+        action="store_true",
+        help="play the answers on a private PulseAudio null sink so the meters move",
+    )
+    args = parser.parse_args()
+    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    sys.path.insert(0, str(ROOT))
+    audio = start_virtual_audio() if args.virtual_audio else None
+    try:
+        with tempfile.TemporaryDirectory() as config:
+            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
+            import qasync
+
+            from voicelive_desktop.app import create_application
+
+            app = create_application([sys.argv[0]])
+            loop = qasync.QEventLoop(app)
+            with loop:
+                loop.run_until_complete(
+                    stage_conversation(args.out.resolve(), args.theme, audio is not None)
+                )
+    finally:
+        if audio is not None:
+            audio.stop()
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

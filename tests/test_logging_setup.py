@@ -43,6 +43,7 @@ def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         root.removeHandler(handler)
         handler.close()
     root.setLevel(level)
+    logging.captureWarnings(False)
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,7 @@ class SimulatedSession:
                 await self._ws.send_str(frame)
 
     async def close(self, code: int, reason: str) -> None:
+        """Close the websocket politely with `code` (1000: normal, 1001: going away)."""
         await self._ws.close(code=code, message=reason.encode("utf-8"))
 
     def _spawn(self, coro: Awaitable[None]) -> None:

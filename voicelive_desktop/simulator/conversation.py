@@ -71,6 +71,7 @@ class Conversation:
         return text, audio
 
     def last_user_item(self) -> ConversationItem | None:
+        """The newest user item: what the next reply answers."""
         for item in reversed(self._items):
             if item.role == "user":
                 return item

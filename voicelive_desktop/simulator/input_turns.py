@@ -60,6 +60,7 @@ class InputTurns:
         self._detection = detection
 
     def append(self, pcm: bytes) -> list[TurnBoundary]:
+        """Buffer appended audio; with server VAD, the turn boundaries it crossed, in order."""
         self._buffer += pcm
         if len(self._buffer) > MAX_BUFFER_BYTES:
             self._drop_front(len(self._buffer) - MAX_BUFFER_BYTES)

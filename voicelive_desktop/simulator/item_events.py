@@ -9,6 +9,7 @@ from voicelive_desktop.simulator.wire import Event
 
 
 def create_item(conversation: Conversation, event: Event) -> Event:
+    """conversation.item.create -> conversation.item.created, or the error."""
     try:
         item = item_from_client(event.get("item"))
     except ItemError as error:
@@ -32,6 +33,7 @@ def create_item(conversation: Conversation, event: Event) -> Event:
 
 
 def delete_item(conversation: Conversation, event: Event) -> Event:
+    """conversation.item.delete -> conversation.item.deleted, or the error."""
     item_id = event.get("item_id")
     if not isinstance(item_id, str) or not conversation.delete(item_id):
         return wire.error_for(
@@ -41,6 +43,7 @@ def delete_item(conversation: Conversation, event: Event) -> Event:
 
 
 def retrieve_item(conversation: Conversation, event: Event) -> Event:
+    """conversation.item.retrieve -> conversation.item.retrieved, or the error."""
     item_id = event.get("item_id")
     item = conversation.get(item_id) if isinstance(item_id, str) else None
     if item is None:

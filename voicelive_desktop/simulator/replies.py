@@ -13,6 +13,7 @@ def speech_transcript(speech_ms: int) -> str:
 
 
 def reply_to_text(text: str) -> str:
+    """The answer to typed text: it is echoed (shortened when long)."""
     shown = " ".join(text.split())
     if len(shown) > _MAX_ECHO_CHARS:
         shown = shown[:_MAX_ECHO_CHARS].rstrip() + "..."
@@ -20,10 +21,12 @@ def reply_to_text(text: str) -> str:
 
 
 def reply_to_speech(speech_ms: int) -> str:
+    """The answer to spoken input: how long the user spoke, since words are not recognised."""
     if speech_ms <= 0:
         return f"I did not hear any speech in that audio. {_DEMO_NOTE}"
     return f"I heard about {speech_ms / 1000:.1f} seconds of speech. {_DEMO_NOTE}"
 
 
 def greeting() -> str:
+    """The answer to response.create before the user has said anything."""
     return f"Hello! {_DEMO_NOTE}"

@@ -62,6 +62,7 @@ class ResponseStream:
         self._item: ConversationItem | None = None
 
     def cancel(self, reason: str = "client_cancelled") -> None:
+        """Stop at the next chunk; `reason` goes into response.done's status_details."""
         if not self._cancelled.is_set():
             self._cancel_reason = reason
             self._cancelled.set()

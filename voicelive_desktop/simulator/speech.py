@@ -81,9 +81,11 @@ class SpeechSynthesizer:
 
     @property
     def is_real_speech(self) -> bool:
+        """True when replies are espeak-ng speech, False for the synthetic voice."""
         return self.espeak_path is not None
 
     async def synthesize(self, text: str) -> bytes:
+        """`text` as 24 kHz PCM16; espeak-ng runs as a subprocess so the loop never blocks."""
         cached = self._cache.get(text)
         if cached is not None:
             self._cache.move_to_end(text)

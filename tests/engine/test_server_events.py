@@ -265,3 +265,16 @@ def test_connection_lost_closes_open_responses_and_keeps_partial_text() -> None:
     h.handler.connection_lost()
     assert h.of(ResponseFinished)[-1].status == "incomplete"
     assert h.memory.turns[-1].text == "Half a"
+
+
+def test_cutting_in_on_a_text_reply_leaves_the_earlier_spoken_reply_alone() -> None:
+    h = Harness()
+    h.feed(*response_start("r1", "a1"), audio("r1", "a1"), done("r1"))
+    h.playback.queued.clear()  # finished playing
+    h.feed(
+        *response_start("r2", "t2"),
+        {"type": "response.text.delta", "response_id": "r2", "delta": "Typing..."},
+        {"type": "input_audio_buffer.speech_started"},
+    )
+    assert h.barge_ins == [BargeIn("r2", "", 0)]
+    assert h.of(AssistantInterrupted) == []

@@ -274,6 +274,8 @@ class ServerEventHandler:
         for stale in list(self._responses.values()):
             self._finish(stale, "incomplete", None)
         self._responses[response_id] = _Response(response_id)
+        if self._playback is None or not self._playback.is_playing():
+            self._last_audio = None  # what was heard before is over; never truncate it later
         self._emit(AssistantResponseStarted(response_id))
         if self._states.state in (_S.READY, _S.USER_SPEAKING):
             self._states.advance(_S.THINKING)

@@ -88,3 +88,25 @@ async def test_preferences_during_a_session_send_exactly_those_values(
     assert app.window.session_state is SessionState.READY  # no reconnect happened
     assert len(simulator.handshakes) == 1
     await app.controller.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_connection_change_offers_reconnect_and_reopens_the_session(
+    qtbot: QtBot, app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    app.controller.settings = app.controller.settings.__class__(
+        connection=ConnectionSettings(endpoint=simulator.endpoint)
+    )
+    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+    assert await app.controller.connect_configured()
+    dialog = app.controller.open_preferences()
+    assert not dialog.reconnect_button.isVisibleTo(dialog)
+    dialog.model.setCurrentText("gpt-realtime-mini")
+    assert dialog.notice.isVisibleTo(dialog)
+    assert dialog.reconnect_button.isVisibleTo(dialog)
+    qtbot.mouseClick(dialog.reconnect_button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: len(simulator.handshakes) == 2, what="the second connection")
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready again")
+    assert app.store.load().settings.connection.model == "gpt-realtime-mini"
+    await app.controller.shutdown()

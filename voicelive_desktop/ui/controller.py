@@ -215,9 +215,11 @@ class AppController(QObject):
             input_devices=inputs,
             output_devices=outputs,
             key_stored=key_stored,
+            session_live=self.adapter.connected,
             parent=self.window,
         )
         dialog.applied.connect(self.apply_preferences)
+        dialog.reconnect_requested.connect(self._reconnect)
         dialog.finished.connect(lambda _result: setattr(self, "preferences", None))
         self.preferences = dialog
         dialog.open()
@@ -238,6 +240,15 @@ class AppController(QObject):
         session = session_for(settings)
         if self.adapter.connected and session != session_for(previous):
             self.adapter.apply_settings(session)
+        self.adapter.set_half_duplex(settings.audio.half_duplex)
+
+    def _reconnect(self) -> None:
+        # The demo has no endpoint of its own in the settings; any other session reopens with
+        # the configured connection (which may take the user out of the demo, as intended).
+        if self.demo and not self.settings.connection.endpoint:
+            self._spawn(self.start_demo())
+        else:
+            self._spawn(self.connect_configured())
 
     # ---- helpers --------------------------------------------------------------------------
 

@@ -115,6 +115,11 @@ class EngineAdapter(QObject):
         if isinstance(self.session, VoiceSession):
             self.session.muted = muted
 
+    def set_half_duplex(self, half_duplex: bool) -> None:
+        """Mute the mic while the assistant speaks (speakers without echo cancellation)."""
+        if isinstance(self.session, VoiceSession):
+            self.session.half_duplex = half_duplex
+
     async def wait_idle(self) -> None:
         """Wait until every command started so far has finished (for tests and shutdown)."""
         while self._tasks:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QSlider,
     QSpinBox,
@@ -102,6 +103,7 @@ class PreferencesDialog(QDialog):
     """
 
     applied = Signal(object, str)  # AppSettings, new API key ("" = keep the stored one)
+    reconnect_requested = Signal()  # after applying: reopen the session with the new settings
 
     def __init__(
         self,
@@ -110,6 +112,7 @@ class PreferencesDialog(QDialog):
         input_devices: list[str],
         output_devices: list[str],
         key_stored: bool,
+        session_live: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -117,6 +120,7 @@ class PreferencesDialog(QDialog):
         self.setMinimumWidth(520)
         self._original = settings
         self._in_use = settings  # what the running session was opened with
+        self._session_live = session_live
         tabs = QTabWidget()
         tabs.addTab(self._connection_tab(settings.connection, key_stored), "Connection")
         tabs.addTab(self._conversation_tab(settings.session), "Conversation")
@@ -128,7 +132,14 @@ class PreferencesDialog(QDialog):
         self.notice = QLabel(RECONNECT_NOTICE)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #b7791f;")
+        self.reconnect_button = QPushButton("Apply and reconnect")
+        self.reconnect_button.setToolTip("Apply the changes and reopen the session with them")
+        self.reconnect_button.clicked.connect(self._apply_and_reconnect)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.reconnect_button)
         self.notice.hide()
+        self.reconnect_button.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Apply
@@ -137,7 +148,7 @@ class PreferencesDialog(QDialog):
         self.buttons.clicked.connect(self._on_button)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
-        layout.addWidget(self.notice)
+        layout.addLayout(notice_row)
         layout.addWidget(self.buttons)
         for edit in (self.endpoint, self.api_key):
             edit.textChanged.connect(self._update_notice)
@@ -392,7 +403,14 @@ class PreferencesDialog(QDialog):
         )
 
     def _update_notice(self) -> None:
-        self.notice.setVisible(self.needs_reconnect())
+        needed = self.needs_reconnect()
+        self.notice.setVisible(needed)
+        self.reconnect_button.setVisible(needed and self._session_live)
+
+    def _apply_and_reconnect(self) -> None:
+        self.apply()
+        self.reconnect_requested.emit()
+        self.accept()
 
     def _update_vad_enabled(self) -> None:
         vad = self.turn_mode.currentData() != TurnDetectionMode.NONE.value

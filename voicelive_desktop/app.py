@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
 import qasync
@@ -67,11 +69,22 @@ async def run_window(
     follow_system_theme(app, lambda: controller.settings.ui.theme)
     closed = asyncio.Event()
     window.closing.connect(closed.set)
+    _quit_on_signals(window)
     window.show()
     await controller.start(demo=args.demo, connect=args.connect)
     await closed.wait()
     await controller.shutdown()
     return 0
+
+
+def _quit_on_signals(window: MainWindow) -> None:
+    """Ctrl+C in a terminal and SIGTERM from a session manager close the window, so they get
+    the same clean shutdown as the close button (Qt alone would never let Python see them)."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Windows loops have no signal handlers; there Ctrl+C is not how a GUI app quits.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, window.close)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -69,3 +69,5 @@ async def test_a_vanished_sound_server_is_reported_and_recovered(
         await supervisor.stop()
         capture.close()
         playback.close()
+        # The supervisor rescanned while the server was starting; later tests get a clean list.
+        reinitialise()

@@ -102,3 +102,16 @@ def test_after_an_underrun_the_preroll_rebuilds_before_playing() -> None:
     buffer.push("a", np.ones(10, dtype=np.float32))
     assert not _pull(buffer, 10).any()
     assert buffer.buffered_ms == 10
+
+
+def test_played_time_leaves_out_what_is_still_in_the_device_buffer() -> None:
+    clock = FakeClock()
+    buffer = _buffer(clock)
+    buffer.push("a", np.ones(100, dtype=np.float32))
+    _pull(buffer, 40)
+    assert buffer.played_ms("a", device_latency_s=0.020) == 20
+    clock.now = 0.010
+    assert buffer.played_ms("a", device_latency_s=0.020) == 30
+    clock.now = 0.050
+    assert buffer.played_ms("a", device_latency_s=0.020) == 40
+    assert buffer.played_ms("a") == 40

@@ -57,6 +57,7 @@ class JitterBuffer:
         self._first_push_at = 0.0
         self._starved_item: str | None = None
         self._last_item: str | None = None
+        self._last_write_at = 0.0
         self._fade_tail: FloatArray | None = None
         self._played: dict[str, int] = {}
         self._underruns = 0
@@ -99,6 +100,7 @@ class JitterBuffer:
                 chunk.offset += take
                 self._buffered -= take
                 self._last_item = chunk.item_id
+                self._last_write_at = self._clock()
                 self._count_played(chunk.item_id, take)
                 if chunk.offset == chunk.samples.size:
                     self._chunks.popleft()
@@ -122,10 +124,15 @@ class JitterBuffer:
             self._started = False
             self._starved_item = None
 
-    def played_ms(self, item_id: str) -> int:
-        """Milliseconds of `item_id` handed to the device so far."""
+    def played_ms(self, item_id: str, device_latency_s: float = 0.0) -> int:
+        """Milliseconds of `item_id` heard so far: handed to the device, less what was handed
+        within the last `device_latency_s` and is still in the device's buffer."""
         with self._lock:
-            return self._played.get(item_id, 0) * 1000 // self.rate
+            handed = self._played.get(item_id, 0)
+            if item_id == self._last_item:
+                in_flight_s = device_latency_s - (self._clock() - self._last_write_at)
+                handed -= int(max(0.0, in_flight_s) * self.rate)
+            return max(0, handed) * 1000 // self.rate
 
     def is_playing(self) -> bool:
         """True while queued audio is waiting or playing."""

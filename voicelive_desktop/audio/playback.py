@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 _BLOCK_MS = 10
 _LEVEL_INTERVAL_S = 0.025  # with 10 ms blocks: a level every 30 ms, 33 per second
 _MAX_CHANNELS = 2
+# A freshly opened ALSA->PulseAudio stream first calls back unpaced, flagging underflows, and
+# drops what it was given when it recovers; it gets silence until it has run steadily (no
+# underflow) for this many callbacks and at least `_WARM_UP_S`.
+_WARM_UP_S = 0.3
+_STEADY_CALLBACKS = 10
 
 LevelListener = Callable[[AudioLevel], None]
 FailureListener = Callable[[str], None]
@@ -35,7 +40,8 @@ class SpeakerPlayback:
 
     `enqueue` (loop thread) converts and resamples to the device rate, then queues; the
     PortAudio callback only copies from the jitter buffer, so `flush()` is heard within one
-    device block (10 ms) plus what the device itself has already buffered (`latency_ms`).
+    device block (10 ms) plus what the device itself has already buffered (`latency_ms`);
+    `played_ms` leaves that buffer out, so a truncate matches what the user heard.
     """
 
     def __init__(
@@ -62,6 +68,9 @@ class SpeakerPlayback:
         self._level_peak = 0.0
         self._level_posted_at = 0.0
         self.last_callback_at = 0.0
+        self._opened_at = 0.0
+        self._steady_callbacks = 0
+        self.device_underflows = 0
         self.dropped_ms = 0
 
     @property
@@ -109,7 +118,8 @@ class SpeakerPlayback:
         self._resampling_item = None
         self._mono = np.zeros(block, dtype=np.float32)
         self._closing = False
-        self.last_callback_at = time.monotonic()
+        self.last_callback_at = self._opened_at = time.monotonic()
+        self._steady_callbacks = 0
         try:
             stream.start()
         except sd.PortAudioError as error:
@@ -159,8 +169,8 @@ class SpeakerPlayback:
         self._resampling_item = None
 
     def played_ms(self, item_id: str) -> int:
-        """Milliseconds of `item_id` handed to the device so far."""
-        return self._buffer.played_ms(item_id)
+        """Milliseconds of `item_id` heard so far (handed over, less the device's buffer)."""
+        return self._buffer.played_ms(item_id, self.latency_ms / 1000.0)
 
     def is_playing(self) -> bool:
         return self._buffer.is_playing()
@@ -172,7 +182,13 @@ class SpeakerPlayback:
         if self._mono.size < frames:
             self._mono = np.zeros(frames, dtype=np.float32)
         mono = self._mono[:frames]
-        self._buffer.pull(mono)
+        if self._steady_callbacks < _STEADY_CALLBACKS or now - self._opened_at < _WARM_UP_S:
+            self._steady_callbacks = 0 if status.output_underflow else self._steady_callbacks + 1
+            mono.fill(0.0)
+        else:
+            if status.output_underflow:
+                self.device_underflows += 1
+            self._buffer.pull(mono)
         outdata[:] = mono[:, np.newaxis]
         self._level_sum_squares += float(np.dot(mono, mono))
         self._level_samples += frames

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.engine.events import (
@@ -16,7 +17,9 @@ from voicelive_desktop.engine.events import (
     TurnLatencyMeasured,
     UserTextSent,
 )
+from voicelive_desktop.settings import Theme
 from voicelive_desktop.ui.main_window import MainWindow, preferences_shortcuts
+from voicelive_desktop.ui.theme import apply_theme
 
 
 def _window(qtbot: QtBot) -> MainWindow:
@@ -115,3 +118,22 @@ def test_demo_label_and_preferences_shortcut(qtbot: QtBot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert opened == [True]
     assert window.help_menu.actions()  # the seam issue 7 adds to
+
+
+def test_switching_to_dark_recolours_transcript_and_meters(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = _window(qtbot)
+    window.show_event(UserTextSent("u1", "hello"))
+    try:
+        apply_theme(app, Theme.DARK)
+        assert window.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        cursor = window.transcript.document().find("hello")
+        assert cursor.charFormat().foreground().color().lightness() > 128  # light text
+        image = window.mic_meter.grab().toImage()
+        groove = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert groove != window.palette().color(QPalette.ColorRole.Window)  # still visible
+    finally:
+        apply_theme(app, Theme.LIGHT)
+    cursor = window.transcript.document().find("hello")
+    assert cursor.charFormat().foreground().color().lightness() < 128

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, QTimer
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -79,9 +79,10 @@ class LevelMeter(QWidget):
     def animating(self) -> bool:
         return self._timer.isActive()
 
-    def changeEvent(self, event: object) -> None:
-        self._update_colours()
-        super().changeEvent(event)  # type: ignore[arg-type]
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light/dark switch
+            self._update_colours()
+        super().changeEvent(event)
 
     def _update_colours(self) -> None:
         palette = self.palette()

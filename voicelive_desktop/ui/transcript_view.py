@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
@@ -178,9 +179,10 @@ class TranscriptView(QTextEdit):
             bar = self.verticalScrollBar()
             bar.setValue(bar.maximum())
 
-    def changeEvent(self, event: object) -> None:
-        super().changeEvent(event)  # type: ignore[arg-type]
-        if hasattr(self, "turns"):
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Qt can send a palette change while __init__ is still running (before `turns`).
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "turns"):
             self._build_formats()
             self._render_all()
 

@@ -11,7 +11,8 @@ from voicelive_desktop.engine.session_settings import (
     TurnDetectionMode,
 )
 from voicelive_desktop.settings import AppSettings, PushToTalkMode, Theme
-from voicelive_desktop.ui.preferences_dialog import SYSTEM_DEFAULT_DEVICE, PreferencesDialog
+from voicelive_desktop.ui.form_fields import SYSTEM_DEFAULT_DEVICE
+from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
 

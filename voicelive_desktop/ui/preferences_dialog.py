@@ -51,46 +51,19 @@ from voicelive_desktop.settings import (
     Theme,
     UiSettings,
 )
+from voicelive_desktop.ui.form_fields import (
+    device_combo,
+    device_name,
+    editable_combo,
+    ms_spin,
+)
+from voicelive_desktop.ui.preference_choices import (
+    MODELS,
+    TRANSCRIPTION_MODELS,
+    TURN_DETECTION_LABELS,
+    VOICES,
+)
 
-MODELS = [
-    "gpt-realtime",
-    "gpt-realtime-mini",
-    "gpt-4o",
-    "gpt-4o-mini",
-    "gpt-4.1",
-    "phi4-mm-realtime",
-]
-VOICES = [
-    # Azure HD voices
-    "en-US-Ava:DragonHDLatestNeural",
-    "en-US-Andrew:DragonHDLatestNeural",
-    "en-US-Emma:DragonHDLatestNeural",
-    "en-US-Brian:DragonHDLatestNeural",
-    # Azure standard voices
-    "en-US-AvaNeural",
-    "en-US-AndrewNeural",
-    "en-US-JennyNeural",
-    "en-GB-SoniaNeural",
-    "de-DE-KatjaNeural",
-    "fr-FR-DeniseNeural",
-    # OpenAI voices
-    "alloy",
-    "ash",
-    "ballad",
-    "coral",
-    "echo",
-    "sage",
-    "shimmer",
-    "verse",
-]
-TRANSCRIPTION_MODELS = ["azure-speech", "whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
-TURN_DETECTION_LABELS = {
-    TurnDetectionMode.SERVER_VAD: "Server voice activity detection",
-    TurnDetectionMode.AZURE_SEMANTIC_VAD: "Azure semantic VAD",
-    TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL: "Azure semantic VAD (multilingual)",
-    TurnDetectionMode.NONE: "None (push-to-talk decides)",
-}
-SYSTEM_DEFAULT_DEVICE = "System default"
 RECONNECT_NOTICE = "Endpoint, model, sign-in and device changes take effect after reconnecting."
 _TEMPERATURE_SCALE = 100  # the slider works in hundredths
 
@@ -167,7 +140,7 @@ class PreferencesDialog(QDialog):
         self.endpoint = QLineEdit(connection.endpoint)
         self.endpoint.setPlaceholderText("https://<resource>.cognitiveservices.azure.com")
         form.addRow("Endpoint:", self.endpoint)
-        self.model = _editable_combo(MODELS, connection.model)
+        self.model = editable_combo(MODELS, connection.model)
         form.addRow("Model or deployment:", self.model)
         self.auth_key = QRadioButton("API key")
         self.auth_entra = QRadioButton("Microsoft Entra ID (az login, managed identity, …)")
@@ -194,7 +167,7 @@ class PreferencesDialog(QDialog):
     def _conversation_tab(self, session: SessionSettings) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.voice = _editable_combo(VOICES, session.voice.name)
+        self.voice = editable_combo(VOICES, session.voice.name)
         self.voice.setToolTip("An Azure standard or HD voice, an OpenAI voice, or a custom name")
         form.addRow("Voice:", self.voice)
         self.custom_voice_id = QLineEdit(session.voice.custom_endpoint_id)
@@ -227,7 +200,7 @@ class PreferencesDialog(QDialog):
 
         self.transcribe = QCheckBox("Show what I say as text")
         self.transcribe.setChecked(bool(session.input_transcription_model))
-        self.transcription_model = _editable_combo(
+        self.transcription_model = editable_combo(
             TRANSCRIPTION_MODELS, session.input_transcription_model or TRANSCRIPTION_MODELS[0]
         )
         self.transcribe.toggled.connect(self.transcription_model.setEnabled)
@@ -258,10 +231,10 @@ class PreferencesDialog(QDialog):
         self.vad_threshold.setValue(turn.threshold)
         self.vad_threshold.setToolTip("Higher ignores more noise but needs louder speech")
         form.addRow("Speech threshold:", self.vad_threshold)
-        self.prefix_padding = _ms_spin(PREFIX_PADDING_MS_RANGE, turn.prefix_padding_ms)
+        self.prefix_padding = ms_spin(PREFIX_PADDING_MS_RANGE, turn.prefix_padding_ms)
         self.prefix_padding.setToolTip("Audio kept from before speech was detected")
         form.addRow("Prefix padding:", self.prefix_padding)
-        self.silence_duration = _ms_spin(SILENCE_DURATION_MS_RANGE, turn.silence_duration_ms)
+        self.silence_duration = ms_spin(SILENCE_DURATION_MS_RANGE, turn.silence_duration_ms)
         self.silence_duration.setToolTip("How long a pause ends your turn")
         form.addRow("Silence to end a turn:", self.silence_duration)
         self.turn_mode.currentIndexChanged.connect(self._update_vad_enabled)
@@ -273,9 +246,9 @@ class PreferencesDialog(QDialog):
     ) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.input_device = _device_combo(input_devices, settings.audio.input_device)
+        self.input_device = device_combo(input_devices, settings.audio.input_device)
         form.addRow("Microphone:", self.input_device)
-        self.output_device = _device_combo(output_devices, settings.audio.output_device)
+        self.output_device = device_combo(output_devices, settings.audio.output_device)
         form.addRow("Speaker:", self.output_device)
         self.noise_suppression = QCheckBox("Noise suppression (server side)")
         self.noise_suppression.setChecked(settings.session.noise_suppression)
@@ -360,8 +333,8 @@ class PreferencesDialog(QDialog):
             ),
         )
         audio = AudioSettings(
-            input_device=_device_name(self.input_device),
-            output_device=_device_name(self.output_device),
+            input_device=device_name(self.input_device),
+            output_device=device_name(self.output_device),
             half_duplex=self.half_duplex.isChecked(),
         )
         ptt = dataclasses.replace(
@@ -433,37 +406,3 @@ class PreferencesDialog(QDialog):
         self._original = settings
         self.applied.emit(settings, key)
         self._update_notice()
-
-
-def _editable_combo(items: list[str], current: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.addItems(items)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.setCurrentText(current)
-    return combo
-
-
-def _ms_spin(bounds: tuple[float, float], value: int) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(int(bounds[0]), int(bounds[1]))
-    spin.setSingleStep(50)
-    spin.setSuffix(" ms")
-    spin.setValue(value)
-    return spin
-
-
-def _device_combo(devices: list[str], current: str) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(SYSTEM_DEFAULT_DEVICE, "")
-    for name in devices:
-        combo.addItem(name, name)
-    if current and combo.findData(current) < 0:
-        combo.addItem(f"{current} (not connected)", current)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
-    return combo
-
-
-def _device_name(combo: QComboBox) -> str:
-    data = combo.currentData()
-    return data if isinstance(data, str) else ""

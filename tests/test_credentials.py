@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import keyring
 import keyring.backends.fail
+import keyring.errors
 import pytest
 
 from tests.fixtures.secret_service import SecretServiceKeyring
@@ -16,6 +17,7 @@ from voicelive_desktop.credentials import (
     CredentialStore,
     KeyringUnavailable,
     KeySource,
+    describe_keyring_error,
 )
 
 ENDPOINT = "https://unit-test.cognitiveservices.azure.com"
@@ -80,3 +82,18 @@ def test_no_backend_gives_clear_message_and_this_run_key(no_keyring_backend: Non
     assert resolved.api_key == "secret-xyz"
     assert resolved.key_source is KeySource.THIS_RUN_ONLY
     assert CredentialStore().resolve(ENDPOINT).api_key is None  # gone with the process
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (keyring.errors.NoKeyringError("no backend"), "No system keyring is available"),
+        (keyring.errors.KeyringLocked("Failed to unlock the collection!"), "keyring is locked"),
+        (keyring.errors.InitError("Prompt dismissed.."), "could not be opened (Prompt dismissed"),
+        (keyring.errors.KeyringError("odd"), "keyring failed (KeyringError: odd)"),
+    ],
+)
+def test_each_keyring_failure_has_its_own_sentence(error: Exception, words: str) -> None:
+    message = describe_keyring_error(error)
+    assert words in message
+    assert "this run only" in message

@@ -60,7 +60,7 @@ class VoiceSession:
         input_device: str | None = None,
         output_device: str | None = None,
         half_duplex: bool = False,
-        preroll_ms: int = 60,
+        preroll_ms: int = 80,
         ready_timeout_s: float = 10.0,
     ) -> None:
         self.capture = MicCapture(self._mic_frame, self._mic_failed, device_name=input_device)

@@ -31,23 +31,25 @@ class _Chunk:
 class JitterBuffer:
     """Mono float32 audio of response items at the device rate, in arrival order.
 
-    Playback starts once `preroll_ms` of audio is buffered, or when the first chunk has waited
-    that long (a short reply must not wait for more). Running dry in the middle of an item
-    (more of the same item arrives afterwards) counts as an underrun and re-arms the pre-roll.
-    `flush()` drops everything; the next pull plays a `fade_ms` ramp of what was playing
-    instead of cutting it, which would click.
+    Playback starts `preroll_ms` after audio arrives at an idle buffer, so chunks that arrive
+    late by up to that much do not interrupt it. Running dry in the middle of an item (more of
+    the same item arrives afterwards) counts as an underrun, re-arms the pre-roll and lengthens
+    it a step, up to `max_preroll_ms`. `flush()` drops everything; the next pull plays a
+    `fade_ms` ramp of what was playing instead of cutting it, which would click.
     """
 
     def __init__(
         self,
         rate: int,
-        preroll_ms: int = 60,
+        preroll_ms: int = 80,
         fade_ms: int = 4,
+        max_preroll_ms: int = 300,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
-        self._preroll_samples = rate * preroll_ms // 1000
         self._preroll_s = preroll_ms / 1000.0
+        self._preroll_step_s = preroll_ms / 2000.0
+        self._max_preroll_s = max_preroll_ms / 1000.0
         self._fade_samples = rate * fade_ms // 1000
         self._clock = clock
         self._lock = threading.Lock()
@@ -71,6 +73,9 @@ class JitterBuffer:
                 self._first_push_at = self._clock()
                 if self._starved_item == item_id:
                     self._underruns += 1
+                    self._preroll_s = min(
+                        self._preroll_s + self._preroll_step_s, self._max_preroll_s
+                    )
                 self._starved_item = None
             self._chunks.append(_Chunk(item_id, samples))
             self._buffered += samples.size
@@ -84,8 +89,7 @@ class JitterBuffer:
                 out[:position] = self._fade_tail[:position]
                 self._fade_tail = None
             if not self._started and self._buffered > 0:
-                waited = self._clock() - self._first_push_at
-                self._started = self._buffered >= self._preroll_samples or waited >= self._preroll_s
+                self._started = self._clock() - self._first_push_at >= self._preroll_s
             while self._started and position < out.size:
                 if not self._chunks:
                     # Ran dry with the device still asking: remembered so that more of the
@@ -131,7 +135,7 @@ class JitterBuffer:
             handed = self._played.get(item_id, 0)
             if item_id == self._last_item:
                 in_flight_s = device_latency_s - (self._clock() - self._last_write_at)
-                handed -= int(max(0.0, in_flight_s) * self.rate)
+                handed -= round(max(0.0, in_flight_s) * self.rate)
             return max(0, handed) * 1000 // self.rate
 
     def is_playing(self) -> bool:
@@ -143,6 +147,12 @@ class JitterBuffer:
     def buffered_ms(self) -> int:
         with self._lock:
             return self._buffered * 1000 // self.rate
+
+    @property
+    def preroll_ms(self) -> int:
+        """The current pre-roll (it grows after underruns)."""
+        with self._lock:
+            return round(self._preroll_s * 1000)
 
     @property
     def underruns(self) -> int:

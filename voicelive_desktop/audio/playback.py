@@ -49,7 +49,7 @@ class SpeakerPlayback:
         on_level: LevelListener,
         on_failure: FailureListener,
         device_name: str | None = None,
-        preroll_ms: int = 60,
+        preroll_ms: int = 80,
     ) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._on_level = on_level

@@ -1,0 +1,133 @@
+"""Voice turns end to end: virtual mic -> VoiceSession -> simulator -> virtual speaker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from azure.core.credentials import AzureKeyCredential
+
+from tests.audio.speech_match import best_correlation, resample_to
+from tests.fixtures.virtual_audio import RATE_HZ, VirtualAudio
+from voicelive_desktop import protocol
+from voicelive_desktop.engine.events import (
+    AssistantAudioReceived,
+    AssistantInterrupted,
+    AudioLevelMeasured,
+    EngineEvent,
+    ResponseFinished,
+    SessionErrorReported,
+    UserSpeechStarted,
+)
+from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.voice_session import VoiceSession
+
+pytestmark = [pytest.mark.audio, pytest.mark.asyncio, pytest.mark.timeout(90)]
+
+
+async def _until(condition: Callable[[], bool], seconds: float) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+def _session(simulator: VoiceLiveSimulator, events: list[EngineEvent]) -> VoiceSession:
+    session = VoiceSession(
+        ConnectionSettings(endpoint=simulator.endpoint),
+        AzureKeyCredential(protocol.DEMO_API_KEY),
+        SessionSettings(),
+    )
+    session.subscribe(events.append)
+    return session
+
+
+def _assistant_audio(events: list[EngineEvent], item_id: str | None = None) -> np.ndarray:
+    pcm = b"".join(
+        event.pcm16
+        for event in events
+        if isinstance(event, AssistantAudioReceived) and item_id in (None, event.item_id)
+    )
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def _of(events: list[EngineEvent], kind: type) -> list[EngineEvent]:
+    return [event for event in events if isinstance(event, kind)]
+
+
+async def test_a_spoken_turn_is_heard_and_answered_aloud(
+    virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
+) -> None:
+    wav = virtual_audio.speech_wav("What is the weather like in Paris today?", "turn.wav")
+    events: list[EngineEvent] = []
+    session = _session(simulator, events)
+    await session.start()
+    try:
+        with virtual_audio.record_speaker() as recording:
+            await asyncio.to_thread(virtual_audio.play_into_mic, wav)
+            await _until(lambda: bool(_of(events, UserSpeechStarted)), 10)
+            await _until(lambda: bool(_of(events, ResponseFinished)), 30)
+            await _until(lambda: not session.playback.is_playing(), 30)
+            await asyncio.sleep(0.3)
+    finally:
+        await session.stop()
+
+    assert simulator.received_of("input_audio_buffer.append"), "mic frames reached the server"
+    assert simulator.sent_of("input_audio_buffer.speech_started")
+    assert not _of(events, SessionErrorReported)
+    reply = _assistant_audio(events)
+    assert reply.size > protocol.SAMPLE_RATE_HZ, "the simulator answered with speech"
+    heard = best_correlation(
+        recording.samples, resample_to(reply, protocol.SAMPLE_RATE_HZ, RATE_HZ)
+    )
+    assert heard > 0.9, f"the reply on the speaker matches what the server sent ({heard:.3f})"
+    print(f"voice turn: {session.playback.underruns} underruns, correlation {heard:.3f}")
+    sources = {event.source for event in _of(events, AudioLevelMeasured)}  # type: ignore[attr-defined]
+    assert sources == {"input", "output"}
+
+
+async def test_speaking_over_the_assistant_silences_it_at_once(
+    virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
+) -> None:
+    question = virtual_audio.speech_wav("Tell me a long story about the sea.", "question.wav")
+    cut_in = virtual_audio.speech_wav("Stop, stop. Thank you.", "cut_in.wav")
+    events: list[EngineEvent] = []
+    session = _session(simulator, events)
+    await session.start()
+    try:
+        with virtual_audio.record_speaker() as recording:
+            await asyncio.to_thread(virtual_audio.play_into_mic, question)
+            await _until(lambda: bool(_of(events, AssistantAudioReceived)), 20)
+            item_id = _of(events, AssistantAudioReceived)[0].item_id  # type: ignore[attr-defined]
+            await _until(lambda: session.playback.played_ms(item_id) > 1_000, 10)
+            speaking = virtual_audio.start_playing_into_mic(cut_in)
+            await _until(lambda: bool(_of(events, AssistantInterrupted)), 10)
+            # Stop recording while the user still talks: the answer to the cut-in comes later.
+            await asyncio.sleep(0.3)
+            latency_ms = session.playback.latency_ms
+    finally:
+        await session.stop()
+    await asyncio.to_thread(speaking.wait)
+
+    interrupted = _of(events, AssistantInterrupted)[0]
+    played_ms = interrupted.played_ms  # type: ignore[attr-defined]
+    reply = resample_to(_assistant_audio(events, item_id), protocol.SAMPLE_RATE_HZ, RATE_HZ)
+    finished = _of(events, ResponseFinished)
+    assert finished and finished[0].status == "cancelled"  # type: ignore[attr-defined]
+    # Where the reply starts on the speaker, then where the speaker went silent after it.
+    head = reply[: RATE_HZ // 2]
+    scores = np.correlate(recording.samples, head, mode="valid")
+    start = int(np.argmax(np.abs(scores)))
+    audible = np.flatnonzero(np.abs(recording.samples[start:]) > 1e-3)
+    heard_ms = (audible[-1] + 1) * 1000 / RATE_HZ
+    after_speech_started_ms = heard_ms - played_ms
+    print(
+        f"barge-in: speaker silent {after_speech_started_ms:.0f} ms after speech_started "
+        f"(device latency {latency_ms:.0f} ms)"
+    )
+    assert after_speech_started_ms <= 20 + latency_ms
+    assert simulator.received_of("response.cancel") or simulator.received_of(
+        "conversation.item.truncate"
+    )

@@ -13,6 +13,7 @@ from voicelive_desktop.engine.events import (
     SessionState,
 )
 from voicelive_desktop.engine.session_settings import ConnectionSettings, TurnDetectionMode
+from voicelive_desktop.history import HistoryStore
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
 
@@ -42,6 +43,16 @@ async def test_first_run_demo_converses_by_text(qtbot: QtBot, app_under_test: Ap
     assert app.window.session_state is SessionState.DISCONNECTED
     assert app.controller.demo_server is None
     assert server._runner is None  # the in-process server stopped listening
+
+    # The finished exchange is in the conversation history, as the history window shows it.
+    history = HistoryStore()
+    (summary,) = history.list_conversations()
+    conversation = history.load_conversation(summary.id)
+    assert conversation is not None
+    turns = conversation.turns
+    assert [turn.role for turn in turns] == ["user", "assistant"]
+    assert turns[0].text == "Hello there, simulator"
+    assert turns[1].text.strip() == reply.strip()
 
 
 @pytest.mark.asyncio

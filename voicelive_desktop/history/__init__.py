@@ -1,7 +1,7 @@
 """Conversation history: finished turns from engine events, kept in SQLite, searched, exported."""
 
 from voicelive_desktop.history.export import export_conversation, to_json, to_markdown
-from voicelive_desktop.history.recorder import HistoryRecorder, start_recording
+from voicelive_desktop.history.recorder import HistoryRecorder, open_recorder, start_recording
 from voicelive_desktop.history.store import (
     Conversation,
     ConversationSummary,
@@ -22,6 +22,7 @@ __all__ = [
     "Turn",
     "default_history_path",
     "export_conversation",
+    "open_recorder",
     "start_recording",
     "to_json",
     "to_markdown",

@@ -287,6 +287,26 @@ class HistoryRecorder:
             self._on_failure(str(error))
 
 
+def open_recorder(
+    *,
+    path: Path | None = None,
+    on_failure: Callable[[str], None] | None = None,
+) -> HistoryRecorder | None:
+    """A recorder on the app's history (or `path`), not yet attached to any engine.
+
+    Returns None when the history cannot be opened; the reason then goes to `on_failure` and
+    the log, and the app carries on without history.
+    """
+    try:
+        store = HistoryStore(path)
+    except HistoryUnavailable as error:
+        log.error("History is off for this run: %s", error)
+        if on_failure is not None:
+            on_failure(str(error))
+        return None
+    return HistoryRecorder(store, on_failure=on_failure)
+
+
 def start_recording(
     engine: _Observable,
     *,
@@ -296,15 +316,9 @@ def start_recording(
     """Record every finished turn of `engine` into the app's history (or `path`).
 
     Returns the recorder (call `close()` when the app quits), or None when the history cannot
-    be opened; the reason then goes to `on_failure` and the log, and the app carries on.
+    be opened (see `open_recorder`).
     """
-    try:
-        store = HistoryStore(path)
-    except HistoryUnavailable as error:
-        log.error("History is off for this run: %s", error)
-        if on_failure is not None:
-            on_failure(str(error))
-        return None
-    recorder = HistoryRecorder(store, on_failure=on_failure)
-    recorder.attach(engine)
+    recorder = open_recorder(path=path, on_failure=on_failure)
+    if recorder is not None:
+        recorder.attach(engine)
     return recorder

@@ -16,6 +16,7 @@ from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
+from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
@@ -65,6 +66,10 @@ class AppController(QObject):
         self.settings = loaded.settings
         self._startup_notice = loaded.message
         self._wire()
+        # History is a convenience: when its file cannot be opened the app still converses.
+        self.history = open_recorder(on_failure=window.error_banner.show_message)
+        if self.history is not None:
+            window.clear_action.triggered.connect(self.history.new_conversation)
         self.push_to_talk = PushToTalkBinding(
             window, self.adapter, self.settings.push_to_talk, channel=channel
         )
@@ -176,6 +181,8 @@ class AppController(QObject):
         except (OSError, ValueError) as exc:
             self.window.show_error(str(exc))
             return False
+        if self.history is not None:
+            self.history.attach(session)
         opened = await self.adapter.open(session)
         if opened:
             self.adapter.set_muted(self.window.mute_button.isChecked())
@@ -188,6 +195,8 @@ class AppController(QObject):
             task.cancel()
         await self.push_to_talk.close()
         await self.adapter.close()
+        if self.history is not None:
+            self.history.close()
         if self.demo_server is not None:
             await self.demo_server.stop()
             self.demo_server = None

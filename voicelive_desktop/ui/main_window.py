@@ -30,6 +30,7 @@ from voicelive_desktop.engine.events import (
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
 from voicelive_desktop.ui.state_indicator import StateIndicator
+from voicelive_desktop.ui.support_actions import add_support_actions
 from voicelive_desktop.ui.transcript_view import TranscriptView
 
 # States in which a session exists and the Connect button means "Disconnect".
@@ -179,20 +180,20 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         copy_all = QAction("Copy &conversation", self)
         copy_all.triggered.connect(self._copy_conversation)
-        clear = QAction("C&lear conversation", self)
-        clear.triggered.connect(self.transcript.clear_conversation)
+        self.clear_action = QAction("C&lear conversation", self)
+        self.clear_action.triggered.connect(self.transcript.clear_conversation)
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setShortcuts(preferences_shortcuts())
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.preferences_action.triggered.connect(self.preferences_requested)
         self.edit_menu.addAction(copy_all)
-        self.edit_menu.addAction(clear)
+        self.edit_menu.addAction(self.clear_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.preferences_action)
         self.addAction(self.preferences_action)  # the shortcut works with the menu bar hidden
 
-        # Others add "Open log folder", "Copy diagnostics" and the history view here.
         self.help_menu: QMenu = bar.addMenu("&Help")
+        add_support_actions(self.help_menu, self)
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.help_menu.addAction(self.about_action)

@@ -17,7 +17,8 @@ def reply_to_text(text: str) -> str:
     shown = " ".join(text.split())
     if len(shown) > _MAX_ECHO_CHARS:
         shown = shown[:_MAX_ECHO_CHARS].rstrip() + "..."
-    return f"You typed: {shown}. {_DEMO_NOTE}"
+    ending = "" if shown.endswith((".", "!", "?")) else "."
+    return f"You typed: {shown}{ending} {_DEMO_NOTE}"
 
 
 def reply_to_speech(speech_ms: int) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from azure.core.credentials import AzureKeyCredential
 
+from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceRestored
 from voicelive_desktop.engine.auth import env_connection
 from voicelive_desktop.engine.errors import VoiceLiveError
 from voicelive_desktop.engine.events import (
@@ -127,6 +129,12 @@ class _Printer:
                 self.failed.set()
 
 
+def _print_device_event(event: AudioDeviceEvent) -> None:
+    kind = "microphone" if event.direction is Direction.INPUT else "speaker"
+    if isinstance(event, AudioDeviceRestored):
+        _say(f"audio: {kind} working again ({event.device_name})")
+
+
 async def _wait_for_any(*events: asyncio.Event, timeout: float | None) -> None:
     waiters = [asyncio.ensure_future(event.wait()) for event in events]
     try:
@@ -146,6 +154,7 @@ async def _converse(args: argparse.Namespace, target: _Target) -> int:
     )
     printer = _Printer()
     session.subscribe(printer)
+    session.subscribe_devices(_print_device_event)
     stop_requested = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -11,7 +11,7 @@ from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.audio.capture import MicCapture
 from voicelive_desktop.audio.devices import Direction
-from voicelive_desktop.audio.errors import AudioError, AudioUnavailable
+from voicelive_desktop.audio.errors import AudioDeviceNotFound, AudioError, AudioUnavailable
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
 from voicelive_desktop.audio.levels import AudioLevel
 from voicelive_desktop.audio.playback import SpeakerPlayback
@@ -107,7 +107,9 @@ class VoiceSession:
     def subscribe_devices(self, listener: DeviceListener) -> Callable[[], None]:
         """Typed device lost/restored facts (for a device indicator); returns an unsubscribe."""
         self._device_listeners.append(listener)
-        return lambda: self._device_listeners.remove(listener)
+        return lambda: (
+            self._device_listeners.remove(listener) if listener in self._device_listeners else None
+        )
 
     @property
     def state(self) -> SessionState:
@@ -143,7 +145,7 @@ class VoiceSession:
             (Direction.OUTPUT, self.playback),
         ):
             try:
-                stream.open()
+                self._open_or_default(stream)
             except AudioUnavailable as error:
                 # No PortAudio or no sound server at all: retrying cannot help until restart.
                 self._emit(SessionErrorReported(ErrorKind.AUDIO_DEVICE, str(error), fatal=False))
@@ -158,6 +160,20 @@ class VoiceSession:
         except BaseException:
             await self._close_audio()
             raise
+
+    def _open_or_default(self, stream: MicCapture | SpeakerPlayback) -> None:
+        """Open the chosen device; one that is not there is reported, and the default used."""
+        try:
+            stream.open()
+        except AudioDeviceNotFound as error:
+            if stream.device_name is None:
+                raise
+            stream.open(fall_back_to_default=True)
+            self._emit(
+                SessionErrorReported(
+                    ErrorKind.AUDIO_DEVICE, f"{error} Using the system default.", fatal=False
+                )
+            )
 
     async def stop(self) -> None:
         """End the conversation and release the devices; safe to call in any state."""
@@ -222,7 +238,7 @@ class VoiceSession:
             self._emit(
                 SessionErrorReported(
                     ErrorKind.AUDIO_DEVICE,
-                    f"{event.message} Trying to reconnect it.",
+                    f"{event.message} It is reopened as soon as it works again.",
                     fatal=False,
                 )
             )

@@ -12,13 +12,16 @@ from azure.core.credentials import AzureKeyCredential
 from tests.audio.speech_match import best_correlation, resample_to
 from tests.fixtures.virtual_audio import RATE_HZ, VirtualAudio
 from voicelive_desktop import protocol
+from voicelive_desktop.audio.portaudio import reinitialise
 from voicelive_desktop.engine.events import (
     AssistantAudioReceived,
     AssistantInterrupted,
     AudioLevelMeasured,
     EngineEvent,
+    ErrorKind,
     ResponseFinished,
     SessionErrorReported,
+    SessionState,
     UserSpeechStarted,
 )
 from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
@@ -131,3 +134,46 @@ async def test_speaking_over_the_assistant_silences_it_at_once(
     assert simulator.received_of("response.cancel") or simulator.received_of(
         "conversation.item.truncate"
     )
+
+
+async def test_a_vanished_sound_server_is_a_clear_error_and_the_session_goes_on(
+    virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
+) -> None:
+    events: list[EngineEvent] = []
+    session = _session(simulator, events)
+    await session.start()
+    try:
+        await _until(lambda: len(_of(events, AudioLevelMeasured)) > 10, 10)
+        await asyncio.to_thread(virtual_audio.stop)
+        await _until(lambda: len(_of(events, SessionErrorReported)) == 2, 10)
+        errors = _of(events, SessionErrorReported)
+        assert {error.kind for error in errors} == {ErrorKind.AUDIO_DEVICE}  # type: ignore[attr-defined]
+        assert not any(error.fatal for error in errors)  # type: ignore[attr-defined]
+        messages = sorted(error.message for error in errors)  # type: ignore[attr-defined]
+        assert messages[0].startswith("The microphone 'default' stopped working.")
+        assert messages[1].startswith("The speaker 'default' stopped working.")
+        assert session.state is SessionState.READY
+
+        await asyncio.to_thread(virtual_audio.start)
+        events.clear()
+        await _until(
+            lambda: any(
+                level.source == "input"  # type: ignore[attr-defined]
+                for level in _of(events, AudioLevelMeasured)
+            ),
+            15,
+        )
+        await session.send_text("Are you still there?")
+        await _until(lambda: bool(_of(events, AssistantAudioReceived)), 10)
+        await _until(
+            lambda: (
+                session.playback.played_ms(
+                    _of(events, AssistantAudioReceived)[0].item_id  # type: ignore[attr-defined]
+                )
+                > 200
+            ),
+            10,
+        )
+    finally:
+        await session.stop()
+        reinitialise()  # later tests start from a device list made with the server up

@@ -102,7 +102,7 @@ class StreamSupervisor:
                 self.report_failure(
                     direction,
                     f"The {_KIND[direction]} stopped delivering audio for "
-                    f"{self._stall_s:.0f} seconds.",
+                    f"{self._stall_s:g} seconds.",
                 )
 
     def _reopen(self) -> None:

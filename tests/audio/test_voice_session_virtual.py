@@ -12,6 +12,7 @@ from azure.core.credentials import AzureKeyCredential
 from tests.audio.speech_match import best_correlation, resample_to
 from tests.fixtures.virtual_audio import RATE_HZ, VirtualAudio
 from voicelive_desktop import protocol
+from voicelive_desktop.audio.levels import LEVEL_FLOOR_DBFS
 from voicelive_desktop.audio.portaudio import reinitialise
 from voicelive_desktop.engine.events import (
     AssistantAudioReceived,
@@ -177,3 +178,33 @@ async def test_a_vanished_sound_server_is_a_clear_error_and_the_session_goes_on(
     finally:
         await session.stop()
         reinitialise()  # later tests start from a device list made with the server up
+
+
+async def test_half_duplex_keeps_the_mic_shut_while_the_assistant_speaks(
+    virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
+) -> None:
+    speech = virtual_audio.speech_wav("Can you hear me now?", "half_duplex.wav")
+    events: list[EngineEvent] = []
+    session = _session(simulator, events)
+    session.half_duplex = True
+    await session.start()
+    try:
+        await session.send_text("Tell me about the demo.")
+        await _until(lambda: bool(_of(events, AssistantAudioReceived)), 10)
+        item_id = _of(events, AssistantAudioReceived)[0].item_id  # type: ignore[attr-defined]
+        await _until(lambda: session.playback.played_ms(item_id) > 300, 10)
+        first_level = len(events)
+        await asyncio.to_thread(virtual_audio.play_into_mic, speech)
+        assert session.playback.is_playing(), "the assistant must still be talking"
+        during = [
+            event
+            for event in events[first_level:]
+            if isinstance(event, AudioLevelMeasured) and event.source == "input"
+        ]
+    finally:
+        await session.stop()
+    assert len(during) > 50
+    assert all(level.rms_dbfs == LEVEL_FLOOR_DBFS for level in during)
+    assert not _of(events, UserSpeechStarted)
+    assert not _of(events, AssistantInterrupted)
+    assert not simulator.sent_of("input_audio_buffer.speech_started")

@@ -30,13 +30,17 @@ Block = npt.NDArray[np.float32]
 Pipeline = Callable[[Block], str]
 
 
+def to_wire(pcm16: npt.NDArray[np.int16]) -> str:
+    """Base64 of PCM16, as `input_audio_buffer.append` carries it (the same for both paths)."""
+    return base64.b64encode(memoryview(pcm16)).decode("ascii")
+
+
 def ours() -> Pipeline:
     """Down-mix (straight to PCM16 scale), soxr stream (state across blocks), PCM16, base64."""
     resampler = StreamingResampler(IN_RATE, OUT_RATE)
 
     def run(block: Block) -> str:
-        pcm = pcm16_from_scaled(resampler.process(downmix(block, gain=PCM16_FULL_SCALE)))
-        return base64.b64encode(pcm.tobytes()).decode("ascii")
+        return to_wire(pcm16_from_scaled(resampler.process(downmix(block, gain=PCM16_FULL_SCALE))))
 
     return run
 
@@ -51,8 +55,7 @@ def seed() -> Pipeline:
             samples = samples.reshape(-1, 2).mean(axis=1)
         target = round(samples.size * OUT_RATE / IN_RATE)
         resampled = scipy_signal.resample(samples, target)
-        pcm = np.clip(resampled * 32768.0, -32768, 32767).astype(np.int16)
-        return base64.b64encode(pcm.tobytes()).decode("ascii")
+        return to_wire(np.clip(resampled * 32768.0, -32768, 32767).astype(np.int16))
 
     return run
 

@@ -50,8 +50,7 @@ class InstanceChannel(QObject):
 
     def listen(self) -> bool:
         """Start serving; False when another instance already serves this user."""
-        if self._server.listen(self.name):
-            return True
+        # Ask first: on Unix, listening with socket options silently replaces a live socket.
         if _answers(self.name):
             log.info("another instance serves %s; --ptt commands go to it", self.name)
             return False

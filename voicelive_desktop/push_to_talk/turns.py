@@ -87,6 +87,7 @@ class PushToTalk:
         if self._commands is not None:
             while not self._commands.empty():
                 self._commands.get_nowait()
+                self._commands.task_done()
         if self._open:
             self._open = False
             self._on_open_changed(False)

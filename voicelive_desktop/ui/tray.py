@@ -47,7 +47,7 @@ class AppTray(QObject):
         self.mute_action.setCheckable(True)
         self.mute_action.setChecked(window.mute_button.isChecked())
         # The window's button stays the one place mute lives; the action only mirrors it.
-        self.mute_action.triggered.connect(window.mute_button.setChecked)
+        self.mute_action.toggled.connect(window.mute_button.setChecked)
         window.mute_button.toggled.connect(self.mute_action.setChecked)
         window.mute_button.toggled.connect(lambda _muted: self._show_tooltip())
         self.quit_action = QAction("Quit", self)

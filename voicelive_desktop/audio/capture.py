@@ -74,6 +74,7 @@ class MicCapture:
         raising AudioDeviceNotFound (for reopening after a failure).
         """
         sd = sounddevice()
+        self.close()
         self._loop = asyncio.get_running_loop()
         device = choose_device(Direction.INPUT, self.device_name, fall_back_to_default)
         self._resampler = StreamingResampler(device.default_rate, protocol.SAMPLE_RATE_HZ)

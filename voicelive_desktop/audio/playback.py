@@ -94,6 +94,7 @@ class SpeakerPlayback:
         raising AudioDeviceNotFound (for reopening after a failure).
         """
         sd = sounddevice()
+        self.close()
         self._loop = asyncio.get_running_loop()
         device = choose_device(Direction.OUTPUT, self.device_name, fall_back_to_default)
         rate = device.default_rate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -106,4 +107,36 @@ def test_headless_without_credentials_says_what_to_do(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "No Voice Live endpoint" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_headless_with_an_unreachable_endpoint_exits_3(virtual_audio: VirtualAudio) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    env = {
+        **virtual_audio.env,
+        "PYTHONPATH": str(REPO),
+        "AZURE_VOICE_LIVE_API_KEY": "not-a-real-key",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "voicelive_desktop",
+            "--headless",
+            "--endpoint",
+            f"http://127.0.0.1:{closed_port}",
+            "--duration",
+            "5",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 3, result.stdout
+    assert "could not start:" in result.stdout
+    assert "not-a-real-key" not in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr

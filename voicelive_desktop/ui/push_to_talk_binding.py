@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # Widgets where the push-to-talk key is typing, not talking.
 _TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QKeySequenceEdit, QAbstractSpinBox)
 _KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+# X repeats a held key every ~40 ms as a release and a press with the same timestamp.
+_REPEAT_GRACE_MS = 60
 _LIVE = frozenset(SessionState) - {SessionState.DISCONNECTED, SessionState.CONNECTING}
 
 
@@ -85,6 +87,10 @@ class PushToTalkBinding(QObject):
         self.channel = channel
         self._key = key_combination(settings.key)
         self._mic_open = False
+        self._key_release_pending = QTimer(self)
+        self._key_release_pending.setSingleShot(True)
+        self._key_release_pending.setInterval(_REPEAT_GRACE_MS)
+        self._key_release_pending.timeout.connect(lambda: self._release("key"))
         self._hotkey_down.connect(lambda: self._press("global"), Qt.ConnectionType.QueuedConnection)
         self._hotkey_up.connect(lambda: self._release("global"), Qt.ConnectionType.QueuedConnection)
         window.push_to_talk_pressed.connect(lambda: self.turns.press("button"))
@@ -156,13 +162,17 @@ class PushToTalkBinding(QObject):
             return False
         if not self._is_talk_key(event):
             return False
-        # The same key event passes the QWindow and then each widget: PushToTalk acts on the
-        # first and ignores the rest; consuming it stops a focused button from clicking.
-        if not event.isAutoRepeat():
-            if event.type() == QEvent.Type.KeyPress:
-                self._press("key")
-            else:
-                self._release("key")
+        # Consuming the key stops a focused button from clicking. Qt marks X auto-repeat only
+        # when the repeated press is already queued as the release is read, which fails on a
+        # busy loop: a release is therefore acted on only if no press follows it at once.
+        if event.isAutoRepeat():
+            return True
+        if event.type() == QEvent.Type.KeyRelease:
+            self._key_release_pending.start()
+        elif self._key_release_pending.isActive():
+            self._key_release_pending.stop()
+        else:
+            self._press("key")
         return True
 
     def _is_talk_key(self, event: QKeyEvent) -> bool:

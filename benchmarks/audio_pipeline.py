@@ -20,8 +20,8 @@ import numpy.typing as npt
 from scipy import signal as scipy_signal
 
 from voicelive_desktop import protocol
-from voicelive_desktop.audio.resampler import StreamingResampler
-from voicelive_desktop.audio.samples import PCM16_FULL_SCALE, downmix, pcm16_from_scaled
+from voicelive_desktop.audio.converter import CaptureConverter
+from voicelive_desktop.audio.samples import pcm16_from_scaled
 
 IN_RATE = 48_000
 OUT_RATE = protocol.SAMPLE_RATE_HZ
@@ -37,10 +37,10 @@ def to_wire(pcm16: npt.NDArray[np.int16]) -> str:
 
 def ours() -> Pipeline:
     """Down-mix (straight to PCM16 scale), soxr stream (state across blocks), PCM16, base64."""
-    resampler = StreamingResampler(IN_RATE, OUT_RATE)
+    converter = CaptureConverter(IN_RATE, channels=2)
 
     def run(block: Block) -> str:
-        return to_wire(pcm16_from_scaled(resampler.process(downmix(block, gain=PCM16_FULL_SCALE))))
+        return to_wire(pcm16_from_scaled(converter.process(block)))
 
     return run
 

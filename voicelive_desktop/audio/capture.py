@@ -9,18 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from voicelive_desktop import protocol
+from voicelive_desktop.audio.converter import CaptureConverter
 from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
 from voicelive_desktop.audio.portaudio import sounddevice
-from voicelive_desktop.audio.resampler import StreamingResampler
-from voicelive_desktop.audio.samples import (
-    PCM16_FULL_SCALE,
-    FloatArray,
-    downmix,
-    pcm16_from_scaled,
-)
+from voicelive_desktop.audio.samples import PCM16_FULL_SCALE, FloatArray, pcm16_from_scaled
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +52,7 @@ class MicCapture:
         self.device: AudioDevice | None = None
         self._stream: Any = None
         self._closing = False
-        self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, protocol.SAMPLE_RATE_HZ)
+        self._converter = CaptureConverter(protocol.SAMPLE_RATE_HZ, 1)
         self._framer = FrameAssembler(protocol.FRAME_SAMPLES)
         self._silence = bytes(protocol.FRAME_BYTES)
         self.last_callback_at = 0.0
@@ -77,12 +72,12 @@ class MicCapture:
         self.close()
         self._loop = asyncio.get_running_loop()
         device = choose_device(Direction.INPUT, self.device_name, fall_back_to_default)
-        self._resampler = StreamingResampler(device.default_rate, protocol.SAMPLE_RATE_HZ)
         self._framer.reset()
         channel_choices = sorted({min(device.channels, _PREFERRED_CHANNELS), device.channels})
         last_error: Exception | None = None
         for channels in channel_choices:
             try:
+                converter = CaptureConverter(device.default_rate, channels)
                 stream = sd.InputStream(
                     device=device.index,
                     samplerate=device.default_rate,
@@ -100,6 +95,7 @@ class MicCapture:
             raise AudioDeviceFailed(
                 f"The microphone {device.name!r} could not be opened: {last_error}."
             ) from last_error
+        self._converter = converter
         self._closing = False
         self.last_callback_at = time.monotonic()
         try:
@@ -135,12 +131,11 @@ class MicCapture:
         self.last_callback_at = time.monotonic()
         if status.input_overflow:
             self.overflows += 1
-        # Frames stay at PCM16 scale from the down-mix on (see `downmix`).
         loop = self._loop
         if loop is None:
             return
-        mono = self._resampler.process(downmix(indata, gain=PCM16_FULL_SCALE))
-        for frame in self._framer.push(mono):
+        # Frames stay at PCM16 scale from the down-mix on (see `CaptureConverter`).
+        for frame in self._framer.push(self._converter.process(indata)):
             try:
                 loop.call_soon_threadsafe(self._deliver, frame)
             except RuntimeError:  # the loop is closed: the session is over
@@ -152,9 +147,8 @@ class MicCapture:
         if self.muted or self.gate():
             self._on_frame(self._silence, SILENT_LEVEL)
         else:
-            self._on_frame(
-                pcm16_from_scaled(frame).tobytes(), measure_level(frame, PCM16_FULL_SCALE)
-            )
+            level = measure_level(frame, PCM16_FULL_SCALE)
+            self._on_frame(pcm16_from_scaled(frame).tobytes(), level)
 
     def _finished(self) -> None:
         # Called on the PortAudio thread when the stream stops, wanted or not.

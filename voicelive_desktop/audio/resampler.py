@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import soxr
 
 from voicelive_desktop.audio.samples import FloatArray
@@ -28,12 +27,15 @@ class StreamingResampler:
         )
 
     def process(self, block: FloatArray, last: bool = False) -> FloatArray:
-        """Resample the next block; `last=True` also drains the filter's tail."""
+        """Resample the next block; `last=True` also drains the filter's tail.
+
+        A 1-D block gives 1-D output. A (frames, 1) column gives a column, and is the faster
+        layout: soxr works on columns and squeezes a 1-D result at a cost comparable to the
+        filtering of a 20 ms block.
+        """
         if self._stream is None:
             return block
-        # soxr's 1-D path squeezes its result at a cost comparable to the filtering itself;
-        # a (frames, 1) column in and a view of its only channel out avoids that.
-        out: FloatArray = self._stream.resample_chunk(block[:, np.newaxis], last=last)[:, 0]
+        out: FloatArray = self._stream.resample_chunk(block, last=last)
         return out
 
     def reset(self) -> None:

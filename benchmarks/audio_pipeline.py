@@ -121,7 +121,7 @@ def main() -> None:
     print(f"capture path, 20 ms block of {IN_RATE} Hz stereo -> {OUT_RATE} Hz mono PCM16 base64")
     print(f"  ours (down-mix + soxr stream): {ours_us:8.1f} us/block")
     print(f"  seed (pair average + FFT):     {seed_us:8.1f} us/block")
-    print(f"  ours costs 1/{seed_us / ours_us:.1f} of the seed (target: 1/5 or less)")
+    print(f"  ours costs 1/{seed_us / ours_us:.2f} of the seed (target: 1/5 or less)")
 
     seconds = 5.0
     for name, make_signal in (("sine 997 Hz", sine), ("sweep 50 Hz-10 kHz", sweep)):

@@ -30,6 +30,6 @@ class CaptureConverter:
 
     def process(self, block: FloatArray) -> FloatArray:
         """Mono samples at PCM16 scale (full scale = 32768) for the next device block."""
-        column: FloatArray = block @ self._mix
+        column: FloatArray = np.dot(block, self._mix)
         mono: FloatArray = self._resampler.process(column)[:, 0]
         return mono

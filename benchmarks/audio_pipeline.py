@@ -36,7 +36,7 @@ def to_wire(pcm16: npt.NDArray[np.int16]) -> str:
 
 
 def ours() -> Pipeline:
-    """Down-mix (straight to PCM16 scale), soxr stream (state across blocks), PCM16, base64."""
+    """CaptureConverter (down-mix at PCM16 scale, soxr MQ stream), PCM16, base64."""
     converter = CaptureConverter(IN_RATE, channels=2)
 
     def run(block: Block) -> str:

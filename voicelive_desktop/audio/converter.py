@@ -26,7 +26,10 @@ class CaptureConverter:
             raise ValueError(f"a device block needs at least one channel, got {channels}")
         self.channels = channels
         self._mix: FloatArray = np.full((channels, 1), PCM16_FULL_SCALE / channels, np.float32)
-        self._resampler = StreamingResampler(in_rate, out_rate)
+        # soxr's "MQ" is specified for 16-bit output, which is what goes on the wire: the same
+        # 92 dB as "HQ" after PCM16 rounding, a little cheaper, and 26 ms of filter delay
+        # instead of 32 ms between speaking and the server hearing it.
+        self._resampler = StreamingResampler(in_rate, out_rate, quality="MQ")
 
     def process(self, block: FloatArray) -> FloatArray:
         """Mono samples at PCM16 scale (full scale = 32768) for the next device block."""

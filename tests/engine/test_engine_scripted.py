@@ -366,3 +366,16 @@ async def test_refused_live_settings_keep_the_session_and_the_old_settings(
     )
     resent = scripted_server.events_of("session.update")[-1]["session"]
     assert resent["voice"]["name"] == "en-US-Ava:DragonHDLatestNeural"
+
+
+async def test_host_that_never_answers_the_handshake_times_out() -> None:
+    with socket.socket() as silent:  # listens, so TCP connects, but never speaks HTTP
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        engine, log = make_engine(
+            f"http://127.0.0.1:{silent.getsockname()[1]}", connect_timeout_s=0.5
+        )
+        with pytest.raises(EndpointUnreachable, match="did not answer in time"):
+            await engine.start()
+    assert engine.state is SessionState.DISCONNECTED
+    assert log.of(SessionErrorReported)[0].fatal

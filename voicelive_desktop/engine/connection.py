@@ -70,6 +70,9 @@ class LiveConnection:
         else:
             manager = connect(credential=credential, endpoint=endpoint, model=settings.model)
         try:
+            # The SDK sets no handshake timeout, so a silent host would hang for minutes. On
+            # this timeout the SDK's half-made aiohttp session is left for the GC to collect
+            # (a ResourceWarning), which beats a window stuck on "connecting".
             conn = await asyncio.wait_for(manager.__aenter__(), timeout_s)
         except asyncio.CancelledError:
             raise

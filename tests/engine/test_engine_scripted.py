@@ -13,6 +13,7 @@ import pytest_asyncio
 from tests.engine.conftest import EventLog, WallClockPlayback
 from tests.engine.scripted_server import ScriptedServer
 from voicelive_desktop.engine import (
+    AssistantAudioReceived,
     AssistantInterrupted,
     AssistantTranscriptCompleted,
     ConnectionLost,
@@ -379,3 +380,23 @@ async def test_host_that_never_answers_the_handshake_times_out() -> None:
             await engine.start()
     assert engine.state is SessionState.DISCONNECTED
     assert log.of(SessionErrorReported)[0].fatal
+
+
+async def test_stop_mid_reply_finishes_it_and_a_restart_is_a_new_conversation(
+    scripted_server: ScriptedServer,
+) -> None:
+    engine, log = make_engine(scripted_server.endpoint)
+    await engine.start()
+    await engine.send_text("First conversation.")
+    await log.wait_for(AssistantAudioReceived)
+    await engine.stop()
+    assert log.of(ResponseFinished)[-1].status == "incomplete"
+    await engine.start()
+    await scripted_server.close_sockets(1000)  # forces a reconnect with context
+    await log.wait_for(
+        SessionStateChanged,
+        lambda e: e.state is SessionState.READY and e.previous is SessionState.RECONNECTING,
+    )
+    await engine.stop()
+    # The reconnect restored nothing of the first conversation.
+    assert len(scripted_server.events_of("conversation.item.create")) == 1

@@ -37,6 +37,9 @@ class ConversationMemory:
         if text:
             self._turns.append(RememberedTurn(role, text))
 
+    def clear(self) -> None:
+        self._turns.clear()
+
     @property
     def turns(self) -> tuple[RememberedTurn, ...]:
         return tuple(self._turns)

@@ -146,6 +146,7 @@ class SessionEngine:
         if self.state is not _S.DISCONNECTED:
             raise RuntimeError(f"start() called in state {self.state.value}")
         config = build_request_session(self._session)
+        self._memory.clear()  # a new conversation; context is restored only on reconnects
         self._states.advance(_S.CONNECTING)
         try:
             validate_endpoint(self._connection.endpoint)
@@ -184,6 +185,9 @@ class SessionEngine:
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         self._reconnector = self._uploader = None
+        self._handler.connection_lost()
+        self._manual_turn_bytes = None
+        self._audio.clear()
         await self._close_connection()
         self._states.advance(_S.DISCONNECTED)
 

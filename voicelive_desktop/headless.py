@@ -46,7 +46,8 @@ EXIT_SETUP = 2
 EXIT_START_FAILED = 3
 EXIT_SESSION_FAILED = 4
 
-# After the answer to --say, wait this long for the speaker to finish playing it.
+# --say without --duration: how long to wait for the answer, then for the speaker to play it.
+_ANSWER_LIMIT_S = 120.0
 _DRAIN_LIMIT_S = 60.0
 
 
@@ -125,8 +126,13 @@ class _Printer:
         elif isinstance(event, SessionErrorReported):
             _say(f"error ({event.kind.value}): {event.message}")
             if event.fatal:
-                self.fatal_error = event.message
-                self.failed.set()
+                self.report_fatal(event.message)
+
+    def report_fatal(self, message: str) -> None:
+        """The run failed: remembered for the exit code, and it ends the wait."""
+        if not self.fatal_error:
+            self.fatal_error = message
+        self.failed.set()
 
 
 def _print_device_event(event: AudioDeviceEvent) -> None:
@@ -169,8 +175,12 @@ async def _converse(args: argparse.Namespace, target: _Target) -> int:
             await session.send_text(args.say)
             if args.duration is None:
                 await _wait_for_any(
-                    printer.response_done, printer.failed, stop_requested, timeout=None
+                    printer.response_done, printer.failed, stop_requested, timeout=_ANSWER_LIMIT_S
                 )
+                if not printer.response_done.is_set() and not stop_requested.is_set():
+                    message = f"No answer arrived within {_ANSWER_LIMIT_S:.0f} s."
+                    _say(f"error: {message}")
+                    printer.report_fatal(message)
                 await _drain(session, stop_requested)
                 stop_requested.set()
         await _wait_for_any(stop_requested, printer.failed, timeout=args.duration)

@@ -140,3 +140,21 @@ def test_headless_with_an_unreachable_endpoint_exits_3(virtual_audio: VirtualAud
     assert "could not start:" in result.stdout
     assert "not-a-real-key" not in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_headless_demo_say_speaks_the_answer_and_exits(virtual_audio: VirtualAudio) -> None:
+    env = {**virtual_audio.env, "PYTHONPATH": str(REPO)}
+    with virtual_audio.record_speaker() as recording:
+        result = subprocess.run(
+            [sys.executable, "-m", "voicelive_desktop", "--headless", "--demo", "--say", "hello"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    assert result.returncode == 0, result.stdout
+    assert "assistant: You typed: hello." in result.stdout
+    assert result.stdout.rstrip().endswith("state: disconnected")
+    start, end = loud_span_ms(recording.samples, RATE_HZ)
+    assert end - start > 1_000, "the whole answer was played before exiting"

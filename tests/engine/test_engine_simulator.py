@@ -72,6 +72,13 @@ def engine_for(
     return engine, log, playback
 
 
+def assert_every_event_was_typed(engine: SessionEngine) -> None:
+    """Every simulator event became its specific SDK model, as the real service's do."""
+    stats = engine.hostile_input
+    assert (stats.untyped, stats.unknown_types, stats.malformed) == (0, 0, 0)
+    assert stats.internal_errors == stats.out_of_order == 0
+
+
 def back_to_ready(event: SessionStateChanged) -> bool:
     return event.state is SessionState.READY and event.previous is SessionState.RECONNECTING
 
@@ -98,6 +105,7 @@ async def test_text_turn(live: tuple[SessionEngine, EventLog, WallClockPlayback]
     assert sum(playback.queued_ms.values()) > 500  # real speech came back
     assert log.of(TurnLatencyMeasured)[0].latency_ms > 0
     assert engine.state is SessionState.READY
+    assert_every_event_was_typed(engine)
 
 
 async def test_audio_turn_with_real_speech(
@@ -118,6 +126,7 @@ async def test_audio_turn_with_real_speech(
     assert "seconds of speech" in log.of(AssistantTranscriptCompleted)[0].text
     # Latency is measured from the end of speech to the first assistant audio.
     assert len(log.of(TurnLatencyMeasured)) == 1
+    assert_every_event_was_typed(engine)
     appended = simulator.received_of("input_audio_buffer.append")
     assert 0 < len(appended) <= len(spoken_sentence) // 960 + 50
 

@@ -278,3 +278,11 @@ def test_cutting_in_on_a_text_reply_leaves_the_earlier_spoken_reply_alone() -> N
     )
     assert h.barge_ins == [BargeIn("r2", "", 0)]
     assert h.of(AssistantInterrupted) == []
+
+
+def test_known_type_the_sdk_could_not_type_is_counted() -> None:
+    h = Harness()
+    h.handler.handle(ServerEvent({"type": "response.done", "response": {"id": "x"}}))
+    assert h.handler.stats.untyped == 1
+    h.feed(done("y"))
+    assert h.handler.stats.untyped == 1

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from azure.ai.voicelive.models import ServerEventType
+from azure.ai.voicelive.models import ServerEvent, ServerEventType
 
 from voicelive_desktop.engine.conversation_memory import ConversationMemory
 from voicelive_desktop.engine.events import (
@@ -59,6 +59,7 @@ class HostileInputStats:
 
     events: int = 0
     unknown_types: int = 0
+    untyped: int = 0  # a known type the SDK could not turn into its model class
     malformed: int = 0
     out_of_order: int = 0
     invalid_audio: int = 0
@@ -162,6 +163,9 @@ class ServerEventHandler:
                 self.stats.malformed += 1
                 log.warning("server event without a type ignored")
                 return
+            if type(event) is ServerEvent and kind in KNOWN_EVENT_TYPES:
+                self.stats.untyped += 1
+                log.info("server event %.60r did not match its SDK model", kind)
             handler = self._handlers.get(kind)
             if handler is not None:
                 handler(event)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from voicelive_desktop import APP_ID, APP_NAME, ORGANIZATION, __version__
 from voicelive_desktop.credentials import CredentialStore
+from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.logging_setup import setup_logging
 from voicelive_desktop.settings import SettingsStore
 from voicelive_desktop.ui.controller import AppController
@@ -58,12 +59,15 @@ async def run_window(
     # not stop the loop before it has run.
     app.setQuitOnLastWindowClosed(False)
     window = MainWindow()
+    channel = InstanceChannel()  # `--ptt toggle` from a desktop shortcut lands here
+    channel.listen()
     controller = AppController(
         window,
         store or SettingsStore(),
         credentials or CredentialStore(),
         make_session,
         endpoint_override=args.endpoint,
+        channel=channel,
     )
     apply_theme(app, controller.settings.ui.theme)
     follow_system_theme(app, lambda: controller.settings.ui.theme)
@@ -74,6 +78,7 @@ async def run_window(
     await controller.start(demo=args.demo, connect=args.connect)
     await closed.wait()
     await controller.shutdown()
+    channel.close()
     return 0
 
 

@@ -258,9 +258,12 @@ async def test_session_length_limit_reconnects_without_an_error_storm(
     engine, log, _ = engine_for(simulator)
     await engine.start()
     try:
-        async with asyncio.timeout(15):
+
+        async def three_sessions() -> None:
             while len(simulator.sessions) < 3:
                 await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(three_sessions(), 15)
         assert log.of(SessionErrorReported) == []
         await log.wait_for(SessionStateChanged, back_to_ready)
         assert engine.state in (SessionState.READY, SessionState.RECONNECTING)

@@ -214,7 +214,7 @@ class SessionEngine:
         try:
             await self._send(lambda conn: conn.session.update(session=config))
             await asyncio.wait_for(asyncio.shield(waiter), self._ready_timeout_s)
-        except TimeoutError:
+        except asyncio.TimeoutError:  # not the builtin before Python 3.11
             raise SessionNotReady(
                 f"The Voice Live service at {endpoint_host(self._connection.endpoint)!r} did not "
                 f"confirm the session settings within {self._ready_timeout_s:g} s."

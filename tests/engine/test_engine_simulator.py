@@ -323,3 +323,16 @@ async def test_entra_token_connects_and_a_bad_token_is_rejected() -> None:
         )
         with pytest.raises(CredentialsRejected):
             await bad.start()
+
+
+async def test_text_only_session_streams_text_and_no_audio(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback],
+) -> None:
+    engine, log, playback = live
+    await engine.apply_settings(SessionSettings(modalities=("text",)))
+    await engine.send_text("Just text, please.")
+    done = await log.wait_for(ResponseFinished)
+    assert done.status == "completed"
+    assert "You typed: Just text, please." in log.of(AssistantTranscriptCompleted)[0].text
+    assert log.of(AssistantAudioReceived) == [] and playback.queued_ms == {}
+    assert engine.state is SessionState.READY

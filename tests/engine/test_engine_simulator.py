@@ -336,3 +336,27 @@ async def test_text_only_session_streams_text_and_no_audio(
     assert "You typed: Just text, please." in log.of(AssistantTranscriptCompleted)[0].text
     assert log.of(AssistantAudioReceived) == [] and playback.queued_ms == {}
     assert engine.state is SessionState.READY
+
+
+async def test_push_to_talk_turn_with_real_speech(
+    simulator: VoiceLiveSimulator, spoken_sentence: bytes
+) -> None:
+    manual = SessionSettings(turn_detection=TurnDetectionSettings(mode=TurnDetectionMode.NONE))
+    engine, log, _ = engine_for(simulator, session=manual)
+    await engine.start()
+    try:
+        assert simulator.session_config is not None
+        assert simulator.session_config["turn_detection"] is None
+        await engine.begin_manual_turn()
+        assert engine.state is SessionState.USER_SPEAKING
+        await speak_into(engine.submit_input_audio, spoken_sentence, silence_ms=0)
+        assert await engine.end_manual_turn() is True
+        done = await log.wait_for(ResponseFinished, timeout=20)
+        assert done.status == "completed"
+        reply = log.of(AssistantTranscriptCompleted)[0].text
+        assert "seconds of speech" in reply
+        assert log.of(UserSpeechStarted) == []  # no server VAD in push-to-talk
+        assert len(log.of(TurnLatencyMeasured)) == 1
+        assert len(simulator.received_of("input_audio_buffer.commit")) == 1
+    finally:
+        await engine.stop()

@@ -86,6 +86,7 @@ class VoiceSession:
         self._supervisor = StreamSupervisor(
             {Direction.INPUT: self.capture, Direction.OUTPUT: self.playback},
             self._device_event,
+            may_interrupt=lambda: not self.playback.is_playing(),
         )
         self._listeners: list[Listener] = []
         self._device_listeners: list[DeviceListener] = []

@@ -8,10 +8,9 @@ import time
 import pytest
 
 from voicelive_desktop.audio.devices import AudioDevice, Direction
+from voicelive_desktop.audio.errors import AudioDeviceNotFound
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
-from voicelive_desktop.audio.supervisor import StreamSupervisor
-
-pytestmark = pytest.mark.asyncio
+from voicelive_desktop.audio.supervisor import RescanBackoff, StreamSupervisor
 
 
 class StallingStream:
@@ -38,6 +37,7 @@ class StallingStream:
         self._open = False
 
 
+@pytest.mark.asyncio
 async def test_a_stream_without_callbacks_is_reported_and_reopened() -> None:
     stream = StallingStream()
     events: list[AudioDeviceEvent] = []
@@ -57,3 +57,59 @@ async def test_a_stream_without_callbacks_is_reported_and_reopened() -> None:
     assert lost.message == "The microphone stopped delivering audio for 0.2 seconds."
     assert events[1] == AudioDeviceRestored(Direction.INPUT, "Hanging USB Mic")
     assert stream.opened == 2 and stream.is_open
+
+
+class MissingStream(StallingStream):
+    """A device that is not there: every open fails."""
+
+    def open(self, fall_back_to_default: bool = False) -> None:
+        self.opened += 1
+        raise AudioDeviceNotFound("No microphone was found. Connect one and try again.")
+
+
+@pytest.mark.asyncio
+async def test_a_missing_mic_does_not_interrupt_a_playing_speaker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rescans: list[bool] = []
+    monkeypatch.setattr(
+        "voicelive_desktop.audio.supervisor.reinitialise", lambda: rescans.append(True)
+    )
+    mic, speaker = MissingStream(), StallingStream()
+    speaker.open()
+    playing = True
+    supervisor = StreamSupervisor(
+        {Direction.INPUT: mic, Direction.OUTPUT: speaker},
+        lambda event: None,
+        retry_s=0.02,
+        stall_s=60,
+        may_interrupt=lambda: not playing,
+    )
+    supervisor.report_failure(Direction.INPUT, "No microphone was found.")
+    supervisor.start()
+    try:
+        async with asyncio.timeout(5):
+            while mic.opened < 5:
+                await asyncio.sleep(0.01)
+        assert rescans == [], "no rescan (which reopens the speaker) while it plays"
+        assert speaker.opened == 1
+        playing = False
+        async with asyncio.timeout(5):
+            while not rescans:
+                await asyncio.sleep(0.01)
+    finally:
+        await supervisor.stop()
+    assert speaker.is_open, "the speaker came back after the rescan"
+
+
+def test_rescans_back_off_and_start_over_after_a_recovery() -> None:
+    backoff = RescanBackoff(first_s=1.0, limit_s=4.0)
+    assert backoff.due(0.0)
+    runs = []
+    for now in [x / 2 for x in range(40)]:
+        if backoff.due(now):
+            runs.append(now)
+            backoff.ran(now)
+    assert runs == [0.0, 1.0, 3.0, 7.0, 11.0, 15.0, 19.0]
+    backoff.reset()
+    assert backoff.due(19.5)

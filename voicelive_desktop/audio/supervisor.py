@@ -34,6 +34,27 @@ class SupervisedStream(Protocol):
     def close(self) -> None: ...
 
 
+class RescanBackoff:
+    """When the next full rescan may run: the interval doubles after each, up to a limit."""
+
+    def __init__(self, first_s: float, limit_s: float) -> None:
+        self._first_s = first_s
+        self._limit_s = limit_s
+        self._interval_s = first_s
+        self._next_at = 0.0
+
+    def due(self, now: float) -> bool:
+        return now >= self._next_at
+
+    def ran(self, now: float) -> None:
+        self._next_at = now + self._interval_s
+        self._interval_s = min(self._interval_s * 2, self._limit_s)
+
+    def reset(self) -> None:
+        self._interval_s = self._first_s
+        self._next_at = 0.0
+
+
 class StreamSupervisor:
     """Watches the streams and brings failed ones back, never raising into the session.
 
@@ -42,7 +63,9 @@ class StreamSupervisor:
     tries again: first the failed stream alone, then - because PortAudio only sees devices
     that appeared or came back after a re-initialisation, which invalidates every stream - all
     streams closed, PortAudio re-initialised, and all reopened (the chosen device by name, else
-    the default).
+    the default). While a stream is still working that full cycle interrupts it, so it backs
+    off (doubling up to `max_rescan_s`) and waits until `may_interrupt()` says it is harmless
+    (no assistant audio playing); with every stream down it runs at each retry.
     """
 
     def __init__(
@@ -51,11 +74,15 @@ class StreamSupervisor:
         on_event: Callable[[AudioDeviceEvent], None],
         retry_s: float = 1.0,
         stall_s: float = 2.0,
+        max_rescan_s: float = 30.0,
+        may_interrupt: Callable[[], bool] = lambda: True,
     ) -> None:
         self._streams = streams
         self._on_event = on_event
         self._retry_s = retry_s
         self._stall_s = stall_s
+        self._may_interrupt = may_interrupt
+        self._rescans = RescanBackoff(retry_s, max_rescan_s)
         self._failed: dict[Direction, str] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -111,6 +138,12 @@ class StreamSupervisor:
                 self._restored(direction)
         if not self._failed:
             return
+        working = len(self._failed) < len(self._streams)
+        now = time.monotonic()
+        if working and not (self._rescans.due(now) and self._may_interrupt()):
+            return
+        if working:
+            self._rescans.ran(now)
         for stream in self._streams.values():
             stream.close()
         try:
@@ -136,6 +169,8 @@ class StreamSupervisor:
 
     def _restored(self, direction: Direction) -> None:
         del self._failed[direction]
+        if not self._failed:
+            self._rescans.reset()
         stream = self._streams[direction]
         name = stream.device.name if stream.device else "the default device"
         log.info("audio device restored: %s %s", direction.value, name)

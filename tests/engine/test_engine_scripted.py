@@ -190,8 +190,10 @@ async def test_push_to_talk_commits_and_drops_taps(
     assert await engine.end_manual_turn() is False
     assert scripted_server.events_of("input_audio_buffer.commit") == []
     await engine.begin_manual_turn()
-    for _ in range(25):  # 500 ms
+    for index in range(25):  # 500 ms, with key auto-repeat half-way
         engine.submit_input_audio(b"\x01\x00" * (FRAME_BYTES // 2))
+        if index == 12:
+            await engine.begin_manual_turn()
     assert await engine.end_manual_turn() is True
     await log.wait_for(ResponseFinished)
     kinds = [e["type"] for e in scripted_server.received]

@@ -382,8 +382,13 @@ class SessionEngine:
             self._states.advance(_S.READY)
 
     async def begin_manual_turn(self) -> None:
-        """Push-to-talk pressed: cut the assistant off and start a fresh input buffer."""
+        """Push-to-talk pressed: cut the assistant off and start a fresh input buffer.
+
+        Pressing again during a turn (key auto-repeat) changes nothing.
+        """
         self._require_conversation()
+        if self._manual_turn_bytes is not None:
+            return
         await self.interrupt()
         self._audio.clear()
         await self._send(lambda conn: conn.input_audio_buffer.clear())

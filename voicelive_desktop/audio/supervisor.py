@@ -134,7 +134,7 @@ class StreamSupervisor:
 
     def _reopen(self) -> None:
         for direction in list(self._failed):
-            if self._try_open(direction, quiet=True):
+            if self._try_open(direction):
                 self._restored(direction)
         if not self._failed:
             return
@@ -149,21 +149,22 @@ class StreamSupervisor:
         try:
             reinitialise()
         except AudioError as error:
-            log.info("sound system still unavailable: %s", error)
+            log.debug("sound system still unavailable: %s", error)
             return
         for direction in self._streams:
-            if self._try_open(direction, quiet=False) and direction in self._failed:
+            if self._try_open(direction) and direction in self._failed:
                 self._restored(direction)
             elif direction not in self._failed and not self._streams[direction].is_open:
                 # A healthy stream closed for the re-initialisation that would not reopen.
                 self.report_failure(direction, f"The {_KIND[direction]} could not be reopened.")
 
-    def _try_open(self, direction: Direction, quiet: bool) -> bool:
+    def _try_open(self, direction: Direction) -> bool:
         try:
             self._streams[direction].open(fall_back_to_default=True)
         except AudioError as error:
-            if not quiet:
-                log.info("%s device not back yet: %s", direction.value, error)
+            # The failure itself was reported once (an event and a warning); the retries that
+            # follow every second are only worth a debug line, or they fill the log.
+            log.debug("%s device not back yet: %s", direction.value, error)
             return False
         return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -35,8 +36,10 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
     UserTranscriptCompleted,
 )
-from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.engine.session_settings import ConnectionSettings
+from voicelive_desktop.history import start_recording
 from voicelive_desktop.protocol import DEMO_API_KEY
+from voicelive_desktop.settings import AppSettings, SettingsStore
 from voicelive_desktop.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
@@ -61,10 +64,11 @@ class _Target:
     api_key: str
 
 
-def _credentials(args: argparse.Namespace) -> _Target | str:
-    """Endpoint and key from the command line, the environment or the keyring; else why not."""
+def _credentials(args: argparse.Namespace, settings: AppSettings) -> _Target | str:
+    """Endpoint (command line, environment, saved settings) and key (environment, keyring);
+    else why not."""
     env = env_connection()
-    endpoint = (args.endpoint or env.endpoint).strip()
+    endpoint = (args.endpoint or env.endpoint or settings.connection.endpoint).strip()
     api_key = env.api_key
     if not api_key and endpoint:
         from voicelive_desktop.credentials import CredentialStore
@@ -150,16 +154,27 @@ async def _wait_for_any(*events: asyncio.Event, timeout: float | None) -> None:
             waiter.cancel()
 
 
-async def _converse(args: argparse.Namespace, target: _Target) -> int:
+async def _converse(
+    args: argparse.Namespace, target: _Target, settings: AppSettings, *, demo: bool
+) -> int:
+    # The demo server knows nothing of the configured deployment; anything else uses the saved
+    # connection (model, API version) with the endpoint chosen for this run.
+    connection = (
+        ConnectionSettings(endpoint=target.endpoint)
+        if demo
+        else dataclasses.replace(settings.connection, endpoint=target.endpoint)
+    )
     session = VoiceSession(
-        ConnectionSettings(endpoint=target.endpoint),
+        connection,
         AzureKeyCredential(target.api_key),
-        SessionSettings(),
-        input_device=args.input_device,
-        output_device=args.output_device,
+        settings.session,
+        input_device=args.input_device or settings.audio.input_device or None,
+        output_device=args.output_device or settings.audio.output_device or None,
+        half_duplex=settings.audio.half_duplex,
     )
     printer = _Printer()
     session.subscribe(printer)
+    history = start_recording(session, on_failure=lambda message: _say(f"history: {message}"))
     session.subscribe_devices(_print_device_event)
     stop_requested = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -188,6 +203,8 @@ async def _converse(args: argparse.Namespace, target: _Target) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         await session.stop()
+        if history is not None:
+            history.close()
     return EXIT_SESSION_FAILED if printer.fatal_error else EXIT_OK
 
 
@@ -202,14 +219,17 @@ async def _drain(session: VoiceSession, stop_requested: asyncio.Event) -> None:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    loaded = SettingsStore().load()
+    if loaded.message:
+        _say(f"settings: {loaded.message}")
     if args.demo:
         async with _demo_server() as target:
-            return await _converse(args, target)
-    found = _credentials(args)
+            return await _converse(args, target, loaded.settings, demo=True)
+    found = _credentials(args, loaded.settings)
     if isinstance(found, str):
         _say(f"error: {found}")
         return EXIT_SETUP
-    return await _converse(args, found)
+    return await _converse(args, found, loaded.settings, demo=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
@@ -36,7 +35,7 @@ from voicelive_desktop.engine.events import (
     SessionStateChanged,
     UserTextSent,
 )
-from voicelive_desktop.engine.input_audio import InputAudioQueue
+from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, ServerEventHandler
 from voicelive_desktop.engine.session_config import build_request_session
@@ -54,11 +53,6 @@ _S = SessionState
 
 def _create_item(item: MessageItem) -> Request:
     return lambda conn: conn.conversation.item.create(item=item)
-
-
-def _append_audio(batch: bytes) -> Request:
-    encoded = base64.b64encode(batch).decode("ascii")
-    return lambda conn: conn.input_audio_buffer.append(audio=encoded)
 
 
 class SessionEngine:
@@ -94,10 +88,8 @@ class SessionEngine:
             on_barge_in=lambda barge_in: self._spawn(self._tell_server_barge_in(barge_in)),
             on_server_error=self._server_error,
         )
-        self._audio = InputAudioQueue()
-        self._audio_waiting = asyncio.Event()
+        self._mic = MicUpload(lambda: self._live)
         self._live: LiveConnection | None = None
-        self._uploader: asyncio.Task[None] | None = None
         self._reconnector: asyncio.Task[None] | None = None
         self._config_waiter: asyncio.Future[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
@@ -122,7 +114,7 @@ class SessionEngine:
     @property
     def dropped_input_ms(self) -> int:
         """Microphone audio dropped because the connection could not take it."""
-        return self._audio.dropped_ms
+        return self._mic.queue.dropped_ms
 
     def _emit(self, event: EngineEvent) -> None:
         for listener in list(self._listeners):
@@ -161,7 +153,7 @@ class SessionEngine:
         except asyncio.CancelledError:
             await self._teardown()
             raise
-        self._uploader = asyncio.create_task(self._upload_audio(), name="voicelive-upload")
+        self._mic.start()
         self._states.advance(_S.READY)
 
     def _connecting(self) -> bool:
@@ -180,14 +172,14 @@ class SessionEngine:
             self._begin_reconnect(planned=True)
 
     async def _teardown(self) -> None:
-        tasks = [self._reconnector, self._uploader, *self._background]
+        tasks = [self._reconnector, *self._background]
         for task in tasks:
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
-        self._reconnector = self._uploader = None
+        self._reconnector = None
+        self._mic.stop()
         self._handler.connection_lost()
         self._manual_turn_bytes = None
-        self._audio.clear()
         await self._close_connection()
         self._states.advance(_S.DISCONNECTED)
 
@@ -260,7 +252,7 @@ class SessionEngine:
 
     def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
         self._handler.connection_lost()
-        self._audio.clear()
+        self._mic.queue.clear()
         self._manual_turn_bytes = None
         self._states.advance(_S.RECONNECTING)
         if announce:
@@ -338,23 +330,8 @@ class SessionEngine:
         """Queue one mic frame (24 kHz mono PCM16); sync, never blocks, call on the loop."""
         if not self._states.in_conversation:
             return
-        if self._audio.put(pcm16) and self._manual_turn_bytes is not None:
+        if self._mic.submit(pcm16) and self._manual_turn_bytes is not None:
             self._manual_turn_bytes += len(pcm16)
-        self._audio_waiting.set()
-
-    async def _upload_audio(self) -> None:
-        while True:
-            await self._audio_waiting.wait()
-            self._audio_waiting.clear()
-            try:
-                await self._flush_audio()
-            except ConnectionLost as exc:
-                log.debug("audio upload paused: %s", exc.message)
-
-    async def _flush_audio(self) -> None:
-        while self._audio and self._live is not None:
-            if not await self._live.send_batch(self._audio.take_batch, _append_audio):
-                return
 
     async def send_text(self, text: str) -> None:
         """Send a typed user message and ask for a response (interrupting the assistant)."""
@@ -390,7 +367,7 @@ class SessionEngine:
         if self._manual_turn_bytes is not None:
             return
         await self.interrupt()
-        self._audio.clear()
+        self._mic.queue.clear()
         await self._send(lambda conn: conn.input_audio_buffer.clear())
         self._manual_turn_bytes = 0
         self._states.advance(_S.USER_SPEAKING)
@@ -404,7 +381,7 @@ class SessionEngine:
         spoken, self._manual_turn_bytes = self._manual_turn_bytes, None
         if spoken is None or not self._states.in_conversation:
             return False
-        await self._flush_audio()
+        await self._mic.flush()
         if pcm16_bytes_to_ms(spoken) < MIN_MANUAL_TURN_MS:
             log.info("push-to-talk turn of %d ms dropped", pcm16_bytes_to_ms(spoken))
             await self._send(lambda conn: conn.input_audio_buffer.clear())

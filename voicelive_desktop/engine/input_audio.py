@@ -1,10 +1,15 @@
-"""The microphone hand-over: a bounded, never-blocking queue batched into buffer appends."""
+"""The microphone hand-over: a bounded, never-blocking queue uploaded as batched appends."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import logging
 from collections import deque
+from collections.abc import Callable
 
+from voicelive_desktop.engine.connection import LiveConnection, Request
+from voicelive_desktop.engine.errors import ConnectionLost
 from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ, pcm16_bytes_to_ms
 
 log = logging.getLogger(__name__)
@@ -65,3 +70,53 @@ class InputAudioQueue:
 
     def __bool__(self) -> bool:
         return bool(self._frames)
+
+
+def _append(batch: bytes) -> Request:
+    encoded = base64.b64encode(batch).decode("ascii")
+    return lambda conn: conn.input_audio_buffer.append(audio=encoded)
+
+
+class MicUpload:
+    """Sends queued mic audio to whichever connection is current, in order, as it arrives.
+
+    Frames go out at once when the socket is idle and pile into one append while it is busy,
+    so batching costs no latency.
+    """
+
+    def __init__(self, current: Callable[[], LiveConnection | None]) -> None:
+        self.queue = InputAudioQueue()
+        self._current = current
+        self._waiting = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def submit(self, frame: bytes) -> bool:
+        """Queue one frame (sync, never blocks); False when it was not PCM16."""
+        accepted = self.queue.put(frame)
+        self._waiting.set()
+        return accepted
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="voicelive-upload")
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.queue.clear()
+
+    async def flush(self) -> None:
+        """Send everything queued now; raises ConnectionLost if the socket fails."""
+        while self.queue:
+            live = self._current()
+            if live is None or not await live.send_batch(self.queue.take_batch, _append):
+                return
+
+    async def _run(self) -> None:
+        while True:
+            await self._waiting.wait()
+            self._waiting.clear()
+            try:
+                await self.flush()
+            except ConnectionLost as exc:
+                log.debug("audio upload paused: %s", exc.message)

@@ -35,6 +35,7 @@ class Script:
     """How the server behaves; tests change it between connections."""
 
     confirm_session: bool = True
+    respond: bool = True  # False: ignore response.create, like a service that lost the turn
     reject_session_with: str | None = None  # answer session.update with this error message
     reply_text: str = "Hello from the scripted server."
     audio_chunks: int = 10
@@ -114,7 +115,7 @@ class ScriptedServer:
                 await self._send(ws, {"type": "session.updated", "session": session})
                 for frame in self.script.hostile_frames:
                     await ws.send_str(frame)
-            elif kind == "response.create":
+            elif kind == "response.create" and self.script.respond:
                 streaming = asyncio.create_task(self._respond(ws, request))
             elif kind == "response.cancel" and streaming is not None:
                 streaming.cancel()

@@ -402,3 +402,24 @@ async def test_stop_mid_reply_finishes_it_and_a_restart_is_a_new_conversation(
     await engine.stop()
     # The reconnect restored nothing of the first conversation.
     assert len(scripted_server.events_of("conversation.item.create")) == 1
+
+
+async def test_turn_without_any_response_returns_to_listening(
+    scripted_server: ScriptedServer,
+) -> None:
+    scripted_server.script.respond = False
+    engine, log = make_engine(scripted_server.endpoint, thinking_timeout_s=0.3)
+    await engine.start()
+    try:
+        await engine.send_text("Is anybody there?")
+        assert engine.state is SessionState.THINKING
+        await log.wait_for(
+            SessionStateChanged,
+            lambda e: e.state is SessionState.READY and e.previous is SessionState.THINKING,
+            timeout=3.0,
+        )
+        scripted_server.script.respond = True
+        await engine.send_text("Now?")
+        assert (await log.wait_for(ResponseFinished)).status == "completed"
+    finally:
+        await engine.stop()

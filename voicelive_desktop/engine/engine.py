@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 Listener = Callable[[EngineEvent], None]
 
 MIN_MANUAL_TURN_MS = 150
+# A turn ended but no response began in this long: the service dropped it; listen again.
+DEFAULT_THINKING_TIMEOUT_S = 20.0
 _S = SessionState
 
 
@@ -69,6 +71,7 @@ class SessionEngine:
         connect_timeout_s: float = 10.0,
         backoff: ReconnectBackoff | None = None,
         context_turns: int = DEFAULT_MAX_TURNS,
+        thinking_timeout_s: float = DEFAULT_THINKING_TIMEOUT_S,
     ) -> None:
         self._connection = connection
         self._credential = credential
@@ -76,6 +79,8 @@ class SessionEngine:
         self._ready_timeout_s = ready_timeout_s
         self._connect_timeout_s = connect_timeout_s
         self._backoff = backoff or ReconnectBackoff()
+        self._thinking_timeout_s = thinking_timeout_s
+        self._thinking_check: asyncio.TimerHandle | None = None
         self._listeners: list[Listener] = []
         self._states = SessionStateMachine(self._state_changed)
         self._memory = ConversationMemory(context_turns)
@@ -125,7 +130,22 @@ class SessionEngine:
 
     def _state_changed(self, state: SessionState, previous: SessionState) -> None:
         log.info("session state: %s -> %s", previous.value, state.value)
+        if self._thinking_check is not None:
+            self._thinking_check.cancel()
+            self._thinking_check = None
+        if state is _S.THINKING:
+            self._thinking_check = asyncio.get_running_loop().call_later(
+                self._thinking_timeout_s, self._give_up_thinking
+            )
         self._emit(SessionStateChanged(state, previous))
+
+    def _give_up_thinking(self) -> None:
+        self._thinking_check = None
+        if self.state is _S.THINKING and not self._handler.responding:
+            log.warning(
+                "no response %g s after the turn ended; listening again", self._thinking_timeout_s
+            )
+            self._states.advance(_S.READY)
 
     # -- lifecycle -------------------------------------------------------------------
 

@@ -182,6 +182,11 @@ class ServerEventHandler:
         self._turn_ended_at = self._clock()
 
     @property
+    def responding(self) -> bool:
+        """True while a response the server started has not finished."""
+        return bool(self._responses)
+
+    @property
     def assistant_active(self) -> bool:
         """True while a response streams or its audio is still playing."""
         streaming = any(not r.interrupted for r in self._responses.values())

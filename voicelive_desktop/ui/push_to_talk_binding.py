@@ -25,6 +25,7 @@ from voicelive_desktop.push_to_talk.global_hotkey import GlobalHotkey, HotkeyUna
 from voicelive_desktop.push_to_talk.hotkey import InvalidHotkey
 from voicelive_desktop.settings import PushToTalkMode, PushToTalkSettings
 from voicelive_desktop.ui.engine_adapter import EngineAdapter
+from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.voice_session import VoiceSession
 
@@ -83,6 +84,8 @@ class PushToTalkBinding(QObject):
             on_sent=self._turn_sent,
         )
         self.hotkey: GlobalHotkey | None = None
+        # pynput's thread runs Python: garbage holding Qt objects must not be freed there.
+        self._collector = MainThreadGarbageCollector(self)
         self.hotkey_problem = ""
         self.channel = channel
         self._key = key_combination(settings.key)
@@ -130,15 +133,18 @@ class PushToTalkBinding(QObject):
         ):
             self.hotkey.stop()
             self.hotkey = None
+            self._collector.stop()
         problem = ""
         if self.settings.enabled and self.settings.global_hotkey and self.hotkey is None:
             hotkey = GlobalHotkey(
                 self.settings.global_hotkey, self._hotkey_down.emit, self._hotkey_up.emit
             )
+            self._collector.start()
             try:
                 hotkey.start()
                 self.hotkey = hotkey
             except (HotkeyUnavailable, InvalidHotkey) as exc:
+                self._collector.stop()
                 problem = str(exc)
                 log.info("global hotkey off: %s", problem)
         if problem != self.hotkey_problem:
@@ -150,6 +156,7 @@ class PushToTalkBinding(QObject):
         if self.hotkey is not None:
             self.hotkey.stop()
             self.hotkey = None
+        self._collector.stop()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.removeEventFilter(self)

@@ -1,0 +1,49 @@
+"""While the global hotkey thread runs, garbage (which may hold Qt objects) is freed on the
+GUI thread only: freeing a QObject on pynput's thread crashed the app under X11."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+from PySide6.QtCore import QObject, QTimer
+from pytestqt.qtbot import QtBot
+
+from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
+
+
+class Cycle:
+    """A reference cycle holding a QObject with a timer, as widgets and their lambdas make."""
+
+    def __init__(self) -> None:
+        self.me = self
+        self.qobject = QObject()
+        self.timer = QTimer(self.qobject)
+
+
+def test_garbage_is_freed_on_the_gui_thread_only(qtbot: QtBot) -> None:
+    collector = MainThreadGarbageCollector()
+    assert gc.isenabled()
+    collector.start()
+    try:
+        assert not gc.isenabled()
+        freed_on: list[str] = []
+        garbage = Cycle()
+        watch = weakref.ref(garbage, lambda _ref: freed_on.append(threading.current_thread().name))
+        del garbage
+
+        def allocate() -> None:  # what pynput's thread does on every key event, in bulk
+            for _ in range(50_000):
+                cycle: list[object] = []
+                cycle.append(cycle)
+
+        worker = threading.Thread(target=allocate, name="worker")
+        worker.start()
+        worker.join()
+        assert watch() is not None, "nothing may be collected on the worker thread"
+        qtbot.waitUntil(lambda: watch() is None, timeout=5000)
+        assert freed_on == [threading.main_thread().name]
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -47,3 +47,15 @@ def test_garbage_is_freed_on_the_gui_thread_only(qtbot: QtBot) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_deleting_a_started_collector_turns_collection_back_on(qtbot: QtBot) -> None:
+    parent = QObject()
+    first = MainThreadGarbageCollector(parent)
+    second = MainThreadGarbageCollector()
+    first.start()
+    second.start()
+    second.stop()
+    assert not gc.isenabled(), "the first collector is still started"
+    parent.deleteLater()  # as a window goes with its binding, without an orderly stop
+    qtbot.waitUntil(gc.isenabled, timeout=5000)

@@ -16,34 +16,54 @@ from PySide6.QtCore import QObject, QTimer
 _INTERVAL_MS = 500
 
 
+class _Suspension:
+    """Automatic collection is off while any collector is started (several may overlap)."""
+
+    started = 0
+    was_enabled = True
+
+    @classmethod
+    def begin(cls) -> None:
+        if cls.started == 0:
+            cls.was_enabled = gc.isenabled()
+            gc.disable()
+        cls.started += 1
+
+    @classmethod
+    def end(cls) -> None:
+        cls.started -= 1
+        if cls.started == 0 and cls.was_enabled:
+            gc.enable()
+
+
 class MainThreadGarbageCollector(QObject):
-    """Owns the process's automatic garbage collection while started; restores it on stop."""
+    """Owns collecting garbage on the GUI thread while started; restores automatic collection
+    on stop, or when it is deleted with its parent without being stopped."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thresholds = gc.get_threshold()
-        self._was_enabled = False
         self._timer = QTimer(self)
         self._timer.setInterval(_INTERVAL_MS)
         self._timer.timeout.connect(self.collect_due)
+        self._started = [False]  # shared with the destroyed handler, which outlives `self`
+        started = self._started
+        self.destroyed.connect(lambda: _end_if(started))
 
     @property
     def active(self) -> bool:
-        return self._timer.isActive()
+        return self._started[0]
 
     def start(self) -> None:
-        if self.active:
+        if self._started[0]:
             return
-        self._was_enabled = gc.isenabled()
-        gc.disable()
+        self._started[0] = True
+        _Suspension.begin()
         self._timer.start()
 
     def stop(self) -> None:
-        if not self.active:
-            return
         self._timer.stop()
-        if self._was_enabled:
-            gc.enable()
+        _end_if(self._started)
 
     def collect_due(self) -> None:
         """Collect the generations whose allocation counts passed their thresholds."""
@@ -56,3 +76,9 @@ class MainThreadGarbageCollector(QObject):
                 break
         if generation >= 0:
             gc.collect(generation)
+
+
+def _end_if(started: list[bool]) -> None:
+    if started[0]:
+        started[0] = False
+        _Suspension.end()

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.engine.events import SessionState
 from voicelive_desktop.engine.session_settings import ConnectionSettings
+from voicelive_desktop.push_to_talk.global_hotkey import WAYLAND_MESSAGE
 from voicelive_desktop.settings import AppSettings, PushToTalkMode, PushToTalkSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
@@ -92,6 +93,7 @@ async def test_toggle_mode_button_and_key(
     app.window.send_button.setFocus()
     qtbot.keyClick(app.window.send_button, Qt.Key.Key_F9)
     await wait_until(lambda: app.controller.push_to_talk.mic_open, what="mic open")
+    assert app.window.push_to_talk_button.text() == "Send"
     await wait_until(lambda: len(simulator.received_of(CLEAR)) == 1, what="clear")
     qtbot.mouseClick(app.window.push_to_talk_button, Qt.MouseButton.LeftButton)
     await wait_until(lambda: len(simulator.received_of(CLEAR)) == 2, what="closed by button")
@@ -134,3 +136,17 @@ async def test_not_connected_says_so(qtbot: QtBot, app_under_test: AppUnderTest)
     app.window.mute_button.setFocus()
     qtbot.keyClick(app.window.mute_button, Qt.Key.Key_Space)
     assert "Not connected" in app.window.error_banner.label.text()
+
+
+async def test_wayland_falls_back_to_the_window_key_and_says_why(
+    qtbot: QtBot, app_under_test: AppUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    app = app_under_test
+    settings = dataclasses.replace(AppSettings(), push_to_talk=PushToTalkSettings(enabled=True))
+    app.controller.apply_preferences(settings, "")
+    binding = app.controller.push_to_talk
+    assert binding.hotkey is None
+    assert binding.hotkey_problem == WAYLAND_MESSAGE
+    assert "voicelive-desktop --ptt toggle" in app.window.error_banner.label.text()
+    await app.controller.shutdown()

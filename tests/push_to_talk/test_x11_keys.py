@@ -82,3 +82,12 @@ async def test_global_hotkey_while_another_window_has_focus(
     await wait_until(lambda: not binding.mic_open, what="toggled off")
     await app.controller.shutdown()
     assert binding.hotkey is None  # the listener thread is stopped on shutdown
+
+
+async def test_an_invalid_global_hotkey_is_explained(app_under_test: AppUnderTest) -> None:
+    app = app_under_test
+    ptt = PushToTalkSettings(enabled=True, global_hotkey="<ctrl>+<nosuchkey>")
+    app.controller.apply_preferences(dataclasses.replace(AppSettings(), push_to_talk=ptt), "")
+    assert app.controller.push_to_talk.hotkey is None
+    assert "unknown key <nosuchkey>" in app.window.error_banner.label.text()
+    await app.controller.shutdown()

@@ -149,6 +149,8 @@ class PushToTalkBinding(QObject):
                 log.info("global hotkey off: %s", problem)
         if problem != self.hotkey_problem:
             self.hotkey_problem = problem
+            if problem:
+                self.window.error_banner.show_message(problem)
             self.hotkey_status_changed.emit(problem)
 
     async def close(self) -> None:
@@ -221,7 +223,9 @@ class PushToTalkBinding(QObject):
     def _target(self) -> TurnTarget | None:
         return self.adapter.session
 
-    def _turn_open_changed(self, _open: bool) -> None:
+    def _turn_open_changed(self, open_: bool) -> None:
+        if self.settings.mode is PushToTalkMode.TOGGLE:
+            self.window.push_to_talk_button.setText("Send" if open_ else "Talk")
         self._update_mic_open()
 
     def _turn_sent(self, begin: bool) -> None:

@@ -150,3 +150,18 @@ async def test_wayland_falls_back_to_the_window_key_and_says_why(
     assert binding.hotkey_problem == WAYLAND_MESSAGE
     assert "voicelive-desktop --ptt toggle" in app.window.error_banner.label.text()
     await app.controller.shutdown()
+
+
+async def test_release_closes_the_turn_after_focus_moved_to_the_text_box(
+    qtbot: QtBot, app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await connected(app, simulator, PushToTalkSettings(enabled=True))
+    app.window.mute_button.setFocus()
+    qtbot.keyPress(app.window.mute_button, Qt.Key.Key_Space)
+    await wait_until(lambda: app.controller.push_to_talk.mic_open, what="mic open")
+    app.window.message_box.setFocus()
+    qtbot.keyRelease(app.window.message_box, Qt.Key.Key_Space)
+    await wait_until(lambda: not app.controller.push_to_talk.mic_open, what="mic closed")
+    await wait_until(lambda: len(simulator.received_of(CLEAR)) == 2, what="turn ended")
+    await app.controller.shutdown()

@@ -185,18 +185,19 @@ class PushToTalkBinding(QObject):
         return True
 
     def _is_talk_key(self, event: QKeyEvent) -> bool:
-        if not self.settings.enabled or self._key is None:
-            return False
-        if QApplication.activeWindow() is not self.window:
-            return False
-        if focus_is_text_input(QApplication.focusWidget()):
-            return False
         key = self._key
-        # Modifiers are compared on press only: on release the user may have let go of them.
-        same_key = event.key() == key.key()
+        if key is None or event.key() != key.key():
+            return False
         if event.type() == QEvent.Type.KeyRelease:
-            return same_key and self.turns.is_held("key")
-        return same_key and event.modifiers() == key.keyboardModifiers()
+            # Wherever focus went meanwhile, and whatever modifiers were let go first, the
+            # release of the key that opened the turn closes it.
+            return self.turns.is_held("key")
+        return (
+            self.settings.enabled
+            and QApplication.activeWindow() is self.window
+            and not focus_is_text_input(QApplication.focusWidget())
+            and event.modifiers() == key.keyboardModifiers()
+        )
 
     def _press(self, source: str) -> None:
         if self.settings.enabled or source == "button":

@@ -184,6 +184,25 @@ async def test_barge_in_by_speaking_over_the_assistant(
     assert truncated["audio_end_ms"] == interrupted.played_ms
 
 
+async def test_typing_while_the_assistant_speaks_interrupts_it_and_gets_an_answer(
+    live: tuple[SessionEngine, EventLog, WallClockPlayback], simulator: VoiceLiveSimulator
+) -> None:
+    engine, log, _ = live
+    await engine.send_text("Please read me something long. " * 4)
+    await log.wait_for(AssistantAudioReceived)
+    await engine.send_text("Stop, answer this instead")
+    final = await log.wait_for(
+        AssistantTranscriptCompleted, lambda e: "answer this instead" in e.text, timeout=15
+    )
+    assert final.text.startswith("You typed: Stop, answer this instead")
+    statuses = [e.status for e in log.of(ResponseFinished)]
+    assert statuses == ["cancelled", "completed"]
+    # The new request came after the server had ended the cancelled response, so the server
+    # had no reason to refuse it.
+    assert not simulator.sent_of("error")
+    assert len(log.of(AssistantInterrupted)) == 1
+
+
 async def test_wrong_key_is_rejected_within_two_seconds(simulator: VoiceLiveSimulator) -> None:
     engine, log, _ = engine_for(simulator, key="sk-wrong-key-9f8e7d")
     began = time.monotonic()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from azure.ai.voicelive.models import (
@@ -50,6 +50,8 @@ Listener = Callable[[EngineEvent], None]
 MIN_MANUAL_TURN_MS = 150
 # A turn ended but no response began in this long: the service dropped it; listen again.
 DEFAULT_THINKING_TIMEOUT_S = 20.0
+# How long a new request waits for a cancelled response's response.done.
+RESPONSE_SETTLE_TIMEOUT_S = 2.0
 _S = SessionState
 
 
@@ -98,6 +100,8 @@ class SessionEngine:
         self._reconnector: asyncio.Task[None] | None = None
         self._config_waiter: asyncio.Future[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._no_response_running = asyncio.Event()
+        self._no_response_running.set()
         self._manual_turn_bytes: int | None = None
 
     # -- observing -------------------------------------------------------------------
@@ -199,6 +203,7 @@ class SessionEngine:
         self._reconnector = None
         self._mic.stop()
         self._handler.connection_lost()
+        self._no_response_running.set()
         self._manual_turn_bytes = None
         await self._close_connection()
         self._states.advance(_S.DISCONNECTED)
@@ -217,7 +222,7 @@ class SessionEngine:
             self._connection, self._credential, self._handler.stats, self._connect_timeout_s
         )
         self._live = live
-        live.start_receiving(self._handler.handle, lambda planned: self._lost(live, planned))
+        live.start_receiving(self._handle_server_event, lambda planned: self._lost(live, planned))
         await self._configure(config)
 
     async def _configure(self, config: RequestSession) -> None:
@@ -272,6 +277,7 @@ class SessionEngine:
 
     def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
         self._handler.connection_lost()
+        self._no_response_running.set()
         self._mic.queue.clear()
         self._manual_turn_bytes = None
         self._states.advance(_S.RECONNECTING)
@@ -366,8 +372,27 @@ class SessionEngine:
         self._memory.remember("user", text)
         self._emit(UserTextSent(item_id, text))
         self._handler.mark_user_turn_end()
-        await self._send(lambda conn: conn.response.create())
+        await self._request_response()
         self._states.advance(_S.THINKING)
+
+    def _handle_server_event(self, event: Mapping[str, Any]) -> None:
+        self._handler.handle(event)
+        if self._handler.responding:
+            self._no_response_running.clear()
+        else:
+            self._no_response_running.set()
+
+    async def _request_response(self) -> None:
+        """`response.create`, once the server has no response running: it refuses a second
+        one ("conversation_already_has_active_response"), and the cancel of an interrupted
+        response takes a round trip before its `response.done` arrives."""
+        if self._handler.responding:
+            self._no_response_running.clear()
+            try:
+                await asyncio.wait_for(self._no_response_running.wait(), RESPONSE_SETTLE_TIMEOUT_S)
+            except asyncio.TimeoutError:
+                log.warning("the interrupted response did not end; asking for a new one anyway")
+        await self._send(lambda conn: conn.response.create())
 
     async def interrupt(self) -> None:
         """User-initiated barge-in: silence the assistant and tell the server where it stopped."""
@@ -410,7 +435,7 @@ class SessionEngine:
             return False
         await self._send(lambda conn: conn.input_audio_buffer.commit())
         self._handler.mark_user_turn_end()
-        await self._send(lambda conn: conn.response.create())
+        await self._request_response()
         self._states.advance(_S.THINKING)
         return True
 

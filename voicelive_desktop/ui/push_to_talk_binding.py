@@ -94,8 +94,9 @@ class PushToTalkBinding(QObject):
         self._key_release_pending.setSingleShot(True)
         self._key_release_pending.setInterval(_REPEAT_GRACE_MS)
         self._key_release_pending.timeout.connect(lambda: self._release("key"))
-        self._hotkey_down.connect(lambda: self._press("global"), Qt.ConnectionType.QueuedConnection)
-        self._hotkey_up.connect(lambda: self._release("global"), Qt.ConnectionType.QueuedConnection)
+        # Emitted on pynput's thread; slots of this GUI-thread object run on the GUI thread.
+        self._hotkey_down.connect(self._global_down, Qt.ConnectionType.QueuedConnection)
+        self._hotkey_up.connect(self._global_up, Qt.ConnectionType.QueuedConnection)
         window.push_to_talk_pressed.connect(lambda: self.turns.press("button"))
         window.push_to_talk_released.connect(lambda: self.turns.release("button"))
         window.mute_toggled.connect(lambda _muted: self._update_mic_open())
@@ -205,6 +206,12 @@ class PushToTalkBinding(QObject):
 
     def _release(self, source: str) -> None:
         self.turns.release(source)
+
+    def _global_down(self) -> None:
+        self._press("global")
+
+    def _global_up(self) -> None:
+        self._release("global")
 
     def _channel_command(self, command: str) -> None:
         if command == "toggle":

@@ -134,3 +134,25 @@ async def test_toggle_from_a_desktop_shortcut_opens_and_closes_a_turn(
     await wait_until(lambda: not binding.turns.is_open, what="turn closed")
     await binding.close()
     await app.controller.shutdown()
+
+
+async def test_a_crashed_instance_does_not_block_the_next(user: str) -> None:
+    name = channel_name(user)
+    # The "crashed" app listens and dies without closing: its socket file stays behind.
+    await in_child(
+        "import os\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from voicelive_desktop.instance_channel import InstanceChannel\n"
+        "app = QCoreApplication([])\n"
+        f"print(InstanceChannel({name!r}).listen(), flush=True)\n"
+        "os._exit(0)"
+    )
+    channel = InstanceChannel(name)
+    try:
+        assert channel.listen()
+        received: list[str] = []
+        channel.command_received.connect(received.append)
+        assert await ptt_cli(user, "toggle") == (0, "")
+        await wait_until(lambda: received == ["toggle"], what="the new instance serves")
+    finally:
+        channel.close()

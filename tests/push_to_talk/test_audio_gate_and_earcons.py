@@ -91,3 +91,25 @@ async def test_mic_gated_to_the_held_button_and_earcons_heard(
     high_first = tone_strength(samples[stop : stop + RATE_HZ * 40 // 1000], 880)
     assert high_first > 0.5, high_first
     await app.controller.shutdown()
+
+
+async def test_hands_free_mic_is_open_while_listening_and_unmuted(
+    qtbot: QtBot, isolated_env: Path, virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
+) -> None:
+    app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
+    binding = app.controller.push_to_talk
+    changes: list[bool] = []
+    binding.mic_open_changed.connect(changes.append)
+    app.controller.settings = dataclasses.replace(
+        AppSettings(), connection=ConnectionSettings(endpoint=simulator.endpoint)
+    )
+    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+    assert await app.controller.connect_configured()
+    await wait_until(lambda: binding.mic_open, what="listening hands-free")
+    app.window.mute_button.click()
+    assert not binding.mic_open
+    app.window.mute_button.click()
+    assert binding.mic_open
+    await app.controller.shutdown()
+    assert not binding.mic_open
+    assert changes == [True, False, True, False]

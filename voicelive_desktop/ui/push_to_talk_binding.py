@@ -238,8 +238,13 @@ class PushToTalkBinding(QObject):
 
     def _turn_sent(self, begin: bool) -> None:
         session = self.adapter.session
-        if self.settings.earcons and isinstance(session, VoiceSession):
-            play_earcon(session.playback, Earcon.START if begin else Earcon.STOP)
+        if not self.settings.earcons or not isinstance(session, VoiceSession):
+            return
+        # Half-duplex mutes the mic while anything plays (plus an echo tail): a start tone
+        # would swallow the first words.
+        if begin and session.half_duplex:
+            return
+        play_earcon(session.playback, Earcon.START if begin else Earcon.STOP)
 
     def _update_mic_open(self) -> None:
         if self.settings.enabled:

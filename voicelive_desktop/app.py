@@ -20,6 +20,7 @@ from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.logging_setup import setup_logging
 from voicelive_desktop.settings import SettingsStore
 from voicelive_desktop.ui.controller import AppController
+from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.sessions import SessionFactory, voice_session_factory
 from voicelive_desktop.ui.theme import app_icon, apply_theme, follow_system_theme
@@ -58,6 +59,10 @@ async def run_window(
     # Shutdown is async (close the websocket, stop the demo server): closing the window must
     # not stop the loop before it has run.
     app.setQuitOnLastWindowClosed(False)
+    # PortAudio's callback threads (and pynput's) run Python all session long; an automatic
+    # collection there could destroy a Qt object off its thread and crash the app.
+    collector = MainThreadGarbageCollector(app)
+    collector.start()
     window = MainWindow()
     channel = InstanceChannel()  # `--ptt toggle` from a desktop shortcut lands here
     channel.listen()
@@ -79,6 +84,7 @@ async def run_window(
     await closed.wait()
     await controller.shutdown()
     channel.close()
+    collector.stop()
     return 0
 
 

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--headless", action="store_true", help="run a voice conversation without a window"
     )
     modes.add_argument(
-        "--diagnose", action="store_true", help="print a health report and exit (non-zero if broken)"
+        "--diagnose",
+        action="store_true",
+        help="print a health report and exit (non-zero if broken)",
     )
     modes.add_argument(
         "--ptt",
@@ -41,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     headless = parser.add_argument_group("headless mode")
     headless.add_argument("--say", metavar="TEXT", help="send TEXT as a typed message")
     headless.add_argument(
-        "--duration", type=float, metavar="S", help="stop after S seconds (default: run until Ctrl+C)"
+        "--duration",
+        type=float,
+        metavar="S",
+        help="stop after S seconds (default: run until Ctrl+C)",
     )
     return parser
 

@@ -1,10 +1,10 @@
 """Garbage collection on the GUI thread only, while other threads run Python code.
 
 Python collects garbage in whichever thread happens to allocate. When that is a worker thread
-(pynput's listener, a PortAudio callback) and the garbage holds a Qt object, Qt destroys it off its thread and
-crashes ("Timers cannot be stopped from another thread", then a segfault). So, while such a
-thread runs, automatic collection is off and a GUI-thread timer collects with the same
-generation thresholds instead.
+(pynput's listener, a PortAudio callback) and the garbage holds a Qt object, Qt destroys it
+off its thread and crashes ("Timers cannot be stopped from another thread", then a segfault).
+So, while such a thread runs, automatic collection is off and a GUI-thread timer collects with
+the same generation thresholds instead.
 """
 
 from __future__ import annotations

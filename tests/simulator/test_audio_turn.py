@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-import pytest_asyncio
 from azure.ai.voicelive.aio import VoiceLiveConnection, connect
 from azure.ai.voicelive.models import ServerEvent
 from azure.core.credentials import AzureKeyCredential
@@ -42,15 +40,6 @@ def voiced_frames(pcm: bytes) -> np.ndarray:
 @pytest.fixture(scope="module")
 def sentence() -> bytes:
     return espeak_pcm(SENTENCE)
-
-
-@pytest_asyncio.fixture
-async def connection(simulator: VoiceLiveSimulator) -> AsyncIterator[VoiceLiveConnection]:
-    async with connect(
-        endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
-    ) as opened:
-        assert (await next_event(opened)).type == "session.created"
-        yield opened
 
 
 async def configure(connection: VoiceLiveConnection, **session: object) -> None:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
-from azure.ai.voicelive.aio import VoiceLiveConnection, connect
+from azure.ai.voicelive.aio import VoiceLiveConnection
 from azure.ai.voicelive.models import InputTextContentPart, UserMessageItem
-from azure.core.credentials import AzureKeyCredential
 
 from tests.simulator.sdk_client import (
     append_frames,
@@ -23,15 +19,6 @@ from voicelive_desktop.protocol import SAMPLE_RATE_HZ
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def connection(simulator: VoiceLiveSimulator) -> AsyncIterator[VoiceLiveConnection]:
-    async with connect(
-        endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
-    ) as opened:
-        assert (await next_event(opened)).type == "session.created"
-        yield opened
 
 
 async def start_spoken_reply(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
-from azure.ai.voicelive.aio import VoiceLiveConnection, connect
+from azure.ai.voicelive.aio import VoiceLiveConnection
 from azure.ai.voicelive.models import (
     AssistantMessageItem,
     InputTextContentPart,
@@ -14,21 +11,10 @@ from azure.ai.voicelive.models import (
     SystemMessageItem,
     UserMessageItem,
 )
-from azure.core.credentials import AzureKeyCredential
 
 from tests.simulator.sdk_client import events_until, next_event
-from voicelive_desktop.simulator import VoiceLiveSimulator
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def connection(simulator: VoiceLiveSimulator) -> AsyncIterator[VoiceLiveConnection]:
-    async with connect(
-        endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
-    ) as opened:
-        assert (await next_event(opened)).type == "session.created"
-        yield opened
 
 
 async def created(connection: VoiceLiveConnection) -> tuple[str, str | None]:

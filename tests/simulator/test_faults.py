@@ -28,15 +28,6 @@ SDK_MAX_FRAME = 4 * 1024 * 1024
 
 
 @pytest_asyncio.fixture
-async def connection(simulator: VoiceLiveSimulator) -> AsyncIterator[VoiceLiveConnection]:
-    async with connect(
-        endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
-    ) as opened:
-        assert (await next_event(opened)).type == "session.created"
-        yield opened
-
-
-@pytest_asyncio.fixture
 async def raw_ws(simulator: VoiceLiveSimulator) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
     """A websocket without the SDK, to see frames exactly as sent and how the socket closes."""
     url = f"{simulator.endpoint}{REALTIME_PATH}?api-version=2026-07-15&model=gpt-realtime"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from azure.ai.voicelive.aio import VoiceLiveConnection, connect
 from azure.ai.voicelive.models import (
     AudioInputTranscriptionOptions,
@@ -23,15 +20,6 @@ from tests.simulator.sdk_client import events_until, next_event
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def connection(simulator: VoiceLiveSimulator) -> AsyncIterator[VoiceLiveConnection]:
-    async with connect(
-        endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
-    ) as opened:
-        assert (await next_event(opened)).type == "session.created"
-        yield opened
 
 
 async def test_session_created_describes_the_wire_format(simulator: VoiceLiveSimulator) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from azure.ai.voicelive.aio import VoiceLiveConnection, connect
 from azure.ai.voicelive.models import InputTextContentPart, UserMessageItem
 from azure.core.credentials import AzureKeyCredential
@@ -22,15 +19,6 @@ RESPONSE_ORDER = [
     "conversation.item.created",
     "response.content_part.added",
 ]
-
-
-@pytest_asyncio.fixture
-async def connection(simulator: VoiceLiveSimulator) -> AsyncIterator[VoiceLiveConnection]:
-    async with connect(
-        endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
-    ) as opened:
-        assert (await next_event(opened)).type == "session.created"
-        yield opened
 
 
 async def say(connection: VoiceLiveConnection, text: str) -> None:

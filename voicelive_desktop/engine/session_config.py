@@ -51,11 +51,6 @@ def build_voice(voice: VoiceSettings) -> Voice:
     return AzureStandardVoice(name=name)
 
 
-def voice_display_name(voice: VoiceSettings) -> str:
-    """The name the UI shows for the configured voice."""
-    return voice.name.strip()
-
-
 def build_turn_detection(settings: TurnDetectionSettings) -> TurnDetection | None:
     """The VAD model for the mode; None means the client commits turns (push-to-talk)."""
     if not 0.0 <= settings.threshold <= 1.0:

@@ -56,10 +56,6 @@ class Conversation:
         del self._items[index]
         return True
 
-    @property
-    def last_id(self) -> str | None:
-        return self._items[-1].item_id if self._items else None
-
     def input_tokens(self) -> tuple[int, int]:
         """Estimated (text, audio) tokens a model would read: the whole conversation."""
         text = sum(

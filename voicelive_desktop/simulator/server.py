@@ -54,7 +54,6 @@ class VoiceLiveSimulator:
         self.handshakes: list[int] = []  # HTTP status of every upgrade attempt, in order
         self._connections = 0
         self._runner: web.AppRunner | None = None
-        self._serving: set[asyncio.Task[Any]] = set()
 
     @property
     def endpoint(self) -> str:

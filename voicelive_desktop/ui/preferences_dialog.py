@@ -359,11 +359,6 @@ class PreferencesDialog(QDialog):
             ui=ui,
         )
 
-    def _transcription_model(self) -> str:
-        if not self.transcribe.isChecked():
-            return ""
-        return self.transcription_model.currentText().strip() or TRANSCRIPTION_MODELS[0]
-
     def needs_reconnect(self) -> bool:
         """True while the connection, the key or the devices differ from the session in use."""
         current = self.current_settings()

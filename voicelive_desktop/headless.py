@@ -15,7 +15,7 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from azure.core.credentials import AzureKeyCredential
 
@@ -61,7 +61,7 @@ def _say(line: str) -> None:
 @dataclass(frozen=True)
 class _Target:
     endpoint: str
-    api_key: str
+    api_key: str = field(repr=False)  # a repr in a traceback or log line must not carry it
 
 
 def _credentials(args: argparse.Namespace, settings: AppSettings) -> _Target | str:

@@ -10,7 +10,8 @@ from typing import Any
 
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.converter import CaptureConverter
-from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
+from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
+from voicelive_desktop.audio.devices import Direction, choose_device
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
@@ -25,10 +26,9 @@ _PREFERRED_CHANNELS = 2
 _BLOCK_MS = 10
 
 FrameListener = Callable[[bytes, AudioLevel], None]
-FailureListener = Callable[[str], None]
 
 
-class MicCapture:
+class MicCapture(DeviceStream):
     """Owns the input stream and turns it into wire-format frames delivered on the asyncio loop.
 
     The PortAudio callback down-mixes, resamples (state kept across blocks), cuts 20 ms frames
@@ -37,30 +37,22 @@ class MicCapture:
     the server's VAD timeline moving so a mute in mid-sentence ends the user's turn.
     """
 
+    noun = "microphone"
+
     def __init__(
         self,
         on_frame: FrameListener,
         on_failure: FailureListener,
         device_name: str | None = None,
     ) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
+        super().__init__(on_failure, device_name)
         self._on_frame = on_frame
-        self._on_failure = on_failure
-        self.device_name = device_name
         self.muted = False
         self.gate: Callable[[], bool] = lambda: False  # True: send silence (half-duplex)
-        self.device: AudioDevice | None = None
-        self._stream: Any = None
-        self._closing = False
         self._converter = CaptureConverter(protocol.SAMPLE_RATE_HZ, 1)
         self._framer = FrameAssembler(protocol.FRAME_SAMPLES)
         self._silence = bytes(protocol.FRAME_BYTES)
-        self.last_callback_at = 0.0
         self.overflows = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self._stream is not None
 
     def open(self, fall_back_to_default: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default); on the loop thread.
@@ -96,17 +88,8 @@ class MicCapture:
                 f"The microphone {device.name!r} could not be opened: {last_error}."
             ) from last_error
         self._converter = converter
-        self._closing = False
         self.last_callback_at = time.monotonic()
-        try:
-            stream.start()
-        except sd.PortAudioError as error:
-            stream.close(ignore_errors=True)
-            raise AudioDeviceFailed(
-                f"The microphone {device.name!r} could not be started: {error}."
-            ) from error
-        self._stream = stream
-        self.device = device
+        self._start(stream, device)
         log.info(
             "microphone open: %s at %d Hz, %d channel(s)",
             device.name,
@@ -114,31 +97,16 @@ class MicCapture:
             channels,
         )
 
-    def close(self) -> None:
-        """Stop and close the stream; safe to call when it is closed or already failed."""
-        stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        self._closing = True
-        try:
-            stream.abort(ignore_errors=True)
-            stream.close(ignore_errors=True)
-        except Exception:  # a vanished device can fail in ways PortAudio does not type
-            log.warning("closing the microphone stream failed", exc_info=True)
-
     def _callback(self, indata: FloatArray, frames: int, time_info: Any, status: Any) -> None:
         # PortAudio thread: no locks, no waiting, only numpy on one small block.
         self.last_callback_at = time.monotonic()
         if status.input_overflow:
             self.overflows += 1
-        loop = self._loop
-        if loop is None:
+        if self._loop is None:
             return
         # Frames stay at PCM16 scale from the down-mix on (see `CaptureConverter`).
         for frame in self._framer.push(self._converter.process(indata)):
-            try:
-                loop.call_soon_threadsafe(self._deliver, frame)
-            except RuntimeError:  # the loop is closed: the session is over
+            if not self._post(self._deliver, frame):
                 return
 
     def _deliver(self, frame: FloatArray) -> None:
@@ -149,20 +117,3 @@ class MicCapture:
         else:
             level = measure_level(frame, PCM16_FULL_SCALE)
             self._on_frame(pcm16_from_scaled(frame).tobytes(), level)
-
-    def _finished(self) -> None:
-        # Called on the PortAudio thread when the stream stops, wanted or not.
-        if self._closing:
-            return
-        loop = self._loop
-        if loop is None:
-            return
-        try:
-            loop.call_soon_threadsafe(self._report_stopped)
-        except RuntimeError:
-            return
-
-    def _report_stopped(self) -> None:
-        if self._stream is not None and not self._closing:
-            name = self.device.name if self.device else "microphone"
-            self._on_failure(f"The microphone {name!r} stopped working.")

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from voicelive_desktop import protocol
-from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
+from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
+from voicelive_desktop.audio.devices import Direction, choose_device
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.jitter_buffer import JitterBuffer
 from voicelive_desktop.audio.levels import AudioLevel, amplitude_to_dbfs
@@ -32,10 +33,9 @@ _WARM_UP_S = 0.3
 _STEADY_CALLBACKS = 10
 
 LevelListener = Callable[[AudioLevel], None]
-FailureListener = Callable[[str], None]
 
 
-class SpeakerPlayback:
+class SpeakerPlayback(DeviceStream):
     """Owns the output stream; implements the engine's `PlaybackSink`.
 
     `enqueue` (loop thread) converts and resamples to the device rate, then queues; the
@@ -44,6 +44,8 @@ class SpeakerPlayback:
     `played_ms` leaves that buffer out, so a truncate matches what the user heard.
     """
 
+    noun = "speaker"
+
     def __init__(
         self,
         on_level: LevelListener,
@@ -51,14 +53,9 @@ class SpeakerPlayback:
         device_name: str | None = None,
         preroll_ms: int = 80,
     ) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
+        super().__init__(on_failure, device_name)
         self._on_level = on_level
-        self._on_failure = on_failure
-        self.device_name = device_name
         self._preroll_ms = preroll_ms
-        self.device: AudioDevice | None = None
-        self._stream: Any = None
-        self._closing = False
         self._buffer = JitterBuffer(protocol.SAMPLE_RATE_HZ, preroll_ms)
         self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, protocol.SAMPLE_RATE_HZ)
         self._resampling_item: str | None = None
@@ -67,15 +64,10 @@ class SpeakerPlayback:
         self._level_samples = 0
         self._level_peak = 0.0
         self._level_posted_at = 0.0
-        self.last_callback_at = 0.0
         self._opened_at = 0.0
         self._steady_callbacks = 0
         self.device_underflows = 0
         self.dropped_ms = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self._stream is not None
 
     @property
     def latency_ms(self) -> float:
@@ -118,32 +110,15 @@ class SpeakerPlayback:
         self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, rate)
         self._resampling_item = None
         self._mono = np.zeros(block, dtype=np.float32)
-        self._closing = False
         self.last_callback_at = self._opened_at = time.monotonic()
         self._steady_callbacks = 0
-        try:
-            stream.start()
-        except sd.PortAudioError as error:
-            stream.close(ignore_errors=True)
-            raise AudioDeviceFailed(
-                f"The speaker {device.name!r} could not be started: {error}."
-            ) from error
-        self._stream = stream
-        self.device = device
+        self._start(stream, device)
         log.info("speaker open: %s at %d Hz, latency %.0f ms", device.name, rate, self.latency_ms)
 
     def close(self) -> None:
         """Stop and close the stream; queued audio is dropped."""
-        stream, self._stream = self._stream, None
         self._buffer.flush()
-        if stream is None:
-            return
-        self._closing = True
-        try:
-            stream.abort(ignore_errors=True)
-            stream.close(ignore_errors=True)
-        except Exception:  # a vanished device can fail in ways PortAudio does not type
-            log.warning("closing the speaker stream failed", exc_info=True)
+        super().close()
 
     # PlaybackSink
 
@@ -194,35 +169,15 @@ class SpeakerPlayback:
         self._level_sum_squares += float(np.dot(mono, mono))
         self._level_samples += frames
         self._level_peak = max(self._level_peak, float(np.max(np.abs(mono))))
-        loop = self._loop
-        if loop is not None and now - self._level_posted_at >= _LEVEL_INTERVAL_S:
+        if self._loop is not None and now - self._level_posted_at >= _LEVEL_INTERVAL_S:
             level = AudioLevel(
                 amplitude_to_dbfs(math.sqrt(self._level_sum_squares / self._level_samples)),
                 amplitude_to_dbfs(self._level_peak),
             )
             self._level_sum_squares, self._level_samples, self._level_peak = 0.0, 0, 0.0
             self._level_posted_at = now
-            try:
-                loop.call_soon_threadsafe(self._deliver_level, level)
-            except RuntimeError:  # the loop is closed: the session is over
-                return
+            self._post(self._deliver_level, level)
 
     def _deliver_level(self, level: AudioLevel) -> None:
         if self._stream is not None:
             self._on_level(level)
-
-    def _finished(self) -> None:
-        if self._closing:
-            return
-        loop = self._loop
-        if loop is None:
-            return
-        try:
-            loop.call_soon_threadsafe(self._report_stopped)
-        except RuntimeError:
-            return
-
-    def _report_stopped(self) -> None:
-        if self._stream is not None and not self._closing:
-            name = self.device.name if self.device else "speaker"
-            self._on_failure(f"The speaker {name!r} stopped working.")

@@ -1,0 +1,87 @@
+"""What the microphone and speaker streams share: a stream's start, close and unwanted stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from voicelive_desktop.audio.devices import AudioDevice
+from voicelive_desktop.audio.errors import AudioDeviceFailed
+from voicelive_desktop.audio.portaudio import sounddevice
+
+log = logging.getLogger(__name__)
+
+FailureListener = Callable[[str], None]
+
+
+class DeviceStream:
+    """Owns the life of one PortAudio stream and its hand-over to the asyncio loop.
+
+    Subclasses build the stream in `open` and call `_start`; their PortAudio callbacks hand
+    work to the loop with `_post`. A stop nobody asked for (the device vanished) reaches
+    `on_failure` once, on the loop, as one sentence naming the device.
+    """
+
+    noun: ClassVar[str]  # what the user calls the device: "microphone", "speaker"
+
+    def __init__(self, on_failure: FailureListener, device_name: str | None) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._on_failure = on_failure
+        self.device_name = device_name
+        self.device: AudioDevice | None = None
+        self._stream: Any = None
+        self._closing = False
+        self.last_callback_at = 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return self._stream is not None
+
+    def _start(self, stream: Any, device: AudioDevice) -> None:
+        """Start `stream` as the open one; closes it and raises AudioDeviceFailed if it fails."""
+        sd = sounddevice()
+        self._closing = False
+        try:
+            stream.start()
+        except sd.PortAudioError as error:
+            stream.close(ignore_errors=True)
+            raise AudioDeviceFailed(
+                f"The {self.noun} {device.name!r} could not be started: {error}."
+            ) from error
+        self._stream = stream
+        self.device = device
+
+    def close(self) -> None:
+        """Stop and close the stream; safe to call when it is closed or already failed."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        self._closing = True
+        try:
+            stream.abort(ignore_errors=True)
+            stream.close(ignore_errors=True)
+        except Exception:  # a vanished device can fail in ways PortAudio does not type
+            log.warning("closing the %s stream failed", self.noun, exc_info=True)
+
+    def _post(self, callback: Callable[..., None], *args: Any) -> bool:
+        """Run `callback(*args)` on the loop (from the PortAudio thread); False once it is gone."""
+        loop = self._loop
+        if loop is None:
+            return False
+        try:
+            loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the loop is closed: the session is over
+            return False
+        return True
+
+    def _finished(self) -> None:
+        # Called on the PortAudio thread when the stream stops, wanted or not.
+        if not self._closing:
+            self._post(self._report_stopped)
+
+    def _report_stopped(self) -> None:
+        if self._stream is not None and not self._closing:
+            name = self.device.name if self.device else self.noun
+            self._on_failure(f"The {self.noun} {name!r} stopped working.")

@@ -168,7 +168,8 @@ class SpeakerPlayback(DeviceStream):
         outdata[:] = mono[:, np.newaxis]
         self._level_sum_squares += float(np.dot(mono, mono))
         self._level_samples += frames
-        self._level_peak = max(self._level_peak, float(np.max(np.abs(mono))))
+        # max and -min instead of abs(): no temporary array on the PortAudio thread.
+        self._level_peak = max(self._level_peak, float(mono.max()), -float(mono.min()))
         if self._loop is not None and now - self._level_posted_at >= _LEVEL_INTERVAL_S:
             level = AudioLevel(
                 amplitude_to_dbfs(math.sqrt(self._level_sum_squares / self._level_samples)),

@@ -47,18 +47,9 @@ def start_virtual_audio() -> Any:
     """The test suite's private PulseAudio (a dev tool may reuse it; the app never does)."""
     from tests.fixtures.virtual_audio import VirtualAudio
 
-    root = Path(tempfile.mkdtemp(prefix="voicelive-shot-audio-"))
-    server = f"unix:{root / 'run' / 'pulse' / 'native'}"
-    env = {
-        **os.environ,
-        "HOME": str(root / "home"),
-        "XDG_RUNTIME_DIR": str(root / "run"),
-        "XDG_CONFIG_HOME": str(root / "home" / ".config"),
-        "PULSE_SERVER": server,
-    }
-    audio = VirtualAudio(root=root, env=env)
+    audio = VirtualAudio.in_new_directory("voicelive-shot-audio-")
     audio.start()
-    os.environ["PULSE_SERVER"] = server
+    os.environ["PULSE_SERVER"] = audio.server
     return audio
 
 

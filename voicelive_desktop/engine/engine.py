@@ -202,9 +202,7 @@ class SessionEngine:
                 task.cancel()
         self._reconnector = None
         self._mic.stop()
-        self._handler.connection_lost()
-        self._no_response_running.set()
-        self._manual_turn_bytes = None
+        self._drop_turn_in_progress()
         await self._close_connection()
         self._states.advance(_S.DISCONNECTED)
 
@@ -275,11 +273,15 @@ class SessionEngine:
     def _reconnecting(self) -> bool:
         return self._reconnector is not None and not self._reconnector.done()
 
-    def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
+    def _drop_turn_in_progress(self) -> None:
+        """Forget what the closed connection was in the middle of: a response, a manual turn."""
         self._handler.connection_lost()
         self._no_response_running.set()
-        self._mic.queue.clear()
         self._manual_turn_bytes = None
+
+    def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
+        self._drop_turn_in_progress()
+        self._mic.queue.clear()
         self._states.advance(_S.RECONNECTING)
         if announce:
             self._report(
@@ -368,7 +370,7 @@ class SessionEngine:
         await self.interrupt()
         item_id = f"item_{uuid.uuid4().hex[:24]}"
         item = UserMessageItem(id=item_id, content=[InputTextContentPart(text=text)])
-        await self._send(lambda conn: conn.conversation.item.create(item=item))
+        await self._send(_create_item(item))
         self._memory.remember("user", text)
         self._emit(UserTextSent(item_id, text))
         self._handler.mark_user_turn_end()

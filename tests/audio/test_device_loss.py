@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 
 from tests.fixtures.virtual_audio import VirtualAudio
+from tests.waiting import wait_until
 from voicelive_desktop.audio.capture import MicCapture
 from voicelive_desktop.audio.devices import Direction, find_device
 from voicelive_desktop.audio.errors import AudioDeviceNotFound
@@ -17,12 +17,6 @@ from voicelive_desktop.audio.portaudio import reinitialise
 from voicelive_desktop.audio.supervisor import StreamSupervisor
 
 pytestmark = [pytest.mark.audio, pytest.mark.asyncio]
-
-
-async def _until(condition: Callable[[], bool], seconds: float) -> None:
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 async def test_a_vanished_sound_server_is_reported_and_recovered(
@@ -46,9 +40,9 @@ async def test_a_vanished_sound_server_is_reported_and_recovered(
     playback.open()
     supervisor.start()
     try:
-        await _until(lambda: len(frames) > 10, 5)
+        await wait_until(lambda: len(frames) > 10, 5)
         await asyncio.to_thread(virtual_audio.stop)
-        await _until(lambda: supervisor.failed == {Direction.INPUT, Direction.OUTPUT}, 10)
+        await wait_until(lambda: supervisor.failed == {Direction.INPUT, Direction.OUTPUT}, 10)
         lost = {event.direction: event for event in events if isinstance(event, AudioDeviceLost)}
         assert lost[Direction.INPUT].message == "The microphone 'default' stopped working."
         assert lost[Direction.OUTPUT].message == "The speaker 'default' stopped working."
@@ -60,11 +54,11 @@ async def test_a_vanished_sound_server_is_reported_and_recovered(
             find_device(Direction.INPUT)
 
         await asyncio.to_thread(virtual_audio.start)
-        await _until(lambda: not supervisor.failed, 15)
+        await wait_until(lambda: not supervisor.failed, 15)
         restored = [event for event in events if isinstance(event, AudioDeviceRestored)]
         assert {event.direction for event in restored} == {Direction.INPUT, Direction.OUTPUT}
         before = len(frames)
-        await _until(lambda: len(frames) > before + 10, 5)
+        await wait_until(lambda: len(frames) > before + 10, 5)
     finally:
         await supervisor.stop()
         capture.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ from azure.core.credentials import AzureKeyCredential
 
 from tests.audio.speech_match import best_correlation, resample_to
 from tests.fixtures.virtual_audio import RATE_HZ, VirtualAudio
+from tests.waiting import wait_until
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.levels import LEVEL_FLOOR_DBFS
 from voicelive_desktop.audio.portaudio import reinitialise
@@ -30,12 +30,6 @@ from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.voice_session import VoiceSession
 
 pytestmark = [pytest.mark.audio, pytest.mark.asyncio, pytest.mark.timeout(90)]
-
-
-async def _until(condition: Callable[[], bool], seconds: float) -> None:
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 def _session(simulator: VoiceLiveSimulator, events: list[EngineEvent]) -> VoiceSession:
@@ -71,9 +65,9 @@ async def test_a_spoken_turn_is_heard_and_answered_aloud(
     try:
         with virtual_audio.record_speaker() as recording:
             await asyncio.to_thread(virtual_audio.play_into_mic, wav)
-            await _until(lambda: bool(_of(events, UserSpeechStarted)), 10)
-            await _until(lambda: bool(_of(events, ResponseFinished)), 30)
-            await _until(lambda: not session.playback.is_playing(), 30)
+            await wait_until(lambda: bool(_of(events, UserSpeechStarted)), 10)
+            await wait_until(lambda: bool(_of(events, ResponseFinished)), 30)
+            await wait_until(lambda: not session.playback.is_playing(), 30)
             await asyncio.sleep(0.3)
     finally:
         await session.stop()
@@ -103,11 +97,11 @@ async def test_speaking_over_the_assistant_silences_it_at_once(
     try:
         with virtual_audio.record_speaker() as recording:
             await asyncio.to_thread(virtual_audio.play_into_mic, question)
-            await _until(lambda: bool(_of(events, AssistantAudioReceived)), 20)
+            await wait_until(lambda: bool(_of(events, AssistantAudioReceived)), 20)
             item_id = _of(events, AssistantAudioReceived)[0].item_id  # type: ignore[attr-defined]
-            await _until(lambda: session.playback.played_ms(item_id) > 1_000, 10)
+            await wait_until(lambda: session.playback.played_ms(item_id) > 1_000, 10)
             speaking = virtual_audio.start_playing_into_mic(cut_in)
-            await _until(lambda: bool(_of(events, AssistantInterrupted)), 10)
+            await wait_until(lambda: bool(_of(events, AssistantInterrupted)), 10)
             # Stop recording while the user still talks: the answer to the cut-in comes later.
             await asyncio.sleep(0.3)
             latency_ms = session.playback.latency_ms
@@ -144,9 +138,9 @@ async def test_a_vanished_sound_server_is_a_clear_error_and_the_session_goes_on(
     session = _session(simulator, events)
     await session.start()
     try:
-        await _until(lambda: len(_of(events, AudioLevelMeasured)) > 10, 10)
+        await wait_until(lambda: len(_of(events, AudioLevelMeasured)) > 10, 10)
         await asyncio.to_thread(virtual_audio.stop)
-        await _until(lambda: len(_of(events, SessionErrorReported)) == 2, 10)
+        await wait_until(lambda: len(_of(events, SessionErrorReported)) == 2, 10)
         errors = _of(events, SessionErrorReported)
         assert {error.kind for error in errors} == {ErrorKind.AUDIO_DEVICE}  # type: ignore[attr-defined]
         assert not any(error.fatal for error in errors)  # type: ignore[attr-defined]
@@ -157,7 +151,7 @@ async def test_a_vanished_sound_server_is_a_clear_error_and_the_session_goes_on(
 
         await asyncio.to_thread(virtual_audio.start)
         events.clear()
-        await _until(
+        await wait_until(
             lambda: any(
                 level.source == "input"  # type: ignore[attr-defined]
                 for level in _of(events, AudioLevelMeasured)
@@ -165,8 +159,8 @@ async def test_a_vanished_sound_server_is_a_clear_error_and_the_session_goes_on(
             15,
         )
         await session.send_text("Are you still there?")
-        await _until(lambda: bool(_of(events, AssistantAudioReceived)), 10)
-        await _until(
+        await wait_until(lambda: bool(_of(events, AssistantAudioReceived)), 10)
+        await wait_until(
             lambda: (
                 session.playback.played_ms(
                     _of(events, AssistantAudioReceived)[0].item_id  # type: ignore[attr-defined]
@@ -190,9 +184,9 @@ async def test_half_duplex_keeps_the_mic_shut_while_the_assistant_speaks(
     await session.start()
     try:
         await session.send_text("Tell me about the demo.")
-        await _until(lambda: bool(_of(events, AssistantAudioReceived)), 10)
+        await wait_until(lambda: bool(_of(events, AssistantAudioReceived)), 10)
         item_id = _of(events, AssistantAudioReceived)[0].item_id  # type: ignore[attr-defined]
-        await _until(lambda: session.playback.played_ms(item_id) > 300, 10)
+        await wait_until(lambda: session.playback.played_ms(item_id) > 300, 10)
         first_level = len(events)
         await asyncio.to_thread(virtual_audio.play_into_mic, speech)
         assert session.playback.is_playing(), "the assistant must still be talking"

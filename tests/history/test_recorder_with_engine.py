@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 import pytest_asyncio
 
+from tests.waiting import wait_until
 from voicelive_desktop.engine import (
     AssistantTranscriptDelta,
     ConnectionSettings,
@@ -85,11 +86,6 @@ def ready_states(events: Events) -> list[SessionStateChanged]:
     ]
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    while not condition():
-        await asyncio.sleep(0.02)
-
-
 def count(events: Events, kind: type) -> int:
     return sum(1 for event in events.seen if isinstance(event, kind))
 
@@ -142,7 +138,7 @@ async def test_a_dropped_connection_keeps_the_partial_answer_and_the_same_conver
     await engine.send_text("Are you still there?")
     await events.nth(ReconnectScheduled, 1)
     readies_before = len(ready_states(events))
-    await asyncio.wait_for(until(lambda: len(ready_states(events)) > readies_before), 15)
+    await wait_until(lambda: len(ready_states(events)) > readies_before, 15)
     await engine.send_text("Good, carry on")
     await events.nth(ResponseFinished, 2)  # the first ended "incomplete" at the drop
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from tests.waiting import wait_until as wait_until  # re-exported for the UI tests
 from voicelive_desktop.credentials import CredentialStore
 from voicelive_desktop.engine.events import EngineEvent
 from voicelive_desktop.settings import SettingsStore
 from voicelive_desktop.ui.controller import AppController
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.sessions import SessionFactory
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Poll `condition` while the qasync loop keeps Qt and asyncio running."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        await asyncio.sleep(0.02)
 
 
 class AppUnderTest:

@@ -12,13 +12,13 @@ import pytest
 from tests.fixtures.secret_service import SecretServiceKeyring
 from voicelive_desktop.credentials import (
     ENV_API_KEY,
-    ENV_ENDPOINT,
     KEYRING_SERVICE,
     CredentialStore,
     KeyringUnavailable,
     KeySource,
     describe_keyring_error,
 )
+from voicelive_desktop.engine.auth import ENV_ENDPOINT
 
 ENDPOINT = "https://unit-test.cognitiveservices.azure.com"
 

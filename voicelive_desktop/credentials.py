@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import keyring
 import keyring.errors
 
-from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
+from voicelive_desktop.engine.auth import ENV_API_KEY, choose_endpoint
 from voicelive_desktop.logging_setup import register_secret
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class CredentialStore:
     def resolve(self, endpoint: str, endpoint_override: str | None = None) -> ResolvedCredentials:
         """Pick endpoint (command line, then env, then settings) and key (env, then this
         run's memory, then keyring). Env values are used as they are and never stored."""
-        endpoint = (endpoint_override or os.environ.get(ENV_ENDPOINT) or endpoint).strip()
+        endpoint, _ = choose_endpoint(endpoint_override, endpoint)
         env_key = os.environ.get(ENV_API_KEY, "").strip()
         if env_key:
             register_secret(env_key)

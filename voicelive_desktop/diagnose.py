@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.endpoint_probe import SDK_API_VERSION, probe_endpoint
-from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
+from voicelive_desktop.engine.auth import ENV_API_KEY, choose_endpoint
 from voicelive_desktop.history.store import default_history_path
 from voicelive_desktop.logging_setup import log_file_path, register_secret
 from voicelive_desktop.protocol import DEFAULT_MODEL
@@ -285,15 +285,6 @@ def check_paths() -> tuple[Check, _StoredConnection]:
 # -- the whole report ---------------------------------------------------------------------
 
 
-def _choose_endpoint(explicit: str | None, stored: str) -> tuple[str, str]:
-    """The endpoint to probe and where it came from: option, then env, then settings."""
-    if explicit:
-        return explicit.strip(), "--endpoint"
-    if os.environ.get(ENV_ENDPOINT, "").strip():
-        return os.environ[ENV_ENDPOINT].strip(), ENV_ENDPOINT
-    return stored.strip(), "settings"
-
-
 def _guarded(name: str, check: Callable[[], Check]) -> Check:
     """A check that hits a bug still gives a report line, not a traceback."""
     try:
@@ -307,7 +298,7 @@ def _guarded(name: str, check: Callable[[], Check]) -> Check:
 def local_report() -> Report:
     """Everything that needs no network: quick enough for the UI's "Copy diagnostics"."""
     paths, stored = check_paths()
-    target, _ = _choose_endpoint(None, stored.endpoint)
+    target, _ = choose_endpoint(None, stored.endpoint)
     keyring_check, _ = check_keyring(target)
     return Report(
         (
@@ -322,7 +313,7 @@ def local_report() -> Report:
 async def full_report(endpoint: str | None = None, *, demo: bool = False) -> Report:
     """The whole report including the endpoint probe (the built-in simulator with `demo`)."""
     paths, stored = check_paths()
-    target, source = _choose_endpoint(endpoint, stored.endpoint)
+    target, source = choose_endpoint(endpoint, stored.endpoint)
     keyring_check, stored_key = check_keyring(target)
     api_key = os.environ.get(ENV_API_KEY, "").strip() or stored_key
     register_secret(api_key)

@@ -21,7 +21,7 @@ from azure.core.credentials import AzureKeyCredential
 
 from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceRestored
-from voicelive_desktop.engine.auth import env_connection
+from voicelive_desktop.engine.auth import choose_endpoint, env_connection
 from voicelive_desktop.engine.errors import VoiceLiveError
 from voicelive_desktop.engine.events import (
     AssistantInterrupted,
@@ -67,9 +67,8 @@ class _Target:
 def _credentials(args: argparse.Namespace, settings: AppSettings) -> _Target | str:
     """Endpoint (command line, environment, saved settings) and key (environment, keyring);
     else why not."""
-    env = env_connection()
-    endpoint = (args.endpoint or env.endpoint or settings.connection.endpoint).strip()
-    api_key = env.api_key
+    endpoint, _ = choose_endpoint(args.endpoint, settings.connection.endpoint)
+    api_key = env_connection().api_key
     if not api_key and endpoint:
         from voicelive_desktop.credentials import CredentialStore
 

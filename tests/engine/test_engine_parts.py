@@ -25,7 +25,7 @@ from voicelive_desktop.engine import (
     env_connection,
     key_credential,
 )
-from voicelive_desktop.engine.auth import ThreadedTokenCredential
+from voicelive_desktop.engine.auth import ThreadedTokenCredential, choose_endpoint
 from voicelive_desktop.engine.errors import map_connect_error, validate_endpoint
 from voicelive_desktop.engine.input_audio import InputAudioQueue
 from voicelive_desktop.protocol import FRAME_BYTES
@@ -105,6 +105,22 @@ def test_env_connection_reads_and_hides_the_key(monkeypatch: pytest.MonkeyPatch)
     assert "k-123456" not in repr(env)
     with pytest.raises(ValueError, match="No API key"):
         key_credential("  ")
+
+
+def test_endpoint_comes_from_the_option_then_the_environment_then_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AZURE_VOICE_LIVE_ENDPOINT", " https://env.example ")
+    assert choose_endpoint(" https://cli.example ", "https://saved.example") == (
+        "https://cli.example",
+        "--endpoint",
+    )
+    assert choose_endpoint(None, "https://saved.example") == (
+        "https://env.example",
+        "AZURE_VOICE_LIVE_ENDPOINT",
+    )
+    monkeypatch.setenv("AZURE_VOICE_LIVE_ENDPOINT", "   ")  # blank: as if unset
+    assert choose_endpoint(None, " https://saved.example") == ("https://saved.example", "settings")
 
 
 class BlockingTokenSource:

@@ -36,6 +36,17 @@ def env_connection() -> EnvConnection:
     )
 
 
+def choose_endpoint(explicit: str | None, saved: str) -> tuple[str, str]:
+    """The endpoint to use and where it came from: `explicit` (the command line), else
+    `AZURE_VOICE_LIVE_ENDPOINT`, else `saved` (the settings); stripped, a blank variable skipped."""
+    if explicit:
+        return explicit.strip(), "--endpoint"
+    from_env = os.environ.get(ENV_ENDPOINT, "").strip()
+    if from_env:
+        return from_env, ENV_ENDPOINT
+    return saved.strip(), "settings"
+
+
 def key_credential(api_key: str) -> AzureKeyCredential:
     """The SDK credential for an API key; raises ValueError when the key is empty."""
     if not api_key.strip():

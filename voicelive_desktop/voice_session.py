@@ -210,6 +210,9 @@ class VoiceSession:
     async def interrupt(self) -> None:
         await self.engine.interrupt()
 
+    async def reconnect(self) -> None:
+        await self.engine.reconnect()
+
     # -- audio hand-overs (loop thread) ----------------------------------------------
 
     def _mic_frame(self, pcm16: bytes, level: AudioLevel) -> None:

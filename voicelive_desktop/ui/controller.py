@@ -27,6 +27,7 @@ from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
+from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tray import create_tray
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
@@ -73,6 +74,9 @@ class AppController(QObject):
         self.push_to_talk = PushToTalkBinding(
             window, self.adapter, self.settings.push_to_talk, channel=channel
         )
+        # After sleep the socket is dead but may not look it for minutes: reconnect at once.
+        self.sleep_watch = SleepWatch(self)
+        self.sleep_watch.resumed.connect(self.adapter.reconnect)
         self.tray = create_tray(window)
         if self.tray is not None:
             self.push_to_talk.mic_open_changed.connect(self.tray.set_mic_open)

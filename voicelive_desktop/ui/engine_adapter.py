@@ -43,6 +43,8 @@ class ConversationSession(Protocol):
 
     async def end_manual_turn(self) -> object: ...
 
+    async def reconnect(self) -> None: ...
+
 
 class EngineAdapter(QObject):
     """Owns the current session, re-emits its events as Qt signals on the GUI thread, and runs
@@ -108,6 +110,12 @@ class EngineAdapter(QObject):
 
     def end_manual_turn(self) -> None:
         self._run(lambda s: s.end_manual_turn())
+
+    def reconnect(self) -> None:
+        """Open a new connection with the same context (the machine woke up); without a
+        session there is nothing to do."""
+        if self.session is not None:
+            self._run(lambda s: s.reconnect())
 
     def set_muted(self, muted: bool) -> None:
         """Mute or unmute the microphone of the current and future sessions."""

@@ -1,6 +1,11 @@
 """Conversation history: finished turns from engine events, kept in SQLite, searched, exported."""
 
-from voicelive_desktop.history.export import export_conversation, to_json, to_markdown
+from voicelive_desktop.history.export import (
+    export_conversation,
+    to_json,
+    to_markdown,
+    turn_caption,
+)
 from voicelive_desktop.history.recorder import HistoryRecorder, open_recorder, start_recording
 from voicelive_desktop.history.store import (
     Conversation,
@@ -26,4 +31,5 @@ __all__ = [
     "start_recording",
     "to_json",
     "to_markdown",
+    "turn_caption",
 ]

@@ -16,6 +16,16 @@ EXPORT_FORMAT_VERSION = 1
 _SPEAKERS = {"user": "You", "assistant": "Assistant"}
 
 
+def turn_caption(turn: Turn, clock: str) -> tuple[str, str]:
+    """Who said `turn`, and the facts shown beside it: `clock`, the latency, a cut-off."""
+    facts = [clock]
+    if turn.latency_ms is not None:
+        facts.append(f"{turn.latency_ms:.0f} ms")
+    if turn.interrupted:
+        facts.append("interrupted")
+    return _SPEAKERS.get(turn.role, turn.role), ", ".join(facts)
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
@@ -63,13 +73,8 @@ def to_markdown(conversation: Conversation) -> str:
         "",
     ]
     for turn in conversation.turns:
-        facts = [f"{turn.started_at:%H:%M:%S}"]
-        if turn.latency_ms is not None:
-            facts.append(f"{turn.latency_ms:.0f} ms")
-        if turn.interrupted:
-            facts.append("interrupted")
-        speaker = _SPEAKERS.get(turn.role, turn.role)
-        lines += [f"**{speaker}** ({', '.join(facts)})", "", _quote_block(turn.text), ""]
+        speaker, facts = turn_caption(turn, f"{turn.started_at:%H:%M:%S}")
+        lines += [f"**{speaker}** ({facts})", "", _quote_block(turn.text), ""]
     return "\n".join(lines)
 
 

@@ -29,10 +29,10 @@ from voicelive_desktop.history import (
     HistoryStore,
     HistoryUnavailable,
     export_conversation,
+    turn_caption,
 )
 
 _EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
-_SPEAKERS = {"user": "You", "assistant": "Assistant"}
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -68,17 +68,9 @@ def conversation_html(conversation: Conversation) -> str:
     """The read-only view of a conversation: who said what, when, and whether it was cut off."""
     parts = [f"<h3>{html.escape(conversation.title or 'Conversation')}</h3>"]
     for turn in conversation.turns:
-        facts = [turn.started_at.astimezone().strftime("%H:%M:%S")]
-        if turn.latency_ms is not None:
-            facts.append(f"{turn.latency_ms:.0f} ms")
-        if turn.interrupted:
-            facts.append("interrupted")
-        speaker = _SPEAKERS.get(turn.role, turn.role)
+        speaker, facts = turn_caption(turn, turn.started_at.astimezone().strftime("%H:%M:%S"))
         text = html.escape(turn.text).replace("\n", "<br>")
-        parts.append(
-            f"<p><b>{speaker}</b> <span style='color:gray'>({', '.join(facts)})</span><br>"
-            f"{text}</p>"
-        )
+        parts.append(f"<p><b>{speaker}</b> <span style='color:gray'>({facts})</span><br>{text}</p>")
     return "\n".join(parts)
 
 
@@ -195,11 +187,12 @@ class HistoryDialog(QDialog):
                 )
         return list(rows.items())
 
-    def _show_selected(self) -> None:
+    def _selected_conversation(self) -> Conversation | None:
         conversation_id = self.selected_id()
-        conversation = (
-            None if conversation_id is None else self._store.load_conversation(conversation_id)
-        )
+        return None if conversation_id is None else self._store.load_conversation(conversation_id)
+
+    def _show_selected(self) -> None:
+        conversation = self._selected_conversation()
         self.viewer.setHtml("" if conversation is None else conversation_html(conversation))
         self.export_button.setEnabled(conversation is not None)
         self.delete_button.setEnabled(conversation is not None)
@@ -207,10 +200,7 @@ class HistoryDialog(QDialog):
     # -- actions --------------------------------------------------------------------------
 
     def delete_selected(self) -> None:
-        conversation_id = self.selected_id()
-        conversation = (
-            None if conversation_id is None else self._store.load_conversation(conversation_id)
-        )
+        conversation = self._selected_conversation()
         if conversation is None:
             return
         if not self._confirm_delete(self, conversation.title or "this conversation"):
@@ -224,10 +214,7 @@ class HistoryDialog(QDialog):
         self.refresh()
 
     def export_selected(self) -> None:
-        conversation_id = self.selected_id()
-        conversation = (
-            None if conversation_id is None else self._store.load_conversation(conversation_id)
-        )
+        conversation = self._selected_conversation()
         if conversation is None:
             return
         suggested = f"conversation-{conversation.started_at.astimezone():%Y%m%d-%H%M}.md"

@@ -21,6 +21,7 @@ from voicelive_desktop import APP_NAME
 from voicelive_desktop.engine.events import (
     AudioLevelMeasured,
     EngineEvent,
+    ErrorKind,
     ReconnectScheduled,
     SessionErrorReported,
     SessionState,
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(520, 420)
         self.resize(760, 640)
         self.session_state = SessionState.DISCONNECTED
+        # The engine's "lost; reconnecting" announcement, while that reconnect is under way.
+        self._lost_notice: str | None = None
         self._build_body()
         self._build_menus()
         self._build_status_bar()
@@ -222,6 +225,12 @@ class MainWindow(QMainWindow):
             self.latency_label.setText(f"Last turn: {event.latency_ms:.0f} ms")
         elif isinstance(event, SessionErrorReported):
             self.show_error(event.message)
+            if (
+                event.kind is ErrorKind.CONNECTION_LOST
+                and self.session_state is SessionState.RECONNECTING
+                and self._lost_notice is None
+            ):
+                self._lost_notice = event.message
         self.transcript.show_event(event)
 
     def show_state(self, state: SessionState) -> None:
@@ -231,6 +240,13 @@ class MainWindow(QMainWindow):
         keep_error = state is SessionState.DISCONNECTED and self.state_indicator.error
         if not (keep_attempt or keep_error):
             self.state_indicator.show_state(state)
+        if state is SessionState.READY and self._lost_notice is not None:
+            # Back after a reconnect: the notice is stale, unless another error replaced it.
+            if self.error_banner.message == self._lost_notice:
+                self.error_banner.hide()
+            self._lost_notice = None
+        elif not live:
+            self._lost_notice = None
         self.connect_button.setText("Disconnect" if live else "Connect")
         self.connect_action.setEnabled(not live)
         self.disconnect_action.setEnabled(live)

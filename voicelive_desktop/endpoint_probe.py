@@ -19,6 +19,7 @@ from voicelive_desktop import APP_ID, __version__
 from voicelive_desktop.engine.errors import (
     EndpointUnreachable,
     endpoint_host,
+    exception_chain,
     map_connect_error,
     validate_endpoint,
 )
@@ -63,12 +64,7 @@ def realtime_url(endpoint: str, model: str, api_version: str) -> str:
 def _specific_failure(error: BaseException, endpoint: str) -> str:
     host = endpoint_host(endpoint)
     port = urlparse(endpoint).port
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    for cause in chain:
+    for cause in exception_chain(error):
         if isinstance(cause, _RedirectRefused):
             return (
                 f"{host!r} redirected to {cause.location!r}; use the final address as the "

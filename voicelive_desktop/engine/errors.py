@@ -73,7 +73,8 @@ def validate_endpoint(endpoint: str) -> None:
         )
 
 
-def _root_causes(exc: BaseException) -> list[BaseException]:
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and its causes (explicit or implicit), outermost first, each once."""
     chain: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in chain:
@@ -89,7 +90,7 @@ def map_connect_error(exc: BaseException, endpoint: str) -> VoiceLiveError:
     `__cause__` (a WSServerHandshakeError carries the HTTP status).
     """
     host = endpoint_host(endpoint)
-    for cause in _root_causes(exc):
+    for cause in exception_chain(exc):
         if isinstance(cause, VoiceLiveError):
             return cause
         if isinstance(cause, aiohttp.WSServerHandshakeError):

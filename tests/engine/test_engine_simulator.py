@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,6 +13,7 @@ from azure.core.credentials_async import AsyncTokenCredential
 
 from tests.engine.conftest import EventLog, WallClockPlayback
 from tests.engine.speech_audio import espeak_pcm16, speak_into
+from tests.waiting import wait_until
 from voicelive_desktop.engine import (
     AssistantAudioReceived,
     AssistantInterrupted,
@@ -167,8 +167,8 @@ async def test_barge_in_by_speaking_over_the_assistant(
 ) -> None:
     engine, log, playback = live
     await engine.send_text("Please read me something long. " * 4)
-    await log.wait_for(AssistantAudioReceived)
-    await asyncio.sleep(0.6)  # let some of it play
+    audio = await log.wait_for(AssistantAudioReceived)
+    await wait_until(lambda: playback.played_ms(audio.item_id) >= 600, what="600 ms played")
     await speak_into(engine.submit_input_audio, spoken_sentence[: 24_000 * 2], silence_ms=0)
     interrupted = await log.wait_for(AssistantInterrupted)
     cancel = await simulator.wait_for_event("response.cancel")
@@ -277,12 +277,7 @@ async def test_session_length_limit_reconnects_without_an_error_storm(
     engine, log, _ = engine_for(simulator)
     await engine.start()
     try:
-
-        async def three_sessions() -> None:
-            while len(simulator.sessions) < 3:
-                await asyncio.sleep(0.05)
-
-        await asyncio.wait_for(three_sessions(), 15)
+        await wait_until(lambda: len(simulator.sessions) >= 3, 15, what="the third session")
         assert log.of(SessionErrorReported) == []
         await log.wait_for(SessionStateChanged, back_to_ready)
         assert engine.state in (SessionState.READY, SessionState.RECONNECTING)

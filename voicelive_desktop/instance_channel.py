@@ -43,6 +43,8 @@ class InstanceChannel(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
         self._pending: dict[QLocalSocket, bytes] = {}
+        # Why push-to-talk commands are turned away right now ("" when they are taken).
+        self.ptt_refusal = ""
 
     @property
     def listening(self) -> bool:
@@ -85,6 +87,8 @@ class InstanceChannel(QObject):
         command = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
         if command == "ping":
             self._answer(socket, "ok")
+        elif command in PTT_COMMANDS and self.ptt_refusal:
+            self._answer(socket, f"error: {self.ptt_refusal}")
         elif command in PTT_COMMANDS:
             self._answer(socket, "ok")
             self.command_received.emit(command)

@@ -101,6 +101,40 @@ async def test_toggle_mode_button_and_key(
     await app.controller.shutdown()
 
 
+async def test_hands_free_hides_the_button_and_makes_no_manual_turns(
+    qtbot: QtBot, app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await connected(app, simulator, PushToTalkSettings(enabled=False))
+    button = app.window.push_to_talk_button
+    assert not button.isVisibleTo(app.window)
+    # The window's hold gesture (what the button would send) and the key do nothing.
+    app.window.push_to_talk_pressed.emit()
+    app.window.mute_button.setFocus()
+    qtbot.keyClick(app.window.mute_button, Qt.Key.Key_Space)
+    app.window.push_to_talk_released.emit()
+    await app.controller.push_to_talk.turns.wait_idle()
+    assert not app.controller.push_to_talk.turns.is_open
+    # Turned on live, the button is there and a hold is a manual turn on the server.
+    on = dataclasses.replace(app.controller.settings, push_to_talk=PushToTalkSettings(True))
+    app.controller.apply_preferences(
+        dataclasses.replace(
+            on, push_to_talk=dataclasses.replace(on.push_to_talk, global_hotkey="")
+        ),
+        "",
+    )
+    assert button.isVisibleTo(app.window)
+    await wait_until(lambda: len(simulator.received_of("session.update")) == 2, what="VAD off")
+    qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: len(simulator.received_of(CLEAR)) == 1, what="the turn's clear")
+    qtbot.mouseRelease(button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: len(simulator.received_of(CLEAR)) == 2, what="the tap's clear")
+    # Nothing but the two configurations and this one turn reached the server.
+    kinds = [e.type for e in simulator.received_events]
+    assert kinds == ["session.update", "session.update", CLEAR, CLEAR]
+    await app.controller.shutdown()
+
+
 async def test_switching_modes_live_turns_vad_off_and_back_on(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:

@@ -119,11 +119,10 @@ async def test_toggle_from_a_desktop_shortcut_opens_and_closes_a_turn(
     channel: InstanceChannel,
 ) -> None:
     app = app_under_test
-    binding = PushToTalkBinding(
-        app.window, app.controller.adapter, PushToTalkSettings(global_hotkey=""), channel=channel
-    )
+    ptt = PushToTalkSettings(enabled=True, global_hotkey="")
+    binding = PushToTalkBinding(app.window, app.controller.adapter, ptt, channel=channel)
     app.controller.settings = dataclasses.replace(
-        AppSettings(), connection=ConnectionSettings(endpoint=simulator.endpoint)
+        AppSettings(), connection=ConnectionSettings(endpoint=simulator.endpoint), push_to_talk=ptt
     )
     app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
     assert await app.controller.connect_configured()
@@ -132,6 +131,36 @@ async def test_toggle_from_a_desktop_shortcut_opens_and_closes_a_turn(
     await wait_until(lambda: len(simulator.received_of("input_audio_buffer.clear")) == 1)
     assert await ptt_cli(user, "toggle") == (0, "")
     await wait_until(lambda: not binding.turns.is_open, what="turn closed")
+    await binding.close()
+    await app.controller.shutdown()
+
+
+async def test_hands_free_refuses_desktop_shortcut_commands_and_says_why(
+    app_under_test: AppUnderTest,
+    simulator: VoiceLiveSimulator,
+    user: str,
+    channel: InstanceChannel,
+) -> None:
+    app = app_under_test
+    hands_free = PushToTalkSettings(enabled=False, global_hotkey="")
+    binding = PushToTalkBinding(app.window, app.controller.adapter, hands_free, channel=channel)
+    app.controller.settings = dataclasses.replace(
+        AppSettings(), connection=ConnectionSettings(endpoint=simulator.endpoint)
+    )
+    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+    assert await app.controller.connect_configured()
+    code, err = await ptt_cli(user, "press")
+    assert code == 1
+    assert "push-to-talk is off (hands-free mode)" in err
+    assert "Traceback" not in err
+    assert not binding.turns.is_open
+    # Turned on, the same command is taken.
+    binding.apply(dataclasses.replace(hands_free, enabled=True))
+    assert await ptt_cli(user, "press") == (0, "")
+    await wait_until(lambda: binding.turns.is_open, what="turn open")
+    await wait_until(lambda: len(simulator.received_of("input_audio_buffer.clear")) == 1)
+    assert simulator.received_events[0].type == "session.update"
+    assert [e.type for e in simulator.received_events[1:]] == ["input_audio_buffer.clear"]
     await binding.close()
     await app.controller.shutdown()
 

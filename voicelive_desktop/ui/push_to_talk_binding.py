@@ -37,6 +37,9 @@ _KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
 # X repeats a held key every ~40 ms as a release and a press with the same timestamp.
 _REPEAT_GRACE_MS = 60
 _LIVE = frozenset(SessionState) - {SessionState.DISCONNECTED, SessionState.CONNECTING}
+HANDS_FREE_REFUSAL = (
+    "push-to-talk is off (hands-free mode); turn it on in Preferences → Push-to-talk & look"
+)
 
 
 def key_combination(text: str) -> QKeyCombination | None:
@@ -56,7 +59,10 @@ class PushToTalkBinding(QObject):
     - the window's push-to-talk button;
     - the global hotkey (pynput thread -> queued signal -> GUI thread);
     - `--ptt toggle|press|release` from the instance channel.
-    All of them drive one `PushToTalk`, which sends the turns in order.
+    All of them drive one `PushToTalk`, which sends the turns in order, and only while
+    push-to-talk is on: in hands-free mode the server's voice detection makes the turns, and a
+    manual turn beside it would make a second one. The button is hidden then and `--ptt` is
+    refused with the reason.
     """
 
     mic_open_changed = Signal(bool)  # push-to-talk turn open, or hands-free and listening
@@ -97,8 +103,8 @@ class PushToTalkBinding(QObject):
         # Emitted on pynput's thread; slots of this GUI-thread object run on the GUI thread.
         self._hotkey_down.connect(self._global_down, Qt.ConnectionType.QueuedConnection)
         self._hotkey_up.connect(self._global_up, Qt.ConnectionType.QueuedConnection)
-        window.push_to_talk_pressed.connect(lambda: self.turns.press("button"))
-        window.push_to_talk_released.connect(lambda: self.turns.release("button"))
+        window.push_to_talk_pressed.connect(lambda: self._press("button"))
+        window.push_to_talk_released.connect(lambda: self._release("button"))
         window.mute_toggled.connect(lambda _muted: self._update_mic_open())
         adapter.state_changed.connect(lambda _state: self._update_mic_open())
         adapter.session_closed.connect(self.turns.reset)
@@ -119,6 +125,9 @@ class PushToTalkBinding(QObject):
         self._key = key_combination(settings.key)
         hold = settings.mode is PushToTalkMode.HOLD
         button = self.window.push_to_talk_button
+        button.setVisible(settings.enabled)
+        if self.channel is not None:
+            self.channel.ptt_refusal = "" if settings.enabled else HANDS_FREE_REFUSAL
         button.setText("Hold to talk" if hold else "Talk")
         button.setToolTip(
             "Hold while speaking; release to send"
@@ -201,7 +210,7 @@ class PushToTalkBinding(QObject):
         )
 
     def _press(self, source: str) -> None:
-        if self.settings.enabled or source == "button":
+        if self.settings.enabled:
             self.turns.press(source)
 
     def _release(self, source: str) -> None:
@@ -214,6 +223,8 @@ class PushToTalkBinding(QObject):
         self._release("global")
 
     def _channel_command(self, command: str) -> None:
+        if not self.settings.enabled:  # the channel refuses these; a command in flight
+            return
         if command == "toggle":
             self.turns.toggle()
         elif command == "press":

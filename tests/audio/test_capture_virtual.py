@@ -9,6 +9,7 @@ import pytest
 
 from tests.audio.speech_match import best_correlation, resample_to
 from tests.fixtures.virtual_audio import VirtualAudio, read_wav_mono
+from tests.waiting import wait_until
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.capture import MicCapture
 from voicelive_desktop.audio.levels import LEVEL_FLOOR_DBFS, AudioLevel
@@ -27,9 +28,7 @@ async def _capture_while_playing(
     try:
         # A new PortAudio stream delivers its first blocks only after a moment; speech played
         # before that is not lost by us but never reaches the stream.
-        async with asyncio.timeout(5):
-            while len(frames) < 10:
-                await asyncio.sleep(0.02)
+        await wait_until(lambda: len(frames) >= 10, 5)
         await asyncio.to_thread(virtual_audio.play_into_mic, wav)
         await asyncio.sleep(0.4)
     finally:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.audio.speech_match import best_correlation, loud_span_ms, resample_to
 from tests.fixtures.virtual_audio import RATE_HZ, VirtualAudio, read_wav_mono
+from tests.waiting import wait_until
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.levels import AudioLevel
 from voicelive_desktop.audio.playback import SpeakerPlayback
@@ -60,9 +61,7 @@ async def test_flush_silences_the_speaker_within_20_ms(virtual_audio: VirtualAud
     try:
         with virtual_audio.record_speaker() as recording:
             await _enqueue_in_chunks(playback, "item_tone", _pcm16(tone))
-            async with asyncio.timeout(5):
-                while playback.played_ms("item_tone") < 800:
-                    await asyncio.sleep(0.01)
+            await wait_until(lambda: playback.played_ms("item_tone") >= 800, 5)
             played_ms = playback.played_ms("item_tone")
             playback.flush()
             assert not playback.is_playing()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
 
+from tests.waiting import wait_until
 from voicelive_desktop.audio.devices import AudioDevice, Direction
 from voicelive_desktop.audio.errors import AudioDeviceNotFound
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
@@ -47,9 +47,7 @@ async def test_a_stream_without_callbacks_is_reported_and_reopened() -> None:
     stream.open()
     supervisor.start()
     try:
-        async with asyncio.timeout(5):
-            while not any(isinstance(event, AudioDeviceRestored) for event in events):
-                await asyncio.sleep(0.01)
+        await wait_until(lambda: any(isinstance(e, AudioDeviceRestored) for e in events), 5)
     finally:
         await supervisor.stop()
     lost = events[0]
@@ -88,15 +86,11 @@ async def test_a_missing_mic_does_not_interrupt_a_playing_speaker(
     supervisor.report_failure(Direction.INPUT, "No microphone was found.")
     supervisor.start()
     try:
-        async with asyncio.timeout(5):
-            while mic.opened < 5:
-                await asyncio.sleep(0.01)
+        await wait_until(lambda: mic.opened >= 5, 5)
         assert rescans == [], "no rescan (which reopens the speaker) while it plays"
         assert speaker.opened == 1
         playing = False
-        async with asyncio.timeout(5):
-            while not rescans:
-                await asyncio.sleep(0.01)
+        await wait_until(lambda: bool(rescans), 5)
     finally:
         await supervisor.stop()
     assert speaker.is_open, "the speaker came back after the rescan"

@@ -12,6 +12,7 @@ import pytest_asyncio
 
 from tests.engine.conftest import EventLog, WallClockPlayback
 from tests.engine.scripted_server import ScriptedServer
+from tests.waiting import wait_until
 from voicelive_desktop.engine import (
     AssistantAudioReceived,
     AssistantInterrupted,
@@ -308,8 +309,7 @@ async def test_stop_while_connecting_ends_quietly(scripted_server: ScriptedServe
     scripted_server.script.confirm_session = False
     engine, log = make_engine(scripted_server.endpoint)
     starting = asyncio.create_task(engine.start())
-    while scripted_server.events_of("session.update") == []:
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: scripted_server.events_of("session.update") != [])
     await engine.stop()
     with pytest.raises(ConnectionLost, match=r"stopped while it was connecting|closed before"):
         await asyncio.wait_for(starting, 2.0)

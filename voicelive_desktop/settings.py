@@ -7,7 +7,6 @@ import enum
 import json
 import logging
 import os
-import tempfile
 import types
 import typing
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from voicelive_desktop import APP_ID
+from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
     SessionSettings,
@@ -161,27 +161,7 @@ class SettingsStore:
         """Write atomically: a crash leaves either the old file or the new one, never half."""
         self.config_dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps(_to_json(settings), indent=2, sort_keys=False) + "\n"
-        fd, tmp_name = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=self.config_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as tmp:
-                tmp.write(text)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, self.path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        self._fsync_dir()
-
-    def _fsync_dir(self) -> None:
-        # Makes the rename itself durable; not possible on Windows, where it is not needed.
-        if os.name != "posix":
-            return
-        dir_fd = os.open(self.config_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_text_atomically(self.path, text)
 
     def _replace_corrupt(self, reason: str) -> LoadedSettings:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.history.store import Conversation, Turn
 
 EXPORT_FORMAT_VERSION = 1
@@ -81,12 +80,4 @@ def to_markdown(conversation: Conversation) -> str:
 def export_conversation(conversation: Conversation, path: Path) -> None:
     """Write `path` atomically: JSON for a `.json` name, Markdown for any other."""
     text = to_json(conversation) if path.suffix.lower() == ".json" else to_markdown(conversation)
-    # Write a sibling temp file and rename it, so an existing export is never left half-written.
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, text)

@@ -18,6 +18,7 @@ from azure.ai.voicelive.models import InputTextContentPart, ServerEvent, UserMes
 from azure.core.credentials import AzureKeyCredential
 
 from tests.simulator.sdk_client import events_until, next_event, types
+from tests.waiting import wait_until
 from voicelive_desktop.protocol import REALTIME_PATH
 from voicelive_desktop.simulator import Hostile, VoiceLiveSimulator
 
@@ -80,7 +81,7 @@ async def test_refused_connections_get_503_until_the_time_is_up(
             endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="m"
         ):
             pass
-    await asyncio.sleep(1.1)
+    await wait_until(lambda: not simulator.faults.refusing, 5, what="the refusal to end")
     async with connect(
         endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="m"
     ) as connection:

@@ -7,13 +7,7 @@ cd "$(dirname "$0")/.."
 runtime=(libportaudio2 libasound2-plugins libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
          libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0
          libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 espeak-ng)
-missing=()
-for pkg in "${runtime[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash tools/apt-install-missing.sh install "${runtime[@]}"
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check . 2>&1 \
   | grep -v "is ignored: it is neither a file nor a directory" >&2 || true

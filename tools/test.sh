@@ -8,14 +8,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 
 mapfile -t wanted < <(grep -v '^\s*#' tools/apt-packages.txt | grep -v '^\s*$')
-missing=()
-for pkg in "${wanted[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "[test] apt-get install ${missing[*]}" >&2
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash tools/apt-install-missing.sh test "${wanted[@]}"
 
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv

@@ -35,15 +35,7 @@ build_pkgs=(binutils libportaudio2 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3)
 "$PYTHON" -c "import venv, ensurepip" 2>/dev/null || build_pkgs+=(python3-venv)
-missing=()
-for pkg in "${build_pkgs[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "[build] apt-get install ${missing[*]}" >&2
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+bash tools/apt-install-missing.sh build "${build_pkgs[@]}"
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "[build] creating $VENV" >&2

@@ -16,6 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from voicelive_desktop import APP_ID
+from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.engine.auth import ENV_API_KEY
 
 LOG_DIR_ENV = "VOICELIVE_DESKTOP_LOG_DIR"
@@ -144,10 +145,7 @@ def log_directory() -> Path:
 
     The UI's "Open log folder" opens this path.
     """
-    override = os.environ.get(LOG_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
+    return app_directory(LOG_DIR_ENV, platformdirs.user_log_dir)
 
 
 def log_file_path() -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 
 import platformdirs
 
-from voicelive_desktop import APP_ID
+from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
@@ -115,10 +115,7 @@ class LoadedSettings:
 
 def default_config_dir() -> Path:
     """The config dir: `$VOICELIVE_DESKTOP_CONFIG_DIR` if set, else the platform's."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+    return app_directory(CONFIG_DIR_ENV, platformdirs.user_config_dir)
 
 
 class SettingsStore:

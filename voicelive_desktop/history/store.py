@@ -14,7 +14,7 @@ from typing import Any
 
 import platformdirs
 
-from voicelive_desktop import APP_ID
+from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.history import schema
 
 DATA_DIR_ENV = "VOICELIVE_DESKTOP_DATA_DIR"
@@ -73,10 +73,7 @@ class SearchHit:
 
 def data_directory() -> Path:
     """Where the app keeps user data: `$VOICELIVE_DESKTOP_DATA_DIR`, else the platform data dir."""
-    override = os.environ.get(DATA_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+    return app_directory(DATA_DIR_ENV, platformdirs.user_data_dir)
 
 
 def default_history_path() -> Path:

@@ -40,6 +40,7 @@ from voicelive_desktop.engine import (
     VoiceSettings,
     key_credential,
 )
+from voicelive_desktop.engine.backoff import ReconnectBackoff
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.simulator import Hostile, VoiceLiveSimulator
 
@@ -268,6 +269,24 @@ async def test_reconnect_waits_out_refused_handshakes(
     assert [a.attempt for a in attempts] == list(range(1, len(attempts) + 1))
     assert 503 in simulator.handshakes
     assert [e.kind for e in log.of(SessionErrorReported)] == [ErrorKind.CONNECTION_LOST]
+
+
+async def test_forced_reconnect_skips_the_backoff_wait(simulator: VoiceLiveSimulator) -> None:
+    # A long backoff, as after many failed attempts while the machine slept.
+    engine, log, _ = engine_for(simulator, backoff=ReconnectBackoff(first_delay_s=20.0, jitter=0))
+    await engine.start()
+    try:
+        await simulator.close_sessions(1011, "internal error")
+        scheduled = await log.wait_for(ReconnectScheduled)
+        assert scheduled.delay_s == 20.0
+        began = time.monotonic()
+        await engine.reconnect()  # the machine woke up
+        await log.wait_for(SessionStateChanged, back_to_ready, timeout=5)
+        assert time.monotonic() - began < 5
+        assert log.of(ReconnectScheduled)[-1] == ReconnectScheduled(attempt=1, delay_s=0.0)
+        assert len(simulator.received_of("session.update")) == 2
+    finally:
+        await engine.stop()
 
 
 async def test_session_length_limit_reconnects_without_an_error_storm(

@@ -191,8 +191,19 @@ class SessionEngine:
         await self._teardown()
 
     async def reconnect(self) -> None:
-        """Drop the connection and open a new one with the same context (after sleep/resume)."""
-        if self._states.in_conversation:
+        """Drop the connection and open a new one with the same context (after sleep/resume).
+
+        A reconnect already waiting out its backoff starts over at once: whatever kept the
+        service out of reach (a sleeping machine's network) may be gone now.
+        """
+        if self._reconnector is not None and not self._reconnector.done():
+            self._reconnector.cancel()
+            self._backoff.reset()
+            log.info("reconnecting now instead of after the backoff delay")
+            self._reconnector = asyncio.create_task(
+                self._reconnect_loop(wait_first=False), name="voicelive-reconnect"
+            )
+        elif self._states.in_conversation:
             self._begin_reconnect(planned=True)
 
     async def _teardown(self) -> None:
@@ -290,10 +301,12 @@ class SessionEngine:
         log.info("reconnecting (%s)", "planned" if planned else "connection lost")
         self._reconnector = asyncio.create_task(self._reconnect_loop(), name="voicelive-reconnect")
 
-    async def _reconnect_loop(self) -> None:
+    async def _reconnect_loop(self, *, wait_first: bool = True) -> None:
         await self._close_connection()
         while True:
-            delay = self._backoff.next_delay()
+            delay = self._backoff.next_delay()  # counts the attempt in any case
+            if not wait_first:
+                delay, wait_first = 0.0, True
             self._emit(ReconnectScheduled(self._backoff.attempt, delay))
             await asyncio.sleep(delay)
             try:

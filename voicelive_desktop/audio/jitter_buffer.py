@@ -90,6 +90,7 @@ class JitterBuffer:
                 self._fade_tail = None
             if not self._started and self._buffered > 0:
                 self._started = self._clock() - self._first_push_at >= self._preroll_s
+            queued_from = position
             while self._started and position < out.size:
                 if not self._chunks:
                     # Ran dry with the device still asking: remembered so that more of the
@@ -104,10 +105,11 @@ class JitterBuffer:
                 chunk.offset += take
                 self._buffered -= take
                 self._last_item = chunk.item_id
-                self._last_write_at = self._clock()
                 self._count_played(chunk.item_id, take)
                 if chunk.offset == chunk.samples.size:
                     self._chunks.popleft()
+            if position > queued_from:
+                self._last_write_at = self._clock()  # once per device block, not per chunk
         out[position:] = 0.0
 
     def _count_played(self, item_id: str, samples: int) -> None:

@@ -100,6 +100,15 @@ def test_preferences_edits_reach_the_settings(qtbot: QtBot) -> None:
     assert dialog.notice.isVisibleTo(dialog)
 
 
+def test_transcription_ticked_with_an_emptied_model_keeps_transcribing(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot)
+    dialog.transcribe.setChecked(True)
+    dialog.transcription_model.setCurrentText("  ")
+    assert dialog.current_settings().session.input_transcription_model == "azure-speech"
+    dialog.transcribe.setChecked(False)
+    assert dialog.current_settings().session.input_transcription_model == ""
+
+
 def test_vad_fields_are_disabled_without_turn_detection(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
     dialog.turn_mode.setCurrentIndex(dialog.turn_mode.findData(TurnDetectionMode.NONE))

@@ -326,8 +326,9 @@ class PreferencesDialog(QDialog):
             ),
             noise_suppression=self.noise_suppression.isChecked(),
             echo_cancellation=self.echo_cancellation.isChecked(),
+            # A ticked box with an emptied model name still means "transcribe".
             input_transcription_model=(
-                self.transcription_model.currentText().strip()
+                (self.transcription_model.currentText().strip() or TRANSCRIPTION_MODELS[0])
                 if self.transcribe.isChecked()
                 else ""
             ),

@@ -180,6 +180,28 @@ class VoiceSession:
         """End the conversation and release the devices; safe to call in any state."""
         await self._close_audio()
         await self.engine.stop()
+        self._log_session_health()
+
+    def _log_session_health(self) -> None:
+        # One line per session with every glitch counter: what support asks for first when a
+        # user reports choppy audio or odd answers ("Copy diagnostics" and the log carry it).
+        surprises = self.engine.hostile_input
+        log.info(
+            "session ended: mic overflows %d, mic audio dropped %d ms, speaker underruns %d "
+            "(device %d), speaker audio dropped %d ms, server events %d (errors %d, "
+            "unknown %d, malformed %d, out of order %d, invalid audio %d)",
+            self.capture.overflows,
+            self.engine.dropped_input_ms,
+            self.playback.underruns,
+            self.playback.device_underflows,
+            self.playback.dropped_ms,
+            surprises.events,
+            surprises.server_errors,
+            surprises.unknown_types,
+            surprises.malformed,
+            surprises.out_of_order,
+            surprises.invalid_audio,
+        )
 
     async def _close_audio(self) -> None:
         await self._supervisor.stop()

@@ -202,3 +202,19 @@ async def test_half_duplex_keeps_the_mic_shut_while_the_assistant_speaks(
     assert not _of(events, UserSpeechStarted)
     assert not _of(events, AssistantInterrupted)
     assert not simulator.sent_of("input_audio_buffer.speech_started")
+
+
+async def test_the_end_of_a_session_logs_its_glitch_counters(
+    virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    events: list[EngineEvent] = []
+    session = _session(simulator, events)
+    await session.start()
+    await session.send_text("count this")
+    await wait_until(lambda: bool(_of(events, ResponseFinished)), what="the answer")
+    with caplog.at_level("INFO", logger="voicelive_desktop.voice_session"):
+        await session.stop()
+    (line,) = [r.getMessage() for r in caplog.records if "session ended:" in r.getMessage()]
+    served = int(line.split("server events ")[1].split(" ")[0])
+    assert served == session.engine.hostile_input.events > 0
+    assert "speaker underruns" in line and "mic overflows" in line

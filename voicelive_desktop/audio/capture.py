@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from typing import Any
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.converter import CaptureConverter
 from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
-from voicelive_desktop.audio.devices import Direction, choose_device
+from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
@@ -38,6 +37,7 @@ class MicCapture(DeviceStream):
     """
 
     noun = "microphone"
+    direction = Direction.INPUT
 
     def __init__(
         self,
@@ -55,15 +55,10 @@ class MicCapture(DeviceStream):
         self.overflows = 0
 
     def open(self, fall_back_to_default: bool = False) -> None:
-        """Open and start the stream on the chosen device (or the default); on the loop thread.
-
-        `fall_back_to_default`: when the chosen device is gone, use the default instead of
-        raising AudioDeviceNotFound (for reopening after a failure).
-        """
+        """Open and start the stream on the chosen device (or the default, see `_begin_open`);
+        on the loop thread."""
         sd = sounddevice()
-        self.close()
-        self._loop = asyncio.get_running_loop()
-        device = choose_device(Direction.INPUT, self.device_name, fall_back_to_default)
+        device = self._begin_open(fall_back_to_default)
         self._framer.reset()
         channel_choices = sorted({min(device.channels, _PREFERRED_CHANNELS), device.channels})
         last_error: Exception | None = None

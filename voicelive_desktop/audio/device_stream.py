@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from voicelive_desktop.audio.devices import AudioDevice
+from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.portaudio import sounddevice
 
@@ -25,6 +25,7 @@ class DeviceStream:
     """
 
     noun: ClassVar[str]  # what the user calls the device: "microphone", "speaker"
+    direction: ClassVar[Direction]
 
     def __init__(self, on_failure: FailureListener, device_name: str | None) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -38,6 +39,16 @@ class DeviceStream:
     @property
     def is_open(self) -> bool:
         return self._stream is not None
+
+    def _begin_open(self, fall_back_to_default: bool) -> AudioDevice:
+        """Close any open stream, bind to the running loop and pick the device to open.
+
+        `fall_back_to_default`: when the chosen device is gone, use the default instead of
+        raising AudioDeviceNotFound (for reopening after a failure).
+        """
+        self.close()
+        self._loop = asyncio.get_running_loop()
+        return choose_device(self.direction, self.device_name, fall_back_to_default)
 
     def _start(self, stream: Any, device: AudioDevice) -> None:
         """Start `stream` as the open one; closes it and raises AudioDeviceFailed if it fails."""

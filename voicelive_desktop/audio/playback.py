@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import time
@@ -13,7 +12,7 @@ import numpy as np
 
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
-from voicelive_desktop.audio.devices import Direction, choose_device
+from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.jitter_buffer import JitterBuffer
 from voicelive_desktop.audio.levels import AudioLevel, amplitude_to_dbfs
@@ -45,6 +44,7 @@ class SpeakerPlayback(DeviceStream):
     """
 
     noun = "speaker"
+    direction = Direction.OUTPUT
 
     def __init__(
         self,
@@ -80,15 +80,10 @@ class SpeakerPlayback(DeviceStream):
         return self._buffer.underruns
 
     def open(self, fall_back_to_default: bool = False) -> None:
-        """Open and start the stream on the chosen device (or the default); on the loop thread.
-
-        `fall_back_to_default`: when the chosen device is gone, use the default instead of
-        raising AudioDeviceNotFound (for reopening after a failure).
-        """
+        """Open and start the stream on the chosen device (or the default, see `_begin_open`);
+        on the loop thread."""
         sd = sounddevice()
-        self.close()
-        self._loop = asyncio.get_running_loop()
-        device = choose_device(Direction.OUTPUT, self.device_name, fall_back_to_default)
+        device = self._begin_open(fall_back_to_default)
         rate = device.default_rate
         block = rate * _BLOCK_MS // 1000
         try:

@@ -23,6 +23,7 @@ from voicelive_desktop.engine.session_settings import (
     SessionSettings,
     TurnDetectionSettings,
 )
+from voicelive_desktop.settings_migrations import SettingsFromNewerVersion, migrate
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +142,22 @@ class SettingsStore:
                 raise ValueError("the top level is not a JSON object")
         except ValueError as exc:
             return self._replace_corrupt(str(exc))
+        newer_message: str | None = None
+        try:
+            data, _ = migrate(data, SETTINGS_VERSION)
+        except SettingsFromNewerVersion as exc:
+            # Load what this version understands, but never overwrite the newer file's keys
+            # unannounced: the user is told, and the next save writes this version's shape.
+            log.warning("settings: %s", exc)
+            newer_message = (
+                f"The settings were saved by a newer version of the app ({exc}); settings "
+                "this version does not know were left out."
+            )
         reset: list[str] = []
         settings = _from_json(AppSettings, data, "", reset)
         settings = dataclasses.replace(settings, version=SETTINGS_VERSION)
         if not reset:
-            return LoadedSettings(settings)
+            return LoadedSettings(settings, newer_message)
         log.warning("settings: reset invalid values to defaults: %s", ", ".join(reset))
         return LoadedSettings(
             settings,

@@ -128,6 +128,64 @@ class ReconnectScheduled:
     delay_s: float
 
 
+class ToolCallStatus(str, enum.Enum):
+    """Where one tool call ended up (RUNNING only while it runs)."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    DENIED = "denied"
+    CANCELLED = "cancelled"
+
+
+class ToolApprovalDecision(str, enum.Enum):
+    """The user's answer to a consent prompt (a timeout counts as DENY)."""
+
+    ALLOW_ONCE = "allow_once"
+    ALWAYS_ALLOW = "always_allow"
+    DENY = "deny"
+
+
+@dataclass(frozen=True)
+class ToolCallStarted:
+    """The model called a tool; `arguments` is the JSON text exactly as the model sent it.
+
+    `source` says who runs it: "function" (this app), "mcp_remote" (the service calls a
+    remote MCP server) or "agent" (a Foundry agent's own call).
+    """
+
+    call_id: str
+    name: str
+    arguments: str
+    item_id: str = ""
+    response_id: str = ""
+    source: str = "function"
+
+
+@dataclass(frozen=True)
+class ToolApprovalRequested:
+    """A call waits for the user's consent; answer with `SessionEngine.answer_tool_approval`."""
+
+    call_id: str
+    name: str
+    arguments: str
+    risk: str
+    timeout_s: float
+
+
+@dataclass(frozen=True)
+class ToolCallFinished:
+    """A call ended; `result_preview` is a short one-line view of what the model was sent."""
+
+    call_id: str
+    name: str
+    status: ToolCallStatus
+    duration_ms: float
+    result_preview: str = ""
+    result: str = ""  # the full output sent to the model (after any length cap)
+    error: str = ""  # why it failed, was denied or cancelled, in one sentence
+
+
 @dataclass(frozen=True)
 class AudioLevelMeasured:
     """Mic or speaker level for meters, in dBFS (-inf..0 clipped to a floor)."""
@@ -154,4 +212,7 @@ EngineEvent = (
     | SessionErrorReported
     | ReconnectScheduled
     | AudioLevelMeasured
+    | ToolCallStarted
+    | ToolApprovalRequested
+    | ToolCallFinished
 )

@@ -138,3 +138,83 @@ def test_played_time_leaves_out_what_is_still_in_the_device_buffer() -> None:
     clock.now = PREROLL_S + 0.050
     assert buffer.played_ms("a", device_latency_s=0.020) == 40
     assert buffer.played_ms("a") == 40
+
+
+def _underrun(buffer: JitterBuffer, clock: FakeClock) -> None:
+    """Play 40 ms of item "a" after the pre-roll, run dry, and have more of it arrive."""
+    buffer.push("a", _ones(40))
+    clock.now += buffer.preroll_ms / 1000 + 0.001
+    _pull(buffer, 50)
+
+
+def test_a_lengthened_preroll_shrinks_back_once_playback_is_healthy() -> None:
+    clock = FakeClock()
+    buffer = JitterBuffer(RATE, preroll_ms=30, max_preroll_ms=60, recovery_s=1.0, clock=clock)
+    for _ in range(3):
+        _underrun(buffer, clock)
+    buffer.push("a", _ones(5000))
+    assert buffer.underruns == 3
+    assert buffer.preroll_ms == 60
+    clock.now += 0.061
+    _pull(buffer, 999)
+    assert buffer.preroll_ms == 60, "not yet a second of healthy playback"
+    _pull(buffer, 1)
+    assert buffer.preroll_ms == 45
+    _pull(buffer, 1000)
+    assert buffer.preroll_ms == 30
+    _pull(buffer, 2000)
+    assert buffer.preroll_ms == 30, "never below the base pre-roll"
+
+
+def test_an_underrun_restarts_the_healthy_count() -> None:
+    clock = FakeClock()
+    buffer = JitterBuffer(RATE, preroll_ms=30, max_preroll_ms=60, recovery_s=1.0, clock=clock)
+    _underrun(buffer, clock)  # 30 -> 45
+    buffer.push("a", _ones(900))
+    clock.now += 0.046
+    _pull(buffer, 950)  # 900 healthy, then dry again
+    _underrun(buffer, clock)  # 45 -> 60; the 900 healthy samples no longer count
+    assert buffer.preroll_ms == 60
+    buffer.push("a", _ones(2000))
+    clock.now += 0.061
+    _pull(buffer, 999)
+    assert buffer.preroll_ms == 60
+
+
+def test_the_preroll_of_every_reply_stays_flat_over_many_turns_with_rare_underruns() -> None:
+    """The issue's growth: one underrun per turn used to add a step for good."""
+    clock = FakeClock()
+    buffer = JitterBuffer(RATE, preroll_ms=30, max_preroll_ms=60, recovery_s=1.0, clock=clock)
+    prerolls = []
+    for turn in range(10):
+        item = f"reply-{turn}"
+        buffer.push(item, _ones(40))
+        prerolls.append(buffer.preroll_ms)
+        clock.now += buffer.preroll_ms / 1000 + 0.001
+        _pull(buffer, 50)  # one underrun early in the reply
+        buffer.push(item, _ones(3000))
+        clock.now += buffer.preroll_ms / 1000 + 0.001
+        for _ in range(31):
+            _pull(buffer, 100)
+    assert buffer.underruns == 10
+    assert prerolls == [30] * 10
+
+
+def test_idle_only_when_a_pull_would_change_nothing() -> None:
+    clock = FakeClock()
+    buffer = _buffer(clock)
+    assert buffer.idle
+    buffer.push("a", _ones(40))
+    assert not buffer.idle  # waiting out the pre-roll
+    clock.now = PREROLL_S
+    _pull(buffer, 40)
+    assert not buffer.idle  # drained exactly: the next pull decides whether it starved
+    _pull(buffer, 10)
+    assert buffer.idle
+    buffer.push("b", _ones(40))
+    clock.now += PREROLL_S + 0.001
+    _pull(buffer, 10)
+    buffer.flush()
+    assert not buffer.idle  # the fade is still to be played
+    _pull(buffer, 10)
+    assert buffer.idle

@@ -34,8 +34,10 @@ class JitterBuffer:
     Playback starts `preroll_ms` after audio arrives at an idle buffer, so chunks that arrive
     late by up to that much do not interrupt it. Running dry in the middle of an item (more of
     the same item arrives afterwards) counts as an underrun, re-arms the pre-roll and lengthens
-    it a step, up to `max_preroll_ms`. `flush()` drops everything; the next pull plays a
-    `fade_ms` ramp of what was playing instead of cutting it, which would click.
+    it a step (half the base pre-roll), up to `max_preroll_ms`. Every `recovery_s` of audio
+    played since the last underrun takes one step off again, down to the base: a burst of
+    network trouble must not delay every later reply. `flush()` drops everything; the next
+    pull plays a `fade_ms` ramp of what was playing instead of cutting it, which would click.
     """
 
     def __init__(
@@ -44,13 +46,17 @@ class JitterBuffer:
         preroll_ms: int = 80,
         fade_ms: int = 4,
         max_preroll_ms: int = 300,
+        recovery_s: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
-        self._preroll_s = preroll_ms / 1000.0
+        self._base_preroll_s = preroll_ms / 1000.0
+        self._preroll_s = self._base_preroll_s
         self._preroll_step_s = preroll_ms / 2000.0
         self._max_preroll_s = max_preroll_ms / 1000.0
         self._fade_samples = rate * fade_ms // 1000
+        self._recovery_samples = max(1, round(recovery_s * rate))
+        self._healthy_samples = 0  # played since the last underrun or pre-roll step down
         self._clock = clock
         self._lock = threading.Lock()
         self._chunks: deque[_Chunk] = deque()
@@ -76,6 +82,7 @@ class JitterBuffer:
                     self._preroll_s = min(
                         self._preroll_s + self._preroll_step_s, self._max_preroll_s
                     )
+                    self._healthy_samples = 0
                 self._starved_item = None
             self._chunks.append(_Chunk(item_id, samples))
             self._buffered += samples.size
@@ -110,7 +117,17 @@ class JitterBuffer:
                     self._chunks.popleft()
             if position > queued_from:
                 self._last_write_at = self._clock()  # once per device block, not per chunk
+                self._recover(position - queued_from)
         out[position:] = 0.0
+
+    def _recover(self, played: int) -> None:
+        """Count healthy playback; enough of it takes a step off a lengthened pre-roll."""
+        if self._preroll_s <= self._base_preroll_s:
+            return
+        self._healthy_samples += played
+        if self._healthy_samples >= self._recovery_samples:
+            self._healthy_samples = 0
+            self._preroll_s = max(self._base_preroll_s, self._preroll_s - self._preroll_step_s)
 
     def _count_played(self, item_id: str, samples: int) -> None:
         if item_id not in self._played and len(self._played) >= _PLAYED_ITEMS_KEPT:
@@ -140,6 +157,16 @@ class JitterBuffer:
                 handed -= round(max(0.0, in_flight_s) * self.rate)
             return max(0, handed) * 1000 // self.rate
 
+    @property
+    def idle(self) -> bool:
+        """True when a pull would only write silence and change nothing: not playing, nothing
+        queued, no fade pending.
+
+        Read without the lock, for the device callback's fast path: a push racing with it
+        only means this block is silent, which the pre-roll would have made it anyway.
+        """
+        return not self._started and self._buffered == 0 and self._fade_tail is None
+
     def is_playing(self) -> bool:
         """True while queued audio is waiting or playing."""
         with self._lock:
@@ -152,7 +179,7 @@ class JitterBuffer:
 
     @property
     def preroll_ms(self) -> int:
-        """The current pre-roll (it grows after underruns)."""
+        """The current pre-roll (it grows after underruns and shrinks back while healthy)."""
         with self._lock:
             return round(self._preroll_s * 1000)
 

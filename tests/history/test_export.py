@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history import HistoryStore, Turn, export_conversation
+from voicelive_desktop.history.turn_usage import TurnUsage
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
 
@@ -29,6 +31,7 @@ def stored(tmp_path: Path):  # type: ignore[no-untyped-def]
                 interrupted=True,
                 latency_ms=321.4,
                 item_id="item_9",
+                usage=TurnUsage(TokenCounts(text_in=100, audio_out=200), 0.0132, "USD"),
             ),
         )
         conversation = store.load_conversation("c1")
@@ -51,7 +54,21 @@ def test_json_export_round_trips_every_turn_field(stored, tmp_path: Path) -> Non
         "interrupted": True,
         "latency_ms": 321.4,
         "item_id": "item_9",
+        "usage": {
+            "tokens": {
+                "text_in": 100,
+                "audio_in": 0,
+                "cached_text_in": 0,
+                "cached_audio_in": 0,
+                "text_out": 0,
+                "audio_out": 200,
+            },
+            "estimated_cost": 0.0132,
+            "currency": "USD",
+            "cost_is_estimate": True,
+        },
     }
+    assert document["usage_total"]["estimated_cost"] == 0.0132
     assert document["turns"][0]["text"] == "Write *bold* text\n# not a heading"
 
 
@@ -61,7 +78,11 @@ def test_markdown_export_quotes_each_turn_and_marks_interruptions(stored, tmp_pa
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Write *bold* text # not a heading\n")
     assert "**You** (09:30:00)\n\n> Write *bold* text\n> # not a heading\n" in text
-    assert "**Assistant** (09:30:03, 321 ms, interrupted)\n\n> Ça va — “quotes”.\n" in text
+    assert (
+        "**Assistant** (09:30:03, 321 ms, interrupted, 300 tokens, ≈ $0.013 (estimate))\n\n"
+        "> Ça va — “quotes”.\n"
+    ) in text
+    assert "Usage: 300 tokens, ≈ $0.013 (estimate)" in text
 
 
 def test_export_replaces_an_existing_file_whole(stored, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from voicelive_desktop.history import HistoryStore, HistoryUnavailable, Turn, default_history_path
+from voicelive_desktop.engine.usage import TokenCounts
+from voicelive_desktop.history import (
+    HistoryStore,
+    HistoryUnavailable,
+    Turn,
+    default_history_path,
+    schema,
+)
+from voicelive_desktop.history.turn_usage import TurnUsage
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
 
@@ -53,7 +61,7 @@ def test_database_is_wal_with_full_sync_versioned_and_private(tmp_path: Path) ->
     HistoryStore(path).close()
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     raw.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -187,3 +195,28 @@ def test_default_path_follows_the_data_dir_override(
 ) -> None:
     monkeypatch.setenv("VOICELIVE_DESKTOP_DATA_DIR", str(tmp_path / "data"))
     assert default_history_path() == tmp_path / "data" / "history.sqlite3"
+
+
+def test_a_version_1_history_gains_the_usage_column_and_keeps_its_turns(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    for statement in schema._split_statements(schema._SCHEMA_V1):
+        connection.execute(statement)
+    connection.execute(
+        "INSERT INTO conversations(id, started_at, updated_at, title) VALUES ('c', 1, 2, 'old')"
+    )
+    connection.execute(
+        "INSERT INTO turns(conversation_id, role, text, started_at, ended_at)"
+        " VALUES ('c', 'user', 'from before', 1, 2)"
+    )
+    connection.execute("PRAGMA user_version=1")
+    connection.close()
+    with HistoryStore(path) as store:
+        conversation = store.load_conversation("c")
+        assert conversation is not None
+        assert [(t.text, t.usage) for t in conversation.turns] == [("from before", None)]
+        usage = TurnUsage(TokenCounts(text_in=5, audio_out=40), 0.002, "USD")
+        turn_id = store.record_turn("c", turn("assistant", "priced", 3))
+        store.update_turn(turn_id, usage=usage)
+        again = store.load_conversation("c")
+        assert again is not None and again.turns[-1].usage == usage

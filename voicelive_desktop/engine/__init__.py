@@ -31,6 +31,7 @@ from voicelive_desktop.engine.events import (
     ErrorKind,
     ReconnectScheduled,
     ResponseFinished,
+    ResponseUsageCounted,
     SessionConfigured,
     SessionErrorReported,
     SessionState,
@@ -52,6 +53,7 @@ from voicelive_desktop.engine.session_settings import (
     TurnDetectionSettings,
     VoiceSettings,
 )
+from voicelive_desktop.engine.usage import TokenCounts, UsageTally
 
 __all__ = [
     "ENV_API_KEY",
@@ -78,6 +80,7 @@ __all__ = [
     "ReconnectScheduled",
     "ResourceNotFound",
     "ResponseFinished",
+    "ResponseUsageCounted",
     "SessionConfigured",
     "SessionEngine",
     "SessionErrorReported",
@@ -85,9 +88,11 @@ __all__ = [
     "SessionSettings",
     "SessionState",
     "SessionStateChanged",
+    "TokenCounts",
     "TurnDetectionMode",
     "TurnDetectionSettings",
     "TurnLatencyMeasured",
+    "UsageTally",
     "UserSpeechStarted",
     "UserSpeechStopped",
     "UserTextSent",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from voicelive_desktop.engine.usage import TokenCounts
+
 
 class SessionState(str, enum.Enum):
     """Where a session is in its life; allowed transitions live in `engine.state`."""
@@ -109,6 +111,14 @@ class ResponseFinished:
 
 
 @dataclass(frozen=True)
+class ResponseUsageCounted:
+    """The tokens a finished response was billed for (from its `response.done` usage)."""
+
+    response_id: str
+    tokens: TokenCounts
+
+
+@dataclass(frozen=True)
 class TurnLatencyMeasured:
     """User speech end (or text sent) → first assistant audio, in milliseconds."""
 
@@ -208,6 +218,7 @@ EngineEvent = (
     | AssistantAudioReceived
     | AssistantInterrupted
     | ResponseFinished
+    | ResponseUsageCounted
     | TurnLatencyMeasured
     | SessionErrorReported
     | ReconnectScheduled

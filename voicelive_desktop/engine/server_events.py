@@ -27,6 +27,7 @@ from voicelive_desktop.engine.events import (
     EngineEvent,
     ErrorKind,
     ResponseFinished,
+    ResponseUsageCounted,
     SessionConfigured,
     SessionErrorReported,
     SessionState,
@@ -37,6 +38,7 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.state import SessionStateMachine
+from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.protocol import pcm16_bytes_to_ms
 
 log = logging.getLogger(__name__)
@@ -384,6 +386,8 @@ class ServerEventHandler:
             self.stats.out_of_order += 1
             return
         usage = _mapping(body, "usage") or {}
+        if usage:
+            self._emit(ResponseUsageCounted(response.response_id, TokenCounts.from_usage(usage)))
         status = _text(body, "status") or "completed"
         if response.interrupted and status == "completed":
             status = "cancelled"

@@ -9,7 +9,10 @@ from typing import Any
 
 from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.atomic_file import write_text_atomically
+from voicelive_desktop.cost.estimate import format_amount
+from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history.store import Conversation, Turn
+from voicelive_desktop.history.turn_usage import TurnUsage
 
 EXPORT_FORMAT_VERSION = 1
 _SPEAKERS = {"user": "You", "assistant": "Assistant"}
@@ -22,7 +25,43 @@ def turn_caption(turn: Turn, clock: str) -> tuple[str, str]:
         facts.append(f"{turn.latency_ms:.0f} ms")
     if turn.interrupted:
         facts.append("interrupted")
+    if turn.usage is not None:
+        facts.append(usage_caption(turn.usage))
     return _SPEAKERS.get(turn.role, turn.role), ", ".join(facts)
+
+
+def usage_caption(usage: TurnUsage) -> str:
+    """ "1,234 tokens, ≈ $0.0123 (estimate)": what a turn cost, always marked as an estimate."""
+    text = f"{usage.tokens.total:,} tokens"
+    if usage.estimated_cost is not None:
+        text += f", ≈ {format_amount(usage.estimated_cost, usage.currency)} (estimate)"
+    return text
+
+
+def _usage_record(usage: TurnUsage | None) -> dict[str, Any] | None:
+    if usage is None:
+        return None
+    return {
+        "tokens": usage.tokens.as_dict(),
+        "estimated_cost": usage.estimated_cost,
+        "currency": usage.currency or None,
+        "cost_is_estimate": True,
+    }
+
+
+def conversation_usage(conversation: Conversation) -> TurnUsage | None:
+    """The sum of every turn's usage; the cost only when every priced turn used one currency."""
+    usages = [turn.usage for turn in conversation.turns if turn.usage is not None]
+    if not usages:
+        return None
+    tokens = TokenCounts()
+    for usage in usages:
+        tokens = tokens + usage.tokens
+    currencies = {usage.currency for usage in usages}
+    costs = [usage.estimated_cost for usage in usages]
+    if len(currencies) != 1 or any(cost is None for cost in costs):
+        return TurnUsage(tokens)
+    return TurnUsage(tokens, sum(cost or 0.0 for cost in costs), currencies.pop())
 
 
 def _iso(moment: datetime) -> str:
@@ -38,6 +77,7 @@ def _turn_record(turn: Turn) -> dict[str, Any]:
         "interrupted": turn.interrupted,
         "latency_ms": turn.latency_ms,
         "item_id": turn.item_id,
+        "usage": _usage_record(turn.usage),
     }
 
 
@@ -51,6 +91,7 @@ def to_json(conversation: Conversation) -> str:
         "title": conversation.title,
         "started_at": _iso(conversation.started_at),
         "updated_at": _iso(conversation.updated_at),
+        "usage_total": _usage_record(conversation_usage(conversation)),
         "turns": [_turn_record(turn) for turn in conversation.turns],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -71,6 +112,9 @@ def to_markdown(conversation: Conversation) -> str:
         f"{len(conversation.turns)} turns · id `{conversation.id}`",
         "",
     ]
+    total = conversation_usage(conversation)
+    if total is not None:
+        lines += [f"Usage: {usage_caption(total)}", ""]
     for turn in conversation.turns:
         speaker, facts = turn_caption(turn, f"{turn.started_at:%H:%M:%S}")
         lines += [f"**{speaker}** ({facts})", "", _quote_block(turn.text), ""]

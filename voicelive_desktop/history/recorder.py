@@ -18,6 +18,7 @@ from voicelive_desktop.engine.events import (
     AssistantTranscriptDelta,
     EngineEvent,
     ResponseFinished,
+    ResponseUsageCounted,
     SessionState,
     SessionStateChanged,
     TurnLatencyMeasured,
@@ -25,7 +26,9 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
     UserTranscriptCompleted,
 )
+from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable, Turn
+from voicelive_desktop.history.turn_usage import TurnUsage
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ class _PendingItem:
 class _PendingResponse:
     started_at: datetime
     latency_ms: float | None = None
+    usage: TurnUsage | None = None
     written_turn_ids: list[int] = field(default_factory=list)
 
 
@@ -77,6 +81,8 @@ class HistoryRecorder:
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._store = store
+        # Prices a response's tokens (amount, currency) when the turn is stored; None: tokens only.
+        self.estimate_cost: Callable[[TokenCounts], tuple[float, str]] | None = None
         self._on_failure = on_failure
         self._clock = clock
         self._conversation_id = conversation_id or uuid.uuid4().hex
@@ -96,6 +102,7 @@ class HistoryRecorder:
             AssistantInterrupted: self._on_interrupted,
             TurnLatencyMeasured: self._on_latency,
             ResponseFinished: self._on_response_finished,
+            ResponseUsageCounted: self._on_usage,
             SessionStateChanged: self._on_state_changed,
         }
 
@@ -219,6 +226,18 @@ class HistoryRecorder:
         for turn_id in response.written_turn_ids:
             self._update(turn_id, latency_ms=event.latency_ms)
 
+    def _on_usage(self, event: EngineEvent) -> None:
+        assert isinstance(event, ResponseUsageCounted)
+        response = self._responses.get(event.response_id)
+        if response is None:
+            return
+        cost, currency = (None, "")
+        if self.estimate_cost is not None:
+            cost, currency = self.estimate_cost(event.tokens)
+        response.usage = TurnUsage(event.tokens, cost, currency)
+        for turn_id in response.written_turn_ids:
+            self._update(turn_id, usage=response.usage)
+
     def _on_response_finished(self, event: EngineEvent) -> None:
         assert isinstance(event, ResponseFinished)
         cut_short = event.status != "completed"
@@ -254,6 +273,7 @@ class HistoryRecorder:
                 interrupted=interrupted,
                 latency_ms=response.latency_ms if response else None,
                 item_id=item_id,
+                usage=response.usage if response else None,
             )
         )
         if turn_id is None:
@@ -274,10 +294,17 @@ class HistoryRecorder:
             return None
 
     def _update(
-        self, turn_id: int, *, interrupted: bool | None = None, latency_ms: float | None = None
+        self,
+        turn_id: int,
+        *,
+        interrupted: bool | None = None,
+        latency_ms: float | None = None,
+        usage: TurnUsage | None = None,
     ) -> None:
         try:
-            self._store.update_turn(turn_id, interrupted=interrupted, latency_ms=latency_ms)
+            self._store.update_turn(
+                turn_id, interrupted=interrupted, latency_ms=latency_ms, usage=usage
+            )
         except HistoryUnavailable as error:
             self._report(error)
 

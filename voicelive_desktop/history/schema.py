@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE conversations (
@@ -52,15 +52,27 @@ def installed_version(connection: sqlite3.Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
-def create(connection: sqlite3.Connection) -> None:
-    """Create the current schema in one transaction (with the FTS5 index when available)."""
+# One step per version after 1, each taking the database from the version before to its own.
+_UPGRADES = {
+    # 2: the tokens (and estimated cost) each assistant turn was billed for, as JSON.
+    2: "ALTER TABLE turns ADD COLUMN usage TEXT",
+}
+
+
+def create(connection: sqlite3.Connection, version: int = 0) -> None:
+    """Bring the schema from `version` (0: a new file) to the current one in one transaction
+    (with the FTS5 index when available)."""
     connection.execute("BEGIN IMMEDIATE")
     try:
-        for statement in _split_statements(_SCHEMA_V1):
-            connection.execute(statement)
-        if _fts5_available(connection):
-            for statement in _split_statements(_FTS_V1):
+        if version == 0:
+            for statement in _split_statements(_SCHEMA_V1):
                 connection.execute(statement)
+            if _fts5_available(connection):
+                for statement in _split_statements(_FTS_V1):
+                    connection.execute(statement)
+            version = 1
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            connection.execute(_UPGRADES[step])
         connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:

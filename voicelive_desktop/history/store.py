@@ -16,6 +16,7 @@ import platformdirs
 
 from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.history import schema
+from voicelive_desktop.history.turn_usage import TurnUsage
 
 DATA_DIR_ENV = "VOICELIVE_DESKTOP_DATA_DIR"
 HISTORY_FILE_NAME = "history.sqlite3"
@@ -38,6 +39,7 @@ class Turn:
     interrupted: bool = False
     latency_ms: float | None = None  # speech end (or text sent) → first assistant audio
     item_id: str = ""  # the service's conversation item id, when known
+    usage: TurnUsage | None = None  # assistant turns: tokens billed and estimated cost
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ class HistoryStore:
                 f"(schema {version}, this version reads up to {schema.SCHEMA_VERSION})."
             )
         if version < schema.SCHEMA_VERSION:
-            schema.create(connection)
+            schema.create(connection, version)
 
     def _has_table(self, name: str) -> bool:
         row = self._connection.execute(
@@ -220,7 +222,7 @@ class HistoryStore:
                     )
                 cursor = db.execute(
                     "INSERT INTO turns(conversation_id, role, text, item_id, started_at, ended_at,"
-                    " interrupted, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " interrupted, latency_ms, usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         conversation_id,
                         turn.role,
@@ -230,6 +232,7 @@ class HistoryStore:
                         ended,
                         int(turn.interrupted),
                         turn.latency_ms,
+                        turn.usage.to_json() if turn.usage else None,
                     ),
                 )
         except sqlite3.Error as error:
@@ -241,7 +244,12 @@ class HistoryStore:
         return row_id
 
     def update_turn(
-        self, turn_id: int, *, interrupted: bool | None = None, latency_ms: float | None = None
+        self,
+        turn_id: int,
+        *,
+        interrupted: bool | None = None,
+        latency_ms: float | None = None,
+        usage: TurnUsage | None = None,
     ) -> None:
         """Amend a stored turn with a fact that arrived after it finished (barge-in, latency)."""
         assignments: list[str] = []
@@ -252,6 +260,9 @@ class HistoryStore:
         if latency_ms is not None:
             assignments.append("latency_ms = ?")
             values.append(latency_ms)
+        if usage is not None:
+            assignments.append("usage = ?")
+            values.append(usage.to_json())
         if not assignments:
             return
         try:
@@ -356,11 +367,11 @@ class HistoryStore:
         self.close()
 
 
-_TURN_COLUMNS = "role, text, item_id, started_at, ended_at, interrupted, latency_ms"
+_TURN_COLUMNS = "role, text, item_id, started_at, ended_at, interrupted, latency_ms, usage"
 
 
 def _turn_from_row(row: Sequence[Any]) -> Turn:
-    role, text, item_id, started, ended, interrupted, latency = row
+    role, text, item_id, started, ended, interrupted, latency, usage = row
     return Turn(
         role=role,
         text=text,
@@ -369,4 +380,5 @@ def _turn_from_row(row: Sequence[Any]) -> Turn:
         ended_at=_from_epoch(ended),
         interrupted=bool(interrupted),
         latency_ms=latency,
+        usage=TurnUsage.from_json(usage),
     )

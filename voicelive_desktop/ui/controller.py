@@ -12,6 +12,15 @@ from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.cost import (
+    DEFAULT_PRICES,
+    CostEstimator,
+    PriceTable,
+    PriceTableInvalid,
+    default_price_path,
+    load_price_table,
+    save_price_table,
+)
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
@@ -25,6 +34,7 @@ from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
+from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
 from voicelive_desktop.ui.sleep_watch import SleepWatch
@@ -66,6 +76,9 @@ class AppController(QObject):
         loaded = store.load()
         self.settings = loaded.settings
         self._startup_notice = loaded.message
+        self.price_path = default_price_path(store.path.parent)
+        self.prices = self._load_prices()
+        self.estimator: CostEstimator | None = None
         self._wire()
         # History is a convenience: when its file cannot be opened the app still converses.
         self.history = open_recorder(on_failure=window.error_banner.show_message)
@@ -91,6 +104,7 @@ class AppController(QObject):
         w.text_submitted.connect(a.send_text)
         w.mute_toggled.connect(a.set_muted)
         w.about_action.triggered.connect(self._show_about)
+        w.prices_action.triggered.connect(self.open_prices)
         w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
         if self.settings.ui.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
@@ -185,6 +199,7 @@ class AppController(QObject):
         except (OSError, ValueError) as exc:
             self.window.show_error(str(exc))
             return False
+        self._use_estimator(CostEstimator(self.prices, connection.model, self._voice_name()))
         if self.history is not None:
             self.history.attach(session)
         opened = await self.adapter.open(session)
@@ -262,6 +277,46 @@ class AppController(QObject):
             self._spawn(self.start_demo())
         else:
             self._spawn(self.connect_configured())
+
+    # ---- usage prices ---------------------------------------------------------------------
+
+    def _load_prices(self) -> PriceTable:
+        try:
+            return load_price_table(self.price_path)
+        except PriceTableInvalid as exc:
+            log.warning("%s", exc)
+            self._startup_notice = f"{exc} The shipped prices are used for cost estimates."
+            return DEFAULT_PRICES
+
+    def _voice_name(self) -> str:
+        return self.settings.session.voice.name
+
+    def _use_estimator(self, estimator: CostEstimator) -> None:
+        self.estimator = estimator
+        self.window.usage_status.set_estimator(estimator)
+        if self.history is not None:
+            self.history.estimate_cost = lambda tokens: (
+                estimator.estimate(tokens).amount,
+                estimator.table.currency,
+            )
+
+    def open_prices(self) -> PriceTableDialog:
+        dialog = PriceTableDialog(self.prices, self.window)
+        dialog.saved.connect(self.save_prices)
+        dialog.open()
+        return dialog
+
+    def save_prices(self, table: PriceTable) -> None:
+        """Keep the user's prices and estimate with them from now on."""
+        try:
+            self.prices = save_price_table(self.price_path, table)
+        except OSError as exc:
+            self.window.error_banner.show_message(
+                f"The prices could not be saved to {self.price_path}: {exc.strerror}"
+            )
+            return
+        if self.estimator is not None:
+            self._use_estimator(self.estimator.with_table(self.prices))
 
     # ---- helpers --------------------------------------------------------------------------
 

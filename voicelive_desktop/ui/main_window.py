@@ -33,6 +33,7 @@ from voicelive_desktop.ui.level_meter import LevelMeter
 from voicelive_desktop.ui.state_indicator import StateIndicator
 from voicelive_desktop.ui.support_actions import add_support_actions
 from voicelive_desktop.ui.transcript_view import TranscriptView
+from voicelive_desktop.ui.usage_status import UsageStatus
 
 # States in which a session exists and the Connect button means "Disconnect".
 _LIVE_STATES = {
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(copy_all)
         self.edit_menu.addAction(self.clear_action)
         self.edit_menu.addSeparator()
+        self.prices_action = QAction("P&rices for cost estimates…", self)
+        self.edit_menu.addAction(self.prices_action)
         self.edit_menu.addAction(self.preferences_action)
         self.addAction(self.preferences_action)  # the shortcut works with the menu bar hidden
 
@@ -206,7 +209,9 @@ class MainWindow(QMainWindow):
         self.latency_label = QLabel("")
         self.latency_label.setToolTip("From the end of your turn to the first assistant audio")
         self.endpoint_label = QLabel("")
+        self.usage_status = UsageStatus()
         status.addWidget(self.latency_label)
+        status.addWidget(self.usage_status)
         status.addPermanentWidget(self.endpoint_label)
 
     # ---- showing what happens -------------------------------------------------------------
@@ -217,6 +222,7 @@ class MainWindow(QMainWindow):
             meter = self.mic_meter if event.source == "input" else self.speaker_meter
             meter.set_level(event.rms_dbfs, event.peak_dbfs)
             return
+        self.usage_status.show_event(event)
         if isinstance(event, SessionStateChanged):
             self.show_state(event.state)
         elif isinstance(event, ReconnectScheduled):

@@ -18,10 +18,12 @@ import platformdirs
 
 from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.atomic_file import write_text_atomically
+from voicelive_desktop.engine import session_config
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
     SessionSettings,
     TurnDetectionSettings,
+    VoiceSettings,
 )
 from voicelive_desktop.settings_migrations import SettingsFromNewerVersion, migrate
 
@@ -37,6 +39,10 @@ MAX_RESPONSE_TOKENS_RANGE = (1, 4096)
 VAD_THRESHOLD_RANGE = (0.0, 1.0)
 PREFIX_PADDING_MS_RANGE = (0, 2000)
 SILENCE_DURATION_MS_RANGE = (100, 3000)
+END_OF_UTTERANCE_TIMEOUT_MS_RANGE = (100, 5000)
+VOICE_TEMPERATURE_RANGE = session_config.VOICE_TEMPERATURE_RANGE
+SPEAKING_RATE_RANGE = session_config.SPEAKING_RATE_RANGE
+SESSION_PANEL_WIDTH_RANGE = (220, 900)
 
 
 class PushToTalkMode(str, enum.Enum):
@@ -82,6 +88,8 @@ class UiSettings:
     theme: Theme = Theme.SYSTEM
     show_timestamps: bool = True
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    session_panel_open: bool = True  # the session panel beside the conversation
+    session_panel_width: int = 330
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,10 @@ _RANGES: dict[tuple[type, str], tuple[float, float]] = {
     (TurnDetectionSettings, "threshold"): VAD_THRESHOLD_RANGE,
     (TurnDetectionSettings, "prefix_padding_ms"): PREFIX_PADDING_MS_RANGE,
     (TurnDetectionSettings, "silence_duration_ms"): SILENCE_DURATION_MS_RANGE,
+    (TurnDetectionSettings, "end_of_utterance_timeout_ms"): END_OF_UTTERANCE_TIMEOUT_MS_RANGE,
+    (VoiceSettings, "temperature"): VOICE_TEMPERATURE_RANGE,
+    (VoiceSettings, "rate"): SPEAKING_RATE_RANGE,
+    (UiSettings, "session_panel_width"): SESSION_PANEL_WIDTH_RANGE,
 }
 
 

@@ -210,9 +210,10 @@ class VoiceSession:
 
     # -- conversation (delegated) ----------------------------------------------------
 
-    async def apply_settings(self, session: SessionSettings) -> None:
-        await self.engine.apply_settings(session)
+    async def apply_settings(self, session: SessionSettings) -> bool:
+        applied = await self.engine.apply_settings(session)
         self._manual_turns_only = session.turn_detection.mode is TurnDetectionMode.NONE
+        return applied
 
     async def send_text(self, text: str) -> None:
         await self.engine.send_text(text)

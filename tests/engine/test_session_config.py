@@ -21,6 +21,7 @@ from voicelive_desktop.engine import (
     build_request_session,
 )
 from voicelive_desktop.engine.session_config import build_voice
+from voicelive_desktop.engine.session_settings import EndOfUtteranceLevel, EndOfUtteranceModel
 
 
 @pytest.mark.parametrize(
@@ -29,24 +30,36 @@ from voicelive_desktop.engine.session_config import build_voice
         (
             VoiceSettings(name="en-US-Ava:DragonHDLatestNeural"),
             AzureStandardVoice,
-            {"name": "en-US-Ava:DragonHDLatestNeural", "type": "azure-standard"},
+            # HD voices take their own temperature; every Azure voice takes a rate.
+            {
+                "name": "en-US-Ava:DragonHDLatestNeural",
+                "type": "azure-standard",
+                "temperature": 0.8,
+                "rate": "1.0",
+            },
         ),
         (
             VoiceSettings(name="de-DE-KatjaNeural"),
             AzureStandardVoice,
-            {"name": "de-DE-KatjaNeural", "type": "azure-standard"},
+            {"name": "de-DE-KatjaNeural", "type": "azure-standard", "rate": "1.0"},
         ),
         (VoiceSettings(name="alloy"), OpenAIVoice, {"name": "alloy", "type": "openai"}),
         (VoiceSettings(name="Shimmer"), OpenAIVoice, {"name": "shimmer", "type": "openai"}),
         (
             VoiceSettings(name="MyBrandVoice", custom_endpoint_id="1234-abcd"),
             AzureCustomVoice,
-            {"name": "MyBrandVoice", "endpoint_id": "1234-abcd", "type": "azure-custom"},
+            {
+                "name": "MyBrandVoice",
+                "endpoint_id": "1234-abcd",
+                "type": "azure-custom",
+                "temperature": 0.8,
+                "rate": "1.0",
+            },
         ),
     ],
 )
 def test_voice_kind_follows_the_name(
-    voice: VoiceSettings, expected_type: type, wire: dict[str, str]
+    voice: VoiceSettings, expected_type: type, wire: dict[str, object]
 ) -> None:
     built = build_voice(voice)
     assert isinstance(built, expected_type)
@@ -94,11 +107,78 @@ def test_turn_detection_modes_carry_their_parameters(
     )
     session = build_request_session(settings)
     assert isinstance(session.turn_detection, model_class)
-    assert session.as_dict()["turn_detection"] == {
+    expected: dict[str, object] = {
         "type": wire_type,
         "threshold": 0.7,
         "prefix_padding_ms": 200,
         "silence_duration_ms": 800,
+    }
+    if mode is not TurnDetectionMode.SERVER_VAD:
+        expected["remove_filler_words"] = False  # semantic VAD only
+    assert session.as_dict()["turn_detection"] == expected
+
+
+def test_semantic_vad_carries_filler_words_end_of_utterance_and_languages() -> None:
+    settings = SessionSettings(
+        turn_detection=TurnDetectionSettings(
+            mode=TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL,
+            remove_filler_words=True,
+            end_of_utterance=EndOfUtteranceModel.SEMANTIC_MULTILINGUAL,
+            end_of_utterance_level=EndOfUtteranceLevel.LOW,
+            end_of_utterance_timeout_ms=1500,
+            languages=("en-US", "es-ES"),
+        )
+    )
+    wire = build_request_session(settings).as_dict()["turn_detection"]
+    assert wire["remove_filler_words"] is True
+    assert wire["languages"] == ["en-US", "es-ES"]
+    assert wire["end_of_utterance_detection"] == {
+        "model": "semantic_detection_v1_multilingual",
+        "threshold_level": "low",
+        "timeout_ms": 1500,
+    }
+
+
+def test_server_vad_has_end_of_utterance_but_no_semantic_only_fields() -> None:
+    settings = SessionSettings(
+        turn_detection=TurnDetectionSettings(
+            remove_filler_words=True,
+            languages=("en-US",),
+            end_of_utterance=EndOfUtteranceModel.SEMANTIC,
+        )
+    )
+    wire = build_request_session(settings).as_dict()["turn_detection"]
+    assert "remove_filler_words" not in wire and "languages" not in wire
+    assert wire["end_of_utterance_detection"]["model"] == "semantic_detection_v1"
+
+
+def test_phrase_list_and_language_go_with_azure_speech_only() -> None:
+    azure = SessionSettings(
+        input_transcription_language="de-DE", phrase_list=("Contoso", " ", "Zoë")
+    )
+    wire = build_request_session(azure).as_dict()["input_audio_transcription"]
+    assert wire == {"model": "azure-speech", "language": "de-DE", "phrase_list": ["Contoso", "Zoë"]}
+    whisper = SessionSettings(input_transcription_model="whisper-1", phrase_list=("Contoso",))
+    wire = build_request_session(whisper).as_dict()["input_audio_transcription"]
+    assert wire == {"model": "whisper-1"}
+
+
+@pytest.mark.parametrize(
+    "voice",
+    [
+        VoiceSettings(name="en-US-AvaNeural", rate=1.8),
+        VoiceSettings(name="en-US-Ava:DragonHDLatestNeural", temperature=1.4),
+    ],
+)
+def test_voice_options_out_of_range_are_refused(voice: VoiceSettings) -> None:
+    with pytest.raises(InvalidSessionSettings, match="between"):
+        build_voice(voice)
+
+
+def test_openai_voices_take_no_azure_voice_options() -> None:
+    assert build_voice(VoiceSettings(name="alloy", rate=1.4)).as_dict() == {
+        "name": "alloy",
+        "type": "openai",
     }
 
 

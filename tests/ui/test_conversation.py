@@ -68,14 +68,13 @@ async def test_preferences_during_a_session_send_exactly_those_values(
     assert len(simulator.received_of("session.update")) == 1
 
     dialog = app.controller.open_preferences()
-    dialog.voice.setCurrentText("en-US-Andrew:DragonHDLatestNeural")
-    dialog.temperature.setValue(95)
-    dialog.turn_mode.setCurrentIndex(
-        dialog.turn_mode.findData(TurnDetectionMode.AZURE_SEMANTIC_VAD.value)
-    )
-    dialog.vad_threshold.setValue(0.35)
-    dialog.prefix_padding.setValue(150)
-    dialog.silence_duration.setValue(1200)
+    edit = dialog.editors
+    edit["voice"].enter("en-US-Andrew:DragonHDLatestNeural")
+    edit["temperature"].focus.setValue(95)  # the slider works in hundredths
+    edit["turn_mode"].enter(TurnDetectionMode.AZURE_SEMANTIC_VAD)
+    edit["vad_threshold"].focus.setValue(0.35)
+    edit["prefix_padding"].focus.setValue(150)
+    edit["silence_duration"].focus.setValue(1200)
     assert not dialog.needs_reconnect()
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
@@ -89,6 +88,7 @@ async def test_preferences_during_a_session_send_exactly_those_values(
         "threshold": pytest.approx(0.35),
         "prefix_padding_ms": 150,
         "silence_duration_ms": 1200,
+        "remove_filler_words": False,
     }
     # The server applied it: the session it keeps now has the new voice.
     assert simulator.session_config is not None
@@ -113,7 +113,7 @@ async def test_connection_change_offers_reconnect_and_reopens_the_session(
     assert await app.controller.connect_configured()
     dialog = app.controller.open_preferences()
     assert not dialog.reconnect_button.isVisibleTo(dialog)
-    dialog.model.setCurrentText("gpt-realtime-mini")
+    dialog.editors["model"].focus.setCurrentText("gpt-realtime-mini")
     assert dialog.notice.isVisibleTo(dialog)
     assert dialog.reconnect_button.isVisibleTo(dialog)
     qtbot.mouseClick(dialog.reconnect_button, Qt.MouseButton.LeftButton)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.engine.session_settings import (
     AuthMethod,
     ConnectionSettings,
+    EndOfUtteranceModel,
     TurnDetectionMode,
 )
 from voicelive_desktop.settings import AppSettings, PushToTalkMode, Theme
 from voicelive_desktop.ui.form_fields import SYSTEM_DEFAULT_DEVICE
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
+from voicelive_desktop.ui.setting_fields import PUSH_TO_TALK
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
 
@@ -68,21 +71,20 @@ def test_preferences_unchanged_round_trip(qtbot: QtBot) -> None:
 
 def test_preferences_edits_reach_the_settings(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
-    dialog.voice.setCurrentText("coral")
-    dialog.temperature.setValue(105)
-    assert dialog.temperature_value.text() == "1.05"
-    dialog.max_tokens.setValue(300)
-    dialog.turn_mode.setCurrentIndex(
-        dialog.turn_mode.findData(TurnDetectionMode.AZURE_SEMANTIC_VAD)
-    )
-    dialog.vad_threshold.setValue(0.65)
-    dialog.prefix_padding.setValue(250)
-    dialog.silence_duration.setValue(900)
-    dialog.transcribe.setChecked(False)
+    edit = dialog.editors
+    edit["voice"].enter("coral")
+    edit["temperature"].focus.setValue(105)  # the slider works in hundredths
+    assert edit["temperature"].widget.findChild(QLabel).text() == "1.05"
+    edit["max_tokens"].focus.setValue(300)
+    edit["turn_mode"].enter(TurnDetectionMode.AZURE_SEMANTIC_VAD)
+    edit["vad_threshold"].focus.setValue(0.65)
+    edit["prefix_padding"].focus.setValue(250)
+    edit["silence_duration"].focus.setValue(900)
+    edit["remove_filler_words"].focus.setChecked(True)
+    edit["transcription_model"].enter("")
     dialog.output_device.setCurrentIndex(dialog.output_device.findData("headset"))
-    dialog.ptt_enabled.setChecked(True)
-    dialog.ptt_mode.setCurrentIndex(dialog.ptt_mode.findData(PushToTalkMode.TOGGLE))
-    dialog.theme.setCurrentIndex(dialog.theme.findData(Theme.DARK))
+    edit["ptt_mode"].enter(PushToTalkMode.TOGGLE)
+    edit["theme"].enter(Theme.DARK)
     result = dialog.current_settings()
     session = result.session
     assert session.voice.name == "coral"
@@ -92,37 +94,51 @@ def test_preferences_edits_reach_the_settings(qtbot: QtBot) -> None:
     assert session.turn_detection.threshold == 0.65
     assert session.turn_detection.prefix_padding_ms == 250
     assert session.turn_detection.silence_duration_ms == 900
+    assert session.turn_detection.remove_filler_words
     assert session.input_transcription_model == ""
     assert result.audio.output_device == "headset"
-    assert result.push_to_talk.enabled and result.push_to_talk.mode is PushToTalkMode.TOGGLE
+    assert not result.push_to_talk.enabled
+    assert result.push_to_talk.mode is PushToTalkMode.TOGGLE
     assert result.ui.theme is Theme.DARK
     assert dialog.needs_reconnect()  # the speaker changed
     assert dialog.notice.isVisibleTo(dialog)
 
 
-def test_transcription_ticked_with_an_emptied_model_keeps_transcribing(qtbot: QtBot) -> None:
+def test_push_to_talk_is_a_turn_taking_mode(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
-    dialog.transcribe.setChecked(True)
-    dialog.transcription_model.setCurrentText("  ")
-    assert dialog.current_settings().session.input_transcription_model == "azure-speech"
-    dialog.transcribe.setChecked(False)
-    assert dialog.current_settings().session.input_transcription_model == ""
+    dialog.editors["turn_mode"].enter(PUSH_TO_TALK)
+    result = dialog.current_settings()
+    assert result.push_to_talk.enabled
+    # The VAD values stay for switching back to hands-free.
+    assert result.session.turn_detection.mode is TurnDetectionMode.SERVER_VAD
 
 
-def test_vad_fields_are_disabled_without_turn_detection(qtbot: QtBot) -> None:
+def test_fields_that_do_not_apply_are_greyed_out(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
-    dialog.turn_mode.setCurrentIndex(dialog.turn_mode.findData(TurnDetectionMode.NONE))
-    assert not dialog.vad_threshold.isEnabled()
-    assert not dialog.silence_duration.isEnabled()
+    edit = dialog.editors
+    assert not edit["remove_filler_words"].widget.isEnabled()  # server VAD has none
+    edit["turn_mode"].enter(TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL)
+    assert edit["remove_filler_words"].widget.isEnabled()
+    assert not edit["end_of_utterance_timeout"].widget.isEnabled()
+    edit["end_of_utterance"].enter(EndOfUtteranceModel.SEMANTIC)
+    assert edit["end_of_utterance_timeout"].widget.isEnabled()
+    edit["turn_mode"].enter(PUSH_TO_TALK)
+    assert not edit["vad_threshold"].widget.isEnabled()
+    assert not edit["silence_duration"].widget.isEnabled()
+    edit["voice"].enter("alloy")  # OpenAI voices have no rate or voice temperature
+    assert not edit["speaking_rate"].widget.isEnabled()
+    assert not edit["voice_temperature"].widget.isEnabled()
+    edit["voice"].enter("en-US-Emma:DragonHDLatestNeural")
+    assert edit["voice_temperature"].widget.isEnabled()
 
 
 def test_session_only_changes_do_not_ask_for_reconnect(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
     applied: list[tuple[AppSettings, str]] = []
     dialog.applied.connect(lambda s, k: applied.append((s, k)))
-    dialog.voice.setCurrentText("alloy")
+    dialog.editors["voice"].enter("alloy")
     assert not dialog.needs_reconnect()
-    dialog.endpoint.setText("https://b.example")
+    dialog.editors["endpoint"].enter("https://b.example")
     assert dialog.needs_reconnect()
     assert dialog.notice.isVisibleTo(dialog)
     dialog.api_key.setText("new-key-123")

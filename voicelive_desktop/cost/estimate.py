@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voicelive_desktop.cost.price_table import PriceTable, tier_for_model
-from voicelive_desktop.engine.session_config import OPENAI_VOICE_NAMES
 from voicelive_desktop.engine.usage import TokenCounts
+from voicelive_desktop.engine.voices import OPENAI_VOICE_NAMES
 
 _PER = 1_000_000
 

@@ -454,13 +454,17 @@ class SessionEngine:
         self._states.advance(_S.THINKING)
         return True
 
-    async def apply_settings(self, session: SessionSettings) -> None:
+    async def apply_settings(self, session: SessionSettings) -> bool:
         """Use new session settings now (live `session.update`) and on every reconnect.
 
-        Raises InvalidSessionSettings before anything changes when a value is unusable, and
+        True when the service confirmed them with its `session.updated`; False when no
+        conversation is open, so they wait for the next connection. Raises
+        InvalidSessionSettings before anything changes when a value is unusable, and
         SessionNotReady (keeping the previous settings) when the service refuses them.
         """
         config = build_request_session(session)
-        if self._states.in_conversation:
+        live = self._states.in_conversation
+        if live:
             await self._configure(config)
         self._session = session
+        return live

@@ -9,13 +9,14 @@ from azure.ai.voicelive.models import (
     AudioInputTranscriptionOptions,
     AudioNoiseReduction,
     AzureCustomVoice,
+    AzureSemanticDetection,
+    AzureSemanticDetectionMultilingual,
     AzureSemanticVad,
     AzureSemanticVadMultilingual,
     AzureStandardVoice,
     InputAudioFormat,
     Modality,
     OpenAIVoice,
-    OpenAIVoiceName,
     OutputAudioFormat,
     RequestSession,
     ServerVad,
@@ -23,13 +24,20 @@ from azure.ai.voicelive.models import (
 )
 
 from voicelive_desktop.engine.session_settings import (
+    EndOfUtteranceModel,
     SessionSettings,
     TurnDetectionMode,
     TurnDetectionSettings,
     VoiceSettings,
 )
+from voicelive_desktop.engine.voices import VoiceKind, voice_kind
 
-OPENAI_VOICE_NAMES = frozenset(name.value for name in OpenAIVoiceName)
+# The ranges the Voice Live reference (voice-live-api-reference-2026-04-10.md) gives:
+# session temperature [0.6, 1.2]; a voice's own temperature 0-1; speaking rate 0.5-1.5
+# (voice-live-how-to.md, "Speaking rate").
+SESSION_TEMPERATURE_RANGE = (0.6, 1.2)
+VOICE_TEMPERATURE_RANGE = (0.0, 1.0)
+SPEAKING_RATE_RANGE = (0.5, 1.5)
 _MODALITIES = frozenset(m.value for m in Modality)
 
 Voice = AzureStandardVoice | OpenAIVoice | AzureCustomVoice
@@ -44,11 +52,31 @@ def build_voice(voice: VoiceSettings) -> Voice:
     name = voice.name.strip()
     if not name:
         raise InvalidSessionSettings("The voice name is empty; choose a voice in Preferences.")
-    if voice.custom_endpoint_id.strip():
-        return AzureCustomVoice(name=name, endpoint_id=voice.custom_endpoint_id.strip())
-    if name.lower() in OPENAI_VOICE_NAMES:
+    kind = voice_kind(name, voice.custom_endpoint_id)
+    if kind is VoiceKind.OPENAI:
         return OpenAIVoice(name=name.lower())
-    return AzureStandardVoice(name=name)
+    _check_range("speaking rate", voice.rate, SPEAKING_RATE_RANGE)
+    rate = str(round(voice.rate, 2))
+    temperature: float | None = None
+    if kind.has_voice_temperature:
+        _check_range("voice temperature", voice.temperature, VOICE_TEMPERATURE_RANGE)
+        temperature = voice.temperature
+    if kind is VoiceKind.CUSTOM:
+        return AzureCustomVoice(
+            name=name,
+            endpoint_id=voice.custom_endpoint_id.strip(),
+            temperature=temperature,
+            rate=rate,
+        )
+    return AzureStandardVoice(name=name, temperature=temperature, rate=rate)
+
+
+def _check_range(what: str, value: float, bounds: tuple[float, float]) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise InvalidSessionSettings(
+            f"The {what} must be between {low:g} and {high:g} (got {value:g})."
+        )
 
 
 def build_turn_detection(settings: TurnDetectionSettings) -> TurnDetection | None:
@@ -68,11 +96,29 @@ def build_turn_detection(settings: TurnDetectionSettings) -> TurnDetection | Non
         vad_class = AzureSemanticVadMultilingual
     else:
         return None
-    return vad_class(
+    vad = vad_class(
         threshold=settings.threshold,
         prefix_padding_ms=settings.prefix_padding_ms,
         silence_duration_ms=settings.silence_duration_ms,
     )
+    if settings.end_of_utterance is not EndOfUtteranceModel.OFF:
+        if settings.end_of_utterance_timeout_ms < 0:
+            raise InvalidSessionSettings("The end-of-utterance timeout must not be negative.")
+        detector = (
+            AzureSemanticDetection
+            if settings.end_of_utterance is EndOfUtteranceModel.SEMANTIC
+            else AzureSemanticDetectionMultilingual
+        )
+        vad["end_of_utterance_detection"] = detector(
+            threshold_level=settings.end_of_utterance_level.value,
+            timeout_ms=settings.end_of_utterance_timeout_ms,
+        )
+    if vad_class is not ServerVad:
+        # Filler-word removal and languages exist for Azure semantic VAD only.
+        vad["remove_filler_words"] = settings.remove_filler_words
+        if settings.languages:
+            vad["languages"] = list(settings.languages)
+    return vad
 
 
 def build_request_session(settings: SessionSettings) -> RequestSession:
@@ -111,9 +157,20 @@ def build_request_session(settings: SessionSettings) -> RequestSession:
     session["input_audio_echo_cancellation"] = (
         AudioEchoCancellation() if settings.echo_cancellation else None
     )
-    session["input_audio_transcription"] = (
-        AudioInputTranscriptionOptions(model=settings.input_transcription_model)
-        if settings.input_transcription_model
-        else None
-    )
+    session["input_audio_transcription"] = build_input_transcription(settings)
     return session
+
+
+def build_input_transcription(settings: SessionSettings) -> AudioInputTranscriptionOptions | None:
+    """Transcription of the user's speech; the phrase list only goes to azure-speech, the one
+    model the reference allows it for."""
+    model = settings.input_transcription_model.strip()
+    if not model:
+        return None
+    options = AudioInputTranscriptionOptions(model=model)
+    if settings.input_transcription_language.strip():
+        options["language"] = settings.input_transcription_language.strip()
+    phrases = [p.strip() for p in settings.phrase_list if p.strip()]
+    if phrases and model == "azure-speech":
+        options["phrase_list"] = phrases
+    return options

@@ -24,6 +24,23 @@ class TurnDetectionMode(str, enum.Enum):
     NONE = "none"  # the client commits the input buffer (push-to-talk)
 
 
+class EndOfUtteranceModel(str, enum.Enum):
+    """Azure's semantic end-of-utterance detector, which waits through natural pauses."""
+
+    OFF = "off"
+    SEMANTIC = "semantic_detection_v1"  # English
+    SEMANTIC_MULTILINGUAL = "semantic_detection_v1_multilingual"
+
+
+class EndOfUtteranceLevel(str, enum.Enum):
+    """How sure the detector must be that a sentence is complete ("default" is medium)."""
+
+    DEFAULT = "default"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 @dataclass(frozen=True)
 class ConnectionSettings:
     """Where to connect and how to authenticate (the secret itself is never stored here)."""
@@ -40,6 +57,8 @@ class VoiceSettings:
 
     name: str = "en-US-Ava:DragonHDLatestNeural"
     custom_endpoint_id: str = ""  # set for an Azure custom voice
+    temperature: float = 0.8  # the voice's own variability: Azure HD and custom voices only
+    rate: float = 1.0  # speaking rate multiplier: Azure voices only
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,11 @@ class TurnDetectionSettings:
     threshold: float = 0.5
     prefix_padding_ms: int = 300
     silence_duration_ms: int = 500
+    remove_filler_words: bool = False  # Azure semantic VAD only
+    end_of_utterance: EndOfUtteranceModel = EndOfUtteranceModel.OFF
+    end_of_utterance_level: EndOfUtteranceLevel = EndOfUtteranceLevel.DEFAULT
+    end_of_utterance_timeout_ms: int = 1000
+    languages: tuple[str, ...] = ()  # BCP-47 codes; Azure semantic VAD only
 
 
 @dataclass(frozen=True)
@@ -67,3 +91,6 @@ class SessionSettings:
     noise_suppression: bool = True
     echo_cancellation: bool = True
     input_transcription_model: str = "azure-speech"  # "" turns input transcription off
+    input_transcription_language: str = ""  # "" lets the service detect it
+    phrase_list: tuple[str, ...] = ()  # recognition hints; azure-speech only
+    greet_on_connect: bool = False  # the assistant speaks first when a session opens

@@ -31,12 +31,19 @@ from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore
 from voicelive_desktop.simulator import VoiceLiveSimulator
-from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
+from voicelive_desktop.ui.engine_adapter import (
+    APPLIED,
+    STORED,
+    ConversationSession,
+    EngineAdapter,
+)
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
+from voicelive_desktop.ui.session_panel import ApplyStatus
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
+from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY, Applies
 from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tray import create_tray
@@ -108,6 +115,12 @@ class AppController(QObject):
         w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
         if self.settings.ui.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
+        panel = w.session_panel
+        panel.show_settings(self.settings)
+        w.restore_panel(self.settings.ui.session_panel_open, self.settings.ui.session_panel_width)
+        panel.settings_edited.connect(self.apply_panel_edit)
+        panel.reconnect_requested.connect(self._reconnect)
+        a.settings_outcome.connect(self._show_settings_outcome)
 
     # ---- start-up -------------------------------------------------------------------------
 
@@ -220,11 +233,13 @@ class AppController(QObject):
             await self.demo_server.stop()
             self.demo_server = None
         geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
-        self._save(
-            dataclasses.replace(
-                self.settings, ui=dataclasses.replace(self.settings.ui, window_geometry=geometry)
-            )
+        ui = dataclasses.replace(
+            self.settings.ui,
+            window_geometry=geometry,
+            session_panel_open=self.window.panel_open,
+            session_panel_width=self.window.panel_width(),
         )
+        self._save(dataclasses.replace(self.settings, ui=ui))
 
     # ---- preferences ----------------------------------------------------------------------
 
@@ -253,12 +268,42 @@ class AppController(QObject):
         dialog.open()
         return dialog
 
+    def apply_panel_edit(self, settings: AppSettings, keys: frozenset[str]) -> None:
+        """A change made in the session panel: save it, apply it, and say how it went."""
+        live = self.adapter.connected
+        sent = self._apply(settings)
+        panel = self.window.session_panel
+        waits = any(FIELDS_BY_KEY[key].applies is Applies.RECONNECT for key in keys)
+        if live and waits:
+            panel.show_status(ApplyStatus.ON_RECONNECT)
+        elif sent:
+            panel.show_status(ApplyStatus.APPLYING)
+        elif live or all(FIELDS_BY_KEY[key].applies is Applies.APP for key in keys):
+            panel.show_status(ApplyStatus.APPLIED)
+        else:
+            panel.show_status(ApplyStatus.SAVED)
+
+    def _show_settings_outcome(self, outcome: str) -> None:
+        panel = self.window.session_panel
+        if outcome == APPLIED:
+            if panel.status is not ApplyStatus.ON_RECONNECT:  # the rest still waits for one
+                panel.show_status(ApplyStatus.APPLIED)
+        elif outcome == STORED:
+            panel.show_status(ApplyStatus.ON_RECONNECT)
+        else:
+            panel.show_status(ApplyStatus.REFUSED, outcome)
+
     def apply_preferences(self, settings: AppSettings, api_key: str) -> None:
         """Save, and send what the protocol allows to the live session at once."""
-        previous = self.settings
-        self._save(settings)
+        self._apply(settings)
         if api_key and settings.connection.endpoint:
             self._keep_key(settings.connection.endpoint, api_key, remember=True)
+        self.window.session_panel.show_settings(settings)
+
+    def _apply(self, settings: AppSettings) -> bool:
+        """Save `settings` and use them; True when a session.update went to the service."""
+        previous = self.settings
+        self._save(settings)
         if settings.ui.theme is not previous.ui.theme:
             app = QApplication.instance()
             if isinstance(app, QApplication):
@@ -266,9 +311,11 @@ class AppController(QObject):
         self.window.transcript.set_show_timestamps(settings.ui.show_timestamps)
         self.push_to_talk.apply(settings.push_to_talk)
         session = session_for(settings)
+        self.adapter.set_half_duplex(settings.audio.half_duplex)
         if self.adapter.connected and session != session_for(previous):
             self.adapter.apply_settings(session)
-        self.adapter.set_half_duplex(settings.audio.half_duplex)
+            return True
+        return False
 
     def _reconnect(self) -> None:
         # The demo has no endpoint of its own in the settings; any other session reopens with

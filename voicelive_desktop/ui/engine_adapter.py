@@ -22,6 +22,10 @@ from voicelive_desktop.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
 
+# settings_outcome values besides an error sentence.
+APPLIED = "applied"  # the service confirmed the session.update
+STORED = "stored"  # no conversation is open: the next connection uses the settings
+
 
 class ConversationSession(Protocol):
     """What the adapter drives: a `SessionEngine` (text only) or a `VoiceSession` (audio)."""
@@ -35,7 +39,7 @@ class ConversationSession(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def apply_settings(self, session: SessionSettings) -> None: ...
+    async def apply_settings(self, session: SessionSettings) -> bool: ...
 
     async def send_text(self, text: str) -> None: ...
 
@@ -57,6 +61,8 @@ class EngineAdapter(QObject):
     event_received = Signal(object)  # every EngineEvent, in order
     state_changed = Signal(object)  # SessionState
     session_closed = Signal()  # stop() finished or start() failed: the session is gone
+    # The outcome of apply_settings: SettingsOutcome.APPLIED / .STORED, or the error sentence.
+    settings_outcome = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,8 +108,14 @@ class EngineAdapter(QObject):
         self._run(lambda s: s.send_text(text))
 
     def apply_settings(self, settings: SessionSettings) -> None:
-        """Send another `session.update` to the live session."""
-        self._run(lambda s: s.apply_settings(settings))
+        """Send another `session.update` to the live session; `settings_outcome` says whether
+        the service confirmed it, kept it for the next connection, or refused it (why)."""
+
+        async def apply(session: ConversationSession) -> None:
+            confirmed = await session.apply_settings(settings)
+            self.settings_outcome.emit(APPLIED if confirmed else STORED)
+
+        self._run(apply, on_failure=self.settings_outcome.emit)
 
     def begin_manual_turn(self) -> None:
         self._run(lambda s: s.begin_manual_turn())
@@ -135,7 +147,13 @@ class EngineAdapter(QObject):
 
     # ---- internals ------------------------------------------------------------------------
 
-    def _run(self, command: Callable[[ConversationSession], Awaitable[object]]) -> None:
+    def _run(
+        self,
+        command: Callable[[ConversationSession], Awaitable[object]],
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run `command` on the session; a failure is reported as an error event, or handed
+        to `on_failure` when the caller shows it itself."""
         session = self.session
         if session is None:
             self._report(ErrorKind.SESSION_NOT_READY, "Not connected: connect first.", False)
@@ -145,10 +163,16 @@ class EngineAdapter(QObject):
             try:
                 await command(session)
             except VoiceLiveError as exc:
-                self._report(exc.kind, str(exc), fatal=False)
+                if on_failure is None:
+                    self._report(exc.kind, str(exc), fatal=False)
+                else:
+                    on_failure(str(exc))
             except ValueError as exc:
                 # Unusable input (an empty message, an invalid setting): the message says which.
-                self._report(ErrorKind.INTERNAL, str(exc), fatal=False)
+                if on_failure is None:
+                    self._report(ErrorKind.INTERNAL, str(exc), fatal=False)
+                else:
+                    on_failure(str(exc))
 
         self._spawn(guarded())
 

@@ -1,28 +1,10 @@
-"""Form-field builders for the preferences dialog: combos, millisecond spin boxes, devices."""
+"""Device pickers for the preferences dialog: the system default, then each device by name."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QSpinBox
+from PySide6.QtWidgets import QComboBox
 
 SYSTEM_DEFAULT_DEVICE = "System default"
-
-
-def editable_combo(items: list[str], current: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.addItems(items)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.setCurrentText(current)
-    return combo
-
-
-def ms_spin(bounds: tuple[float, float], value: int) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(int(bounds[0]), int(bounds[1]))
-    spin.setSingleStep(50)
-    spin.setSuffix(" ms")
-    spin.setValue(value)
-    return spin
 
 
 def device_combo(devices: list[str], current: str) -> QComboBox:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -28,8 +29,10 @@ from voicelive_desktop.engine.events import (
     SessionStateChanged,
     TurnLatencyMeasured,
 )
+from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
+from voicelive_desktop.ui.session_panel import SessionPanel
 from voicelive_desktop.ui.state_indicator import StateIndicator
 from voicelive_desktop.ui.support_actions import add_support_actions
 from voicelive_desktop.ui.transcript_view import TranscriptView
@@ -71,7 +74,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(520, 420)
-        self.resize(760, 640)
+        self.resize(1080, 680)
         self.session_state = SessionState.DISCONNECTED
         # The engine's "lost; reconnecting" announcement, while that reconnect is under way.
         self._lost_notice: str | None = None
@@ -83,8 +86,8 @@ class MainWindow(QMainWindow):
     # ---- layout ---------------------------------------------------------------------------
 
     def _build_body(self) -> None:
-        central = QWidget()
-        root = QVBoxLayout(central)
+        conversation = QWidget()
+        root = QVBoxLayout(conversation)
         root.setContentsMargins(16, 12, 16, 12)
         root.setSpacing(10)
 
@@ -101,6 +104,11 @@ class MainWindow(QMainWindow):
         self.demo_badge.hide()
         header.addWidget(self.demo_badge)
         header.addStretch(1)
+        self.panel_button = QPushButton("Session settings")
+        self.panel_button.setCheckable(True)
+        self.panel_button.setToolTip("Show or hide the session panel (voice, turn-taking, …)")
+        self.panel_button.setAccessibleDescription(self.panel_button.toolTip())
+        header.addWidget(self.panel_button)
         self.connect_button = QPushButton("Connect")
         self.connect_button.setObjectName("primaryButton")
         self.connect_button.setMinimumWidth(110)
@@ -160,7 +168,21 @@ class MainWindow(QMainWindow):
         controls.addWidget(self.send_button)
         root.addLayout(controls)
 
-        self.setCentralWidget(central)
+        # The panel sits beside the conversation; the splitter remembers the width the user
+        # dragged it to, and hiding it gives the conversation the whole window.
+        self.session_panel = SessionPanel(AppSettings())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(conversation)
+        panel_frame = QWidget()
+        panel_layout = QVBoxLayout(panel_frame)
+        panel_layout.setContentsMargins(4, 12, 12, 12)
+        panel_layout.addWidget(self.session_panel)
+        self.panel_frame = panel_frame
+        self.splitter.addWidget(panel_frame)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.setCentralWidget(self.splitter)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -198,6 +220,17 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.preferences_action)
         self.addAction(self.preferences_action)  # the shortcut works with the menu bar hidden
 
+        self.view_menu = bar.addMenu("&View")
+        self.panel_action = QAction("&Session panel", self)
+        self.panel_action.setCheckable(True)
+        self.panel_action.setChecked(True)
+        self.panel_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.panel_action.toggled.connect(self.set_panel_open)
+        self.panel_button.toggled.connect(self.panel_action.setChecked)
+        self.view_menu.addAction(self.panel_action)
+        self.addAction(self.panel_action)
+        self.panel_button.setChecked(True)
+
         self.help_menu: QMenu = bar.addMenu("&Help")
         add_support_actions(self.help_menu, self)
         self.about_action = QAction(f"&About {APP_NAME}", self)
@@ -213,6 +246,26 @@ class MainWindow(QMainWindow):
         status.addWidget(self.latency_label)
         status.addWidget(self.usage_status)
         status.addPermanentWidget(self.endpoint_label)
+
+    # ---- the session panel ------------------------------------------------------------------
+
+    def set_panel_open(self, open_: bool) -> None:
+        """Show or hide the session panel (View → Session panel, the header button)."""
+        self.panel_frame.setVisible(open_)
+        self.panel_action.setChecked(open_)
+        self.panel_button.setChecked(open_)
+
+    @property
+    def panel_open(self) -> bool:
+        return not self.panel_frame.isHidden()
+
+    def panel_width(self) -> int:
+        return self.splitter.sizes()[1] if self.panel_open else self.panel_frame.width()
+
+    def restore_panel(self, open_: bool, width: int) -> None:
+        total = max(self.splitter.width(), self.width())
+        self.splitter.setSizes([max(1, total - width), width])
+        self.set_panel_open(open_)
 
     # ---- showing what happens -------------------------------------------------------------
 

@@ -1,8 +1,6 @@
-"""What the preferences dialog offers to pick from: models, voices, transcription models."""
+"""What the settings editors offer to pick from: models, transcription models, prompts."""
 
 from __future__ import annotations
-
-from voicelive_desktop.engine.session_settings import TurnDetectionMode
 
 MODELS = [
     "gpt-realtime",
@@ -12,33 +10,36 @@ MODELS = [
     "gpt-4.1",
     "phi4-mm-realtime",
 ]
-VOICES = [
-    # Azure HD voices
-    "en-US-Ava:DragonHDLatestNeural",
-    "en-US-Andrew:DragonHDLatestNeural",
-    "en-US-Emma:DragonHDLatestNeural",
-    "en-US-Brian:DragonHDLatestNeural",
-    # Azure standard voices
-    "en-US-AvaNeural",
-    "en-US-AndrewNeural",
-    "en-US-JennyNeural",
-    "en-GB-SoniaNeural",
-    "de-DE-KatjaNeural",
-    "fr-FR-DeniseNeural",
-    # OpenAI voices
-    "alloy",
-    "ash",
-    "ballad",
-    "coral",
-    "echo",
-    "sage",
-    "shimmer",
-    "verse",
-]
 TRANSCRIPTION_MODELS = ["azure-speech", "whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
-TURN_DETECTION_LABELS = {
-    TurnDetectionMode.SERVER_VAD: "Server voice activity detection",
-    TurnDetectionMode.AZURE_SEMANTIC_VAD: "Azure semantic VAD",
-    TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL: "Azure semantic VAD (multilingual)",
-    TurnDetectionMode.NONE: "None (push-to-talk decides)",
-}
+TRANSCRIPTION_LANGUAGES = [
+    "",
+    "en-US",
+    "en-GB",
+    "de-DE",
+    "es-ES",
+    "fr-FR",
+    "it-IT",
+    "ja-JP",
+    "zh-CN",
+]
+INSTRUCTION_PRESETS = [
+    (
+        "Concise assistant",
+        "You are a helpful, concise voice assistant. Answer in one or two short sentences.",
+    ),
+    (
+        "Friendly tutor",
+        "You are a patient tutor. Explain step by step in plain words, check that the user "
+        "follows, and ask one question at a time.",
+    ),
+    (
+        "Language partner",
+        "You are a friendly conversation partner for practising a language. Speak simply, "
+        "gently correct mistakes, and keep the conversation going with a question.",
+    ),
+    (
+        "Meeting note-taker",
+        "You take notes for the user. Repeat back the key points, decisions and action items "
+        "you heard, briefly, and ask before adding anything.",
+    ),
+]

@@ -1,0 +1,165 @@
+"""The session panel: each control applies live, checked on the simulator's session.updated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.ui.helpers import AppUnderTest, wait_until
+from voicelive_desktop.engine.session_settings import (
+    EndOfUtteranceLevel,
+    EndOfUtteranceModel,
+    TurnDetectionMode,
+)
+from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.ui.session_panel import ApplyStatus
+from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS, PUSH_TO_TALK
+
+Session = dict[str, Any]
+
+
+def _semantic(app: AppUnderTest) -> None:
+    """Azure semantic VAD, which the filler-word and language controls need."""
+    _edit(app, "turn_mode", TurnDetectionMode.AZURE_SEMANTIC_VAD)
+
+
+def _eou(app: AppUnderTest) -> None:
+    _edit(app, "end_of_utterance", EndOfUtteranceModel.SEMANTIC)
+
+
+# field key, value to enter, what must come before, what session.updated must then say
+CASES: list[tuple[str, Any, Callable[[AppUnderTest], None] | None, Callable[[Session], bool]]] = [
+    ("voice", "en-GB-SoniaNeural", None, lambda s: s["voice"]["name"] == "en-GB-SoniaNeural"),
+    ("voice", "coral", None, lambda s: s["voice"] == {"type": "openai", "name": "coral"}),
+    ("voice_temperature", 0.35, None, lambda s: s["voice"]["temperature"] == 0.35),
+    ("temperature", 1.1, None, lambda s: s["temperature"] == 1.1),
+    (
+        "turn_mode",
+        TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL,
+        None,
+        lambda s: s["turn_detection"]["type"] == "azure_semantic_vad_multilingual",
+    ),
+    ("turn_mode", PUSH_TO_TALK, None, lambda s: s["turn_detection"] is None),
+    ("vad_threshold", 0.7, None, lambda s: s["turn_detection"]["threshold"] == 0.7),
+    ("prefix_padding", 450, None, lambda s: s["turn_detection"]["prefix_padding_ms"] == 450),
+    ("silence_duration", 900, None, lambda s: s["turn_detection"]["silence_duration_ms"] == 900),
+    (
+        "remove_filler_words",
+        True,
+        _semantic,
+        lambda s: s["turn_detection"]["remove_filler_words"] is True,
+    ),
+    (
+        "end_of_utterance",
+        EndOfUtteranceModel.SEMANTIC_MULTILINGUAL,
+        None,
+        lambda s: (
+            s["turn_detection"]["end_of_utterance_detection"]["model"]
+            == "semantic_detection_v1_multilingual"
+        ),
+    ),
+    (
+        "end_of_utterance_level",
+        EndOfUtteranceLevel.HIGH,
+        _eou,
+        lambda s: s["turn_detection"]["end_of_utterance_detection"]["threshold_level"] == "high",
+    ),
+    (
+        "end_of_utterance_timeout",
+        2500,
+        _eou,
+        lambda s: s["turn_detection"]["end_of_utterance_detection"]["timeout_ms"] == 2500,
+    ),
+    (
+        "languages",
+        ("en-US", "es-ES"),
+        _semantic,
+        lambda s: s["turn_detection"]["languages"] == ["en-US", "es-ES"],
+    ),
+    ("speaking_rate", 1.3, None, lambda s: s["voice"]["rate"] == "1.3"),
+    ("noise_suppression", False, None, lambda s: s["input_audio_noise_reduction"] is None),
+    ("echo_cancellation", False, None, lambda s: s["input_audio_echo_cancellation"] is None),
+    (
+        "transcription_model",
+        "whisper-1",
+        None,
+        lambda s: s["input_audio_transcription"]["model"] == "whisper-1",
+    ),
+    (
+        "transcription_language",
+        "de-DE",
+        None,
+        lambda s: s["input_audio_transcription"]["language"] == "de-DE",
+    ),
+    (
+        "phrase_list",
+        ("Contoso", "Zoë"),
+        None,
+        lambda s: s["input_audio_transcription"]["phrase_list"] == ["Contoso", "Zoë"],
+    ),
+    (
+        "instructions",
+        "Answer like a pirate.",
+        None,
+        lambda s: s["instructions"] == "Answer like a pirate.",
+    ),
+]
+
+
+def _edit(app: AppUnderTest, key: str, value: Any) -> None:
+    app.window.session_panel.editors[key].enter(value)
+    app.window.session_panel.flush_edits()
+
+
+async def _connect(app: AppUnderTest, simulator: VoiceLiveSimulator) -> None:
+    app.controller.endpoint_override = simulator.endpoint
+    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+    assert await app.controller.connect_configured()
+
+
+def test_every_panel_field_has_a_live_test() -> None:
+    tested = {case[0] for case in CASES}
+    in_panel = {key for keys in PANEL_SECTIONS.values() for key in keys}
+    # The greeting only acts when a session opens; it has a test of its own.
+    assert in_panel - tested == {"greet_on_connect"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("key", "value", "before", "check"), CASES, ids=[f"{c[0]}={c[1]}" for c in CASES]
+)
+async def test_panel_control_applies_live(
+    app_under_test: AppUnderTest,
+    simulator: VoiceLiveSimulator,
+    key: str,
+    value: Any,
+    before: Callable[[AppUnderTest], None] | None,
+    check: Callable[[Session], bool],
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    if before is not None:
+        before(app)
+        await wait_until(lambda: panel.status is ApplyStatus.APPLIED, what="the first change")
+    updates_before = len(simulator.sent_of("session.updated"))
+    _edit(app, key, value)
+    assert panel.status is ApplyStatus.APPLYING
+    await wait_until(lambda: panel.status is ApplyStatus.APPLIED, what=f"{key} applied")
+    updates = simulator.sent_of("session.updated")
+    assert len(updates) == updates_before + 1
+    assert check(updates[-1]["session"]), updates[-1]["session"]
+    assert panel.status_label.text().endswith("Applied")
+    await app.controller.shutdown()
+    # Saved too: the next start shows the same value.
+    saved = app.store.load().settings
+    assert app.window.session_panel.editors[key].value() == _read(saved, key)
+
+
+def _read(settings: AppSettings, key: str) -> Any:
+    from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
+
+    return FIELDS_BY_KEY[key].read(settings)

@@ -1,0 +1,469 @@
+"""One description of every editable setting, shared by Preferences and the session panel.
+
+A `SettingField` says what a setting is called and means, how to read it from and write it
+into `AppSettings`, which editor edits it, when it takes effect and when it applies at all.
+Both Preferences and the session panel build their widgets from these descriptions, so the
+widget<->settings mapping exists once. Another feature adds a setting by adding a field here
+and naming it in a section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from voicelive_desktop.engine.session_settings import (
+    EndOfUtteranceLevel,
+    EndOfUtteranceModel,
+    TurnDetectionMode,
+)
+from voicelive_desktop.engine.voices import voice_kind
+from voicelive_desktop.settings import (
+    END_OF_UTTERANCE_TIMEOUT_MS_RANGE,
+    MAX_RESPONSE_TOKENS_RANGE,
+    PREFIX_PADDING_MS_RANGE,
+    SILENCE_DURATION_MS_RANGE,
+    SPEAKING_RATE_RANGE,
+    TEMPERATURE_RANGE,
+    VAD_THRESHOLD_RANGE,
+    VOICE_TEMPERATURE_RANGE,
+    AppSettings,
+    PushToTalkMode,
+    Theme,
+)
+from voicelive_desktop.ui import setting_editors as ed
+from voicelive_desktop.ui.preference_choices import (
+    INSTRUCTION_PRESETS,
+    MODELS,
+    TRANSCRIPTION_LANGUAGES,
+    TRANSCRIPTION_MODELS,
+)
+
+
+class Applies(enum.Enum):
+    """When a change takes effect."""
+
+    LIVE = "live"  # sent to the open session with session.update
+    RECONNECT = "reconnect"  # only a new session uses it
+    APP = "app"  # the app itself changes at once; no session involved
+
+
+# A mode the turn-taking choice offers besides the VAD types: push-to-talk (client commits).
+PUSH_TO_TALK = "push_to_talk"
+
+
+@dataclass(frozen=True)
+class SettingField:
+    """One editable setting: name, meaning, where it lives, how it is edited, when it applies."""
+
+    key: str
+    label: str
+    description: str  # tooltip and accessible description
+    read: Callable[[AppSettings], Any]
+    write: Callable[[AppSettings, Any], AppSettings]
+    editor: ed.EditorSpec
+    applies: Applies = Applies.LIVE
+    # False when the setting means nothing with the other settings as they are (greyed out).
+    relevant: Callable[[AppSettings], bool] = lambda _settings: True
+    # The numeric range allowed with the other settings as they are (None: the editor's own).
+    bounds: Callable[[AppSettings], ed.Bounds] | None = None
+
+
+def _in(
+    path: str,
+) -> tuple[Callable[[AppSettings], Any], Callable[[AppSettings, Any], AppSettings]]:
+    """Reader and writer for a dotted path such as 'session.turn_detection.threshold'."""
+    names = path.split(".")
+
+    def read(settings: AppSettings) -> Any:
+        value: Any = settings
+        for name in names:
+            value = getattr(value, name)
+        return value
+
+    def write(settings: AppSettings, value: Any) -> AppSettings:
+        def put(obj: Any, rest: list[str]) -> Any:
+            if len(rest) == 1:
+                return dataclasses.replace(obj, **{rest[0]: value})
+            return dataclasses.replace(obj, **{rest[0]: put(getattr(obj, rest[0]), rest[1:])})
+
+        result: AppSettings = put(settings, names)
+        return result
+
+    return read, write
+
+
+def _field(
+    key: str, label: str, description: str, path: str, editor: ed.EditorSpec, **more: Any
+) -> SettingField:
+    read, write = _in(path)
+    return SettingField(key, label, description, read, write, editor, **more)
+
+
+def _vad_on(settings: AppSettings) -> bool:
+    return turn_mode(settings) != PUSH_TO_TALK
+
+
+def _semantic(settings: AppSettings) -> bool:
+    return turn_mode(settings) in (
+        TurnDetectionMode.AZURE_SEMANTIC_VAD,
+        TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL,
+    )
+
+
+def _end_of_utterance_on(settings: AppSettings) -> bool:
+    detection = settings.session.turn_detection
+    return _vad_on(settings) and detection.end_of_utterance is not EndOfUtteranceModel.OFF
+
+
+def _voice_kind(settings: AppSettings) -> Any:
+    return voice_kind(settings.session.voice.name, settings.session.voice.custom_endpoint_id)
+
+
+def turn_mode(settings: AppSettings) -> TurnDetectionMode | str:
+    """The turn-taking choice: push-to-talk, else the VAD type."""
+    mode = settings.session.turn_detection.mode
+    if settings.push_to_talk.enabled or mode is TurnDetectionMode.NONE:
+        return PUSH_TO_TALK
+    return mode
+
+
+def _write_turn_mode(settings: AppSettings, mode: TurnDetectionMode | str) -> AppSettings:
+    ptt = mode == PUSH_TO_TALK
+    settings = dataclasses.replace(
+        settings, push_to_talk=dataclasses.replace(settings.push_to_talk, enabled=ptt)
+    )
+    if ptt:
+        return settings  # the VAD values are kept for switching back to hands-free
+    detection = dataclasses.replace(settings.session.turn_detection, mode=TurnDetectionMode(mode))
+    return dataclasses.replace(
+        settings, session=dataclasses.replace(settings.session, turn_detection=detection)
+    )
+
+
+def temperature_bounds(settings: AppSettings) -> ed.Bounds:
+    """The session temperature range: [0.6, 1.2] for every model the reference lists."""
+    return TEMPERATURE_RANGE
+
+
+_TRANSCRIPTION_OFF = ""
+
+FIELDS: tuple[SettingField, ...] = (
+    # ---- connection (takes a new session) ----
+    _field(
+        "endpoint",
+        "Endpoint",
+        "The Voice Live endpoint of your Azure AI Foundry resource",
+        "connection.endpoint",
+        ed.Text("https://<resource>.cognitiveservices.azure.com"),
+        applies=Applies.RECONNECT,
+    ),
+    _field(
+        "model",
+        "Model or deployment",
+        "The model the session runs; it is fixed once connected",
+        "connection.model",
+        ed.SuggestedText(MODELS, fallback=MODELS[0]),
+        applies=Applies.RECONNECT,
+    ),
+    # ---- voice ----
+    _field(
+        "voice",
+        "Voice",
+        "The assistant's voice; type to search by name, locale or kind",
+        "session.voice.name",
+        ed.Voice(),
+    ),
+    _field(
+        "custom_voice_id",
+        "Custom voice endpoint ID",
+        "Only for an Azure custom voice: the deployment's endpoint ID",
+        "session.voice.custom_endpoint_id",
+        ed.Text("only for an Azure custom voice"),
+    ),
+    _field(
+        "voice_temperature",
+        "Voice variation",
+        "The HD voice's own temperature: higher varies intonation more (0 to 1)",
+        "session.voice.temperature",
+        ed.Slider(VOICE_TEMPERATURE_RANGE),
+        relevant=lambda s: bool(_voice_kind(s).has_voice_temperature),
+    ),
+    _field(
+        "speaking_rate",
+        "Speaking rate",
+        "How fast an Azure voice speaks (0.5 to 1.5 times)",
+        "session.voice.rate",
+        ed.Slider(SPEAKING_RATE_RANGE),
+        relevant=lambda s: bool(_voice_kind(s).has_speaking_rate),
+    ),
+    # ---- conversation ----
+    _field(
+        "temperature",
+        "Temperature",
+        "How varied the model's answers are; the range is what the model accepts",
+        "session.temperature",
+        ed.Slider(TEMPERATURE_RANGE),
+        bounds=temperature_bounds,
+    ),
+    SettingField(
+        "max_tokens",
+        "Max response tokens",
+        "The longest answer the model may give",
+        lambda s: s.session.max_response_output_tokens or 0,
+        lambda s, v: dataclasses.replace(
+            s, session=dataclasses.replace(s.session, max_response_output_tokens=v or None)
+        ),
+        ed.Number((0, MAX_RESPONSE_TOKENS_RANGE[1]), step=50, special="Unlimited"),
+    ),
+    _field(
+        "instructions",
+        "Instructions",
+        "How the assistant should behave (the system prompt)",
+        "session.instructions",
+        ed.LongText("How the assistant should behave (system prompt)", INSTRUCTION_PRESETS),
+    ),
+    _field(
+        "greet_on_connect",
+        "Greeting",
+        "When a session opens, the assistant speaks first",
+        "session.greet_on_connect",
+        ed.Toggle("The assistant greets me when I connect"),
+        applies=Applies.RECONNECT,
+    ),
+    # ---- turn-taking ----
+    SettingField(
+        "turn_mode",
+        "Turn-taking",
+        "Who decides when you have finished: voice detection on the server, or you with "
+        "push-to-talk",
+        turn_mode,
+        _write_turn_mode,
+        ed.Choice(
+            [
+                ("Server voice detection", TurnDetectionMode.SERVER_VAD),
+                ("Azure semantic VAD", TurnDetectionMode.AZURE_SEMANTIC_VAD),
+                (
+                    "Azure semantic VAD (multilingual)",
+                    TurnDetectionMode.AZURE_SEMANTIC_VAD_MULTILINGUAL,
+                ),
+                ("Push-to-talk", PUSH_TO_TALK),
+            ]
+        ),
+    ),
+    _field(
+        "vad_threshold",
+        "Speech threshold",
+        "Higher ignores more noise but needs louder speech; the line on the mic meter",
+        "session.turn_detection.threshold",
+        ed.Number(VAD_THRESHOLD_RANGE, step=0.05, decimals=2),
+        relevant=_vad_on,
+    ),
+    _field(
+        "prefix_padding",
+        "Prefix padding",
+        "Audio kept from before speech was detected",
+        "session.turn_detection.prefix_padding_ms",
+        ed.Number(PREFIX_PADDING_MS_RANGE, step=50, suffix=" ms"),
+        relevant=_vad_on,
+    ),
+    _field(
+        "silence_duration",
+        "Silence to end a turn",
+        "How long a pause ends your turn",
+        "session.turn_detection.silence_duration_ms",
+        ed.Number(SILENCE_DURATION_MS_RANGE, step=50, suffix=" ms"),
+        relevant=_vad_on,
+    ),
+    _field(
+        "remove_filler_words",
+        "Filler words",
+        "Ignore 'um', 'uh' and the like while the assistant speaks, so they do not interrupt",
+        "session.turn_detection.remove_filler_words",
+        ed.Toggle("Remove filler words"),
+        relevant=_semantic,
+    ),
+    _field(
+        "end_of_utterance",
+        "End of utterance",
+        "A semantic detector that waits through natural pauses before ending your turn",
+        "session.turn_detection.end_of_utterance",
+        ed.Choice(
+            [
+                ("Off", EndOfUtteranceModel.OFF),
+                ("Semantic (English)", EndOfUtteranceModel.SEMANTIC),
+                ("Semantic (multilingual)", EndOfUtteranceModel.SEMANTIC_MULTILINGUAL),
+            ]
+        ),
+        relevant=_vad_on,
+    ),
+    _field(
+        "end_of_utterance_level",
+        "Detection level",
+        "How sure the detector must be that you finished a sentence; lower ends turns sooner",
+        "session.turn_detection.end_of_utterance_level",
+        ed.Choice(
+            [
+                ("Default (medium)", EndOfUtteranceLevel.DEFAULT),
+                ("Low", EndOfUtteranceLevel.LOW),
+                ("Medium", EndOfUtteranceLevel.MEDIUM),
+                ("High", EndOfUtteranceLevel.HIGH),
+            ]
+        ),
+        relevant=_end_of_utterance_on,
+    ),
+    _field(
+        "end_of_utterance_timeout",
+        "Detection timeout",
+        "The longest the detector waits for more speech",
+        "session.turn_detection.end_of_utterance_timeout_ms",
+        ed.Number(END_OF_UTTERANCE_TIMEOUT_MS_RANGE, step=100, suffix=" ms"),
+        relevant=_end_of_utterance_on,
+    ),
+    _field(
+        "languages",
+        "Languages",
+        "Languages you speak, as codes such as en-US, es-ES; they sharpen filler-word removal",
+        "session.turn_detection.languages",
+        ed.WordList("e.g. en-US, es-ES"),
+        relevant=_semantic,
+    ),
+    # ---- audio ----
+    _field(
+        "noise_suppression",
+        "Noise suppression",
+        "The service removes background noise from your microphone",
+        "session.noise_suppression",
+        ed.Toggle("Noise suppression (server side)"),
+    ),
+    _field(
+        "echo_cancellation",
+        "Echo cancellation",
+        "The service removes the assistant's own voice picked up by your microphone",
+        "session.echo_cancellation",
+        ed.Toggle("Echo cancellation (server side)"),
+    ),
+    _field(
+        "half_duplex",
+        "Half-duplex",
+        "Mute the mic while the assistant speaks",
+        "audio.half_duplex",
+        ed.Toggle("Half-duplex: mute the mic while the assistant speaks"),
+        applies=Applies.APP,
+    ),
+    # ---- input transcription ----
+    _field(
+        "transcription_model",
+        "Input transcription",
+        "Show what you say as text, transcribed by this model",
+        "session.input_transcription_model",
+        ed.Choice([("Off", _TRANSCRIPTION_OFF), *((m, m) for m in TRANSCRIPTION_MODELS)]),
+    ),
+    _field(
+        "transcription_language",
+        "Transcription language",
+        "The language you speak, e.g. en-US; blank lets the service detect it",
+        "session.input_transcription_language",
+        ed.SuggestedText(TRANSCRIPTION_LANGUAGES),
+        relevant=lambda s: bool(s.session.input_transcription_model),
+    ),
+    _field(
+        "phrase_list",
+        "Phrase list",
+        "Names and words to recognise, separated by commas (azure-speech only)",
+        "session.phrase_list",
+        ed.WordList("e.g. Contoso, Zoë, Kubernetes"),
+        relevant=lambda s: s.session.input_transcription_model == "azure-speech",
+    ),
+    # ---- push-to-talk and look (the app) ----
+    _field(
+        "ptt_mode",
+        "Push-to-talk mode",
+        "Hold the key while speaking, or press twice",
+        "push_to_talk.mode",
+        ed.Choice(
+            [
+                ("Hold the key while speaking", PushToTalkMode.HOLD),
+                ("Press to start, press again to stop", PushToTalkMode.TOGGLE),
+            ]
+        ),
+        applies=Applies.APP,
+    ),
+    _field(
+        "ptt_key",
+        "Key in the window",
+        "The push-to-talk key while the window has focus",
+        "push_to_talk.key",
+        ed.KeyChoice(fallback="Space"),
+        applies=Applies.APP,
+    ),
+    _field(
+        "global_hotkey",
+        "Global hotkey",
+        "Works while another app has focus (X11, Windows, macOS)",
+        "push_to_talk.global_hotkey",
+        ed.Text("<ctrl>+<alt>+<space>"),
+        applies=Applies.APP,
+    ),
+    _field(
+        "earcons",
+        "Earcons",
+        "A short tone when the mic opens and closes",
+        "push_to_talk.earcons",
+        ed.Toggle("Play a short tone when the mic opens and closes"),
+        applies=Applies.APP,
+    ),
+    _field(
+        "theme",
+        "Colours",
+        "Light, dark, or the system's colours (including high contrast)",
+        "ui.theme",
+        ed.Choice(
+            [("Follow the system", Theme.SYSTEM), ("Light", Theme.LIGHT), ("Dark", Theme.DARK)]
+        ),
+        applies=Applies.APP,
+    ),
+    _field(
+        "show_timestamps",
+        "Timestamps",
+        "Show the time of each turn in the transcript",
+        "ui.show_timestamps",
+        ed.Toggle("Show times in the transcript"),
+        applies=Applies.APP,
+    ),
+)
+FIELDS_BY_KEY = {f.key: f for f in FIELDS}
+
+# The session panel's sections, in order. A feature adds its setting to a section by key.
+PANEL_SECTIONS: dict[str, list[str]] = {
+    "Voice": ["voice", "voice_temperature"],
+    "Temperature": ["temperature"],
+    "Turn-taking": [
+        "turn_mode",
+        "vad_threshold",
+        "prefix_padding",
+        "silence_duration",
+        "remove_filler_words",
+        "end_of_utterance",
+        "end_of_utterance_level",
+        "end_of_utterance_timeout",
+        "languages",
+    ],
+    "Voice output and audio": ["speaking_rate", "noise_suppression", "echo_cancellation"],
+    "Input transcription": ["transcription_model", "transcription_language", "phrase_list"],
+    "Instructions": ["instructions", "greet_on_connect"],
+}
+
+
+def fields(keys: Iterable[str]) -> list[SettingField]:
+    return [FIELDS_BY_KEY[key] for key in keys]
+
+
+def fold(settings: AppSettings, values: Iterable[tuple[SettingField, Any]]) -> AppSettings:
+    """`settings` with each field's value written in."""
+    for setting, value in values:
+        settings = setting.write(settings, value)
+    return settings

@@ -15,6 +15,7 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.engine.errors import ConnectionLost, map_connect_error
+from voicelive_desktop.engine.event_log import EventLog, tap_connection
 from voicelive_desktop.engine.server_events import HostileInputStats
 from voicelive_desktop.engine.session_settings import ConnectionSettings
 
@@ -57,8 +58,12 @@ class LiveConnection:
         credential: Credential,
         stats: HostileInputStats,
         timeout_s: float,
+        event_log: EventLog | None = None,
     ) -> LiveConnection:
-        """Open the websocket; raises the specific VoiceLiveError for whatever went wrong."""
+        """Open the websocket; raises the specific VoiceLiveError for whatever went wrong.
+
+        With `event_log`, every message in and out is recorded there (the event inspector).
+        """
         endpoint = settings.endpoint.strip()
         if settings.api_version:
             manager = connect(
@@ -81,6 +86,8 @@ class LiveConnection:
             # The exception text is not logged: token credentials may put details in it.
             log.warning("connect failed: %s (%s)", error.message, type(exc).__name__)
             raise error from None
+        if event_log is not None:
+            tap_connection(conn, event_log)
         return cls(manager, conn, stats)
 
     def start_receiving(

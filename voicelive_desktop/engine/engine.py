@@ -27,6 +27,7 @@ from voicelive_desktop.engine.errors import (
     endpoint_host,
     validate_endpoint,
 )
+from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.events import (
     EngineEvent,
     ReconnectScheduled,
@@ -103,6 +104,8 @@ class SessionEngine:
         self._no_response_running = asyncio.Event()
         self._no_response_running.set()
         self._manual_turn_bytes: int | None = None
+        # Where the event inspector's messages go; set before start() to record them.
+        self.event_log: EventLog | None = None
 
     # -- observing -------------------------------------------------------------------
 
@@ -228,7 +231,11 @@ class SessionEngine:
     async def _open(self, config: RequestSession) -> None:
         """Open a websocket, send the session config, wait for session.updated."""
         live = await LiveConnection.open(
-            self._connection, self._credential, self._handler.stats, self._connect_timeout_s
+            self._connection,
+            self._credential,
+            self._handler.stats,
+            self._connect_timeout_s,
+            self.event_log,
         )
         self._live = live
         live.start_receiving(self._handle_server_event, lambda planned: self._lost(live, planned))

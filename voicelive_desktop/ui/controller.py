@@ -22,8 +22,10 @@ from voicelive_desktop.cost import (
     save_price_table,
 )
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
+from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
+from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
@@ -37,6 +39,7 @@ from voicelive_desktop.ui.engine_adapter import (
     ConversationSession,
     EngineAdapter,
 )
+from voicelive_desktop.ui.event_inspector import EventInspector
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
@@ -86,6 +89,9 @@ class AppController(QObject):
         self.price_path = default_price_path(store.path.parent)
         self.prices = self._load_prices()
         self.estimator: CostEstimator | None = None
+        # One log for the app's life, so the inspector shows reconnects and earlier sessions.
+        self.event_log = EventLog()
+        self.inspector: EventInspector | None = None
         self._wire()
         # History is a convenience: when its file cannot be opened the app still converses.
         self.history = open_recorder(on_failure=window.error_banner.show_message)
@@ -112,6 +118,7 @@ class AppController(QObject):
         w.mute_toggled.connect(a.set_muted)
         w.about_action.triggered.connect(self._show_about)
         w.prices_action.triggered.connect(self.open_prices)
+        w.inspector_action.triggered.connect(self.open_inspector)
         w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
         if self.settings.ui.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
@@ -213,6 +220,9 @@ class AppController(QObject):
             self.window.show_error(str(exc))
             return False
         self._use_estimator(CostEstimator(self.prices, connection.model, self._voice_name()))
+        engine = getattr(session, "engine", session)
+        if isinstance(engine, SessionEngine):
+            engine.event_log = self.event_log
         if self.history is not None:
             self.history.attach(session)
         opened = await self.adapter.open(session)
@@ -324,6 +334,15 @@ class AppController(QObject):
             self._spawn(self.start_demo())
         else:
             self._spawn(self.connect_configured())
+
+    def open_inspector(self) -> EventInspector:
+        """View → Event inspector: one window, raised if already open."""
+        if self.inspector is None:
+            self.inspector = EventInspector(self.event_log, self.window)
+        self.inspector.show()
+        self.inspector.raise_()
+        self.inspector.activateWindow()
+        return self.inspector
 
     # ---- usage prices ---------------------------------------------------------------------
 

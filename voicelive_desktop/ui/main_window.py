@@ -230,6 +230,10 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.panel_action)
         self.addAction(self.panel_action)
         self.panel_button.setChecked(True)
+        self.inspector_action = QAction("&Event inspector", self)
+        self.inspector_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.view_menu.addAction(self.inspector_action)
+        self.addAction(self.inspector_action)
 
         self.help_menu: QMenu = bar.addMenu("&Help")
         add_support_actions(self.help_menu, self)

@@ -29,6 +29,7 @@ from voicelive_desktop.simulator.items import item_from_user_audio
 from voicelive_desktop.simulator.recorder import EventRecorder
 from voicelive_desktop.simulator.replies import (
     greeting,
+    pre_generated_text,
     reply_to_speech,
     reply_to_text,
     speech_transcript,
@@ -41,6 +42,7 @@ from voicelive_desktop.simulator.session_config import (
     merged_session,
 )
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
+from voicelive_desktop.simulator.voice_options import speech_style
 from voicelive_desktop.simulator.wire import Event
 
 log = logging.getLogger(__name__)
@@ -222,7 +224,7 @@ class SimulatedSession:
         for boundary in self._turns.append(pcm):
             if isinstance(boundary, SpeechStarted):
                 await self._speech_started(boundary)
-            else:
+            elif isinstance(boundary, SpeechStopped):
                 await self._speech_stopped(boundary)
 
     async def _speech_started(self, boundary: SpeechStarted) -> None:
@@ -331,7 +333,10 @@ class SimulatedSession:
         if self._response is not None:
             return  # server VAD ended a turn while the reply is still streaming
         user = self._conversation.last_user_item()
-        if user is None:
+        scripted = pre_generated_text(options)
+        if scripted is not None:
+            reply = scripted
+        elif user is None:
             reply = greeting()
         elif user.speech_ms is not None:
             reply = reply_to_speech(user.speech_ms)
@@ -345,8 +350,10 @@ class SimulatedSession:
             modalities=list(options.get("modalities") or self.session["modalities"]),
             input_tokens=self._conversation.input_tokens(),
             before_audio_delta=self._maybe_drop,
+            style=speech_style(self.session.get("voice")),
         )
         self._response = stream
+        self._turns.set_responding(True)
         self._spawn(self._run_response(stream))
 
     async def _run_response(self, stream: ResponseStream) -> None:
@@ -359,6 +366,7 @@ class SimulatedSession:
             await self.send(stream.failed_event(_server_error({})["error"]))
         finally:
             self._response = None
+            self._turns.set_responding(False)
 
     async def _response_cancel(self, event: Event) -> None:
         wanted = event.get("response_id")

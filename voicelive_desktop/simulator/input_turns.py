@@ -31,7 +31,15 @@ class SpeechStopped:
     speech_ms: int
 
 
-TurnBoundary = SpeechStarted | SpeechStopped
+@dataclass(frozen=True)
+class FillerIgnored:
+    """A burst too short for speech while a response played (remove_filler_words): no turn,
+    no barge-in; its audio is dropped from the buffer."""
+
+    audio_end_ms: int
+
+
+TurnBoundary = SpeechStarted | SpeechStopped | FillerIgnored
 
 
 class InputTurns:
@@ -42,6 +50,7 @@ class InputTurns:
         self._buffer_start = 0  # session byte offset of the buffer's first byte
         self._detection = detection
         self._vad = self._new_vad()
+        self._responding = False
 
     @property
     def buffered_ms(self) -> int:
@@ -54,10 +63,20 @@ class InputTurns:
     def configure(self, detection: TurnDetection) -> None:
         """Apply a session.update; a speech run in progress survives a threshold change."""
         if detection.server_side and self._detection.server_side:
-            self._vad.reconfigure(detection.threshold, detection.silence_duration_ms)
+            self._vad.reconfigure(detection.threshold, detection.end_of_turn_silence_ms)
         elif detection.server_side:
+            self._detection = detection
             self._vad = self._new_vad()
         self._detection = detection
+        self._update_filler_guard()
+
+    def set_responding(self, responding: bool) -> None:
+        """Whether a response plays now: filler words are ignored only then."""
+        self._responding = responding
+        self._update_filler_guard()
+
+    def _update_filler_guard(self) -> None:
+        self._vad.set_filler_guard(self._detection.filler_guard_ms if self._responding else 0)
 
     def append(self, pcm: bytes) -> list[TurnBoundary]:
         """Buffer appended audio; with server VAD, the turn boundaries it crossed, in order."""
@@ -86,7 +105,7 @@ class InputTurns:
     def _new_vad(self) -> EnergyVad:
         return EnergyVad(
             self._detection.threshold,
-            self._detection.silence_duration_ms,
+            self._detection.end_of_turn_silence_ms,
             start_ms=pcm16_bytes_to_ms(self._total_bytes),
         )
 
@@ -96,6 +115,9 @@ class InputTurns:
             # reach back no further than the audio still in the buffer.
             padded = event.ms - self._detection.prefix_padding_ms
             return SpeechStarted(max(pcm16_bytes_to_ms(self._buffer_start), padded))
+        if event.kind == "filler":
+            self._drop_front(event.ms * _BYTES_PER_MS - self._buffer_start)
+            return FillerIgnored(event.ms)
         # The turn is committed up to the stop; audio after it starts the next turn.
         self._drop_front(event.ms * _BYTES_PER_MS - self._buffer_start)
         return SpeechStopped(event.ms, event.speech_ms)

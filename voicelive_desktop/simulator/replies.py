@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # Kept short: every demo and test turn plays it in real time.
 _DEMO_NOTE = "This is the VoiceLive Desktop offline demo; no Azure service is involved."
 _MAX_ECHO_CHARS = 200
@@ -31,3 +33,16 @@ def reply_to_speech(speech_ms: int) -> str:
 def greeting() -> str:
     """The answer to response.create before the user has said anything."""
     return f"Hello! {_DEMO_NOTE}"
+
+
+def pre_generated_text(options: dict[str, Any]) -> str | None:
+    """The text of `response.pre_generated_assistant_message`, which the service speaks as
+    given instead of generating a reply (voice-live-api-reference-2026-04-10.md,
+    response.create, "Example with pre-generated assistant message")."""
+    message = options.get("pre_generated_assistant_message")
+    if not isinstance(message, dict):
+        return None
+    for part in message.get("content") or []:
+        if isinstance(part, dict) and isinstance(part.get("text"), str) and part["text"].strip():
+            return str(part["text"])
+    return None

@@ -12,6 +12,7 @@ from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ, pcm16_b
 from voicelive_desktop.simulator import wire
 from voicelive_desktop.simulator.conversation import Conversation, ConversationItem
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
+from voicelive_desktop.simulator.voice_options import SpeechStyle
 from voicelive_desktop.simulator.wire import Event
 
 AUDIO_CHUNK_MS = 100
@@ -46,6 +47,7 @@ class ResponseStream:
         modalities: list[str],
         input_tokens: tuple[int, int],
         before_audio_delta: Callable[[int], Awaitable[None]],
+        style: SpeechStyle | None = None,
     ) -> None:
         self.response_id = wire.new_id("resp")
         self.item_id = wire.new_id("item")
@@ -58,6 +60,7 @@ class ResponseStream:
         self._input_tokens = input_tokens
         self._before_audio_delta = before_audio_delta
         self._cancelled = asyncio.Event()
+        self._style = style or SpeechStyle()
         self._cancel_reason = "client_cancelled"
         self._item: ConversationItem | None = None
 
@@ -124,7 +127,7 @@ class ResponseStream:
         }
 
     async def _stream_audio(self, ids: Event) -> tuple[str, int]:
-        pcm = await self._synthesizer.synthesize(self._reply)
+        pcm = await self._synthesizer.synthesize(self._reply, self._style)
         assert self._item is not None
         self._item.audio_ms = pcm16_bytes_to_ms(len(pcm))
         chunks = [pcm[i : i + _CHUNK_BYTES] for i in range(0, len(pcm), _CHUNK_BYTES)]

@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicelive_desktop.protocol import DEFAULT_MODEL, SAMPLE_RATE_HZ
+from voicelive_desktop.simulator.session_errors import InvalidSessionUpdate
+from voicelive_desktop.simulator.turn_options import (
+    check_turn_options,
+    end_of_utterance_wait_ms,
+    filler_guard_ms,
+)
+from voicelive_desktop.simulator.voice_options import check_voice
+
+__all__ = ["InvalidSessionUpdate", "TurnDetection", "default_session", "merged_session"]
 
 # The turn detection types the simulator's energy VAD stands in for.
 VAD_TYPES = frozenset(
@@ -21,14 +30,6 @@ _VAD_DEFAULTS: dict[str, Any] = {
 }
 _MODALITIES = frozenset({"text", "audio"})
 _AUDIO_FORMATS = frozenset({"pcm16"})
-
-
-class InvalidSessionUpdate(ValueError):
-    """A session.update value the service would reject; `param` names the field."""
-
-    def __init__(self, message: str, param: str) -> None:
-        super().__init__(message)
-        self.param = param
 
 
 def default_session(session_id: str, model: str | None) -> dict[str, Any]:
@@ -69,6 +70,10 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
         merged[key] = copy.deepcopy(value)
     if "turn_detection" in update:
         merged["turn_detection"] = _turn_detection(update["turn_detection"])
+    if "voice" in update:
+        check_voice(merged["voice"])
+    if "input_audio_transcription" in update:
+        _check_transcription(merged["input_audio_transcription"])
     _check_modalities(merged.get("modalities"))
     for key in ("input_audio_format", "output_audio_format"):
         if merged.get(key) not in _AUDIO_FORMATS:
@@ -125,7 +130,37 @@ def _turn_detection(value: Any) -> dict[str, Any] | None:
                 f"Invalid 'turn_detection.{key}' {ms!r}: expected a non-negative integer.",
                 f"session.turn_detection.{key}",
             )
+    check_turn_options(applied)
     return applied
+
+
+def _check_transcription(value: Any) -> None:
+    """voice-live-api-reference-2026-04-10.md, RealtimeAudioInputTranscriptionSettings:
+    `phrase_list` and `custom_speech` are "only valid for azure-speech model"; `language` is
+    a BCP-47 or ISO-639-1 code, or several with auto detection ("en,zh")."""
+    if value is None:
+        return
+    param = "session.input_audio_transcription"
+    if not isinstance(value, dict) or not isinstance(value.get("model"), str):
+        raise InvalidSessionUpdate(
+            "'input_audio_transcription' must be null or an object with a 'model'.", param
+        )
+    phrases = value.get("phrase_list")
+    if phrases is not None:
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise InvalidSessionUpdate(
+                "Invalid 'phrase_list': expected a list of strings.", f"{param}.phrase_list"
+            )
+        if value["model"] != "azure-speech":
+            raise InvalidSessionUpdate(
+                f"'phrase_list' is only valid for the azure-speech model, not {value['model']!r}.",
+                f"{param}.phrase_list",
+            )
+    language = value.get("language")
+    if language is not None and not isinstance(language, str):
+        raise InvalidSessionUpdate(
+            f"Invalid 'language' {language!r}: expected a language code.", f"{param}.language"
+        )
 
 
 def _check_modalities(value: Any) -> None:
@@ -145,6 +180,14 @@ class TurnDetection:
     silence_duration_ms: int = 500
     create_response: bool = True
     interrupt_response: bool = True
+    # Extra silence the end-of-utterance detector waits (turn_options.end_of_utterance_wait_ms).
+    end_of_utterance_wait_ms: int = 0
+    # With remove_filler_words, how long a burst must be to count as speech during a response.
+    filler_guard_ms: int = 0
+
+    @property
+    def end_of_turn_silence_ms(self) -> int:
+        return self.silence_duration_ms + self.end_of_utterance_wait_ms
 
     @classmethod
     def of(cls, session: dict[str, Any]) -> TurnDetection:
@@ -158,4 +201,6 @@ class TurnDetection:
             silence_duration_ms=int(applied["silence_duration_ms"]),
             create_response=bool(applied["create_response"]),
             interrupt_response=bool(applied["interrupt_response"]),
+            end_of_utterance_wait_ms=end_of_utterance_wait_ms(applied),
+            filler_guard_ms=filler_guard_ms(applied),
         )

@@ -12,11 +12,13 @@ import numpy as np
 import soxr
 
 from voicelive_desktop.protocol import SAMPLE_RATE_HZ
+from voicelive_desktop.simulator.voice_options import SpeechStyle
 
 log = logging.getLogger(__name__)
 
 _CACHE_SIZE = 32
 _ESPEAK_TIMEOUT_S = 15.0
+_ESPEAK_WORDS_PER_MINUTE = 170  # espeak-ng's -s at speaking rate 1.0
 
 
 class WavParseError(ValueError):
@@ -58,10 +60,11 @@ def to_wire_rate(pcm16: bytes, rate: int) -> bytes:
     return np.asarray(resampled, dtype="<i2").tobytes()
 
 
-def synthetic_voice(text: str) -> bytes:
-    """A buzz with a syllable-rate envelope: obviously not a person, but shaped like speech."""
+def synthetic_voice(text: str, rate: float = 1.0) -> bytes:
+    """A buzz with a syllable-rate envelope: obviously not a person, but shaped like speech.
+    A faster speaking `rate` makes it proportionally shorter."""
     words = max(1, len(text.split()))
-    duration_s = 0.3 * words + 0.2
+    duration_s = (0.3 * words + 0.2) / rate
     t = np.arange(int(duration_s * SAMPLE_RATE_HZ)) / SAMPLE_RATE_HZ
     pitch = 120.0 * (1 + 0.05 * np.sin(2 * np.pi * 0.7 * t))
     phase = 2 * np.pi * np.cumsum(pitch) / SAMPLE_RATE_HZ
@@ -74,40 +77,44 @@ def synthetic_voice(text: str) -> bytes:
 class SpeechSynthesizer:
     """Turns reply text into 24 kHz PCM16, off the event loop, with a small cache."""
 
-    def __init__(self, use_espeak: bool = True, voice: str = "en-us") -> None:
+    def __init__(self, use_espeak: bool = True) -> None:
         self.espeak_path = shutil.which("espeak-ng") if use_espeak else None
-        self._voice = voice
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, SpeechStyle], bytes] = OrderedDict()
 
     @property
     def is_real_speech(self) -> bool:
         """True when replies are espeak-ng speech, False for the synthetic voice."""
         return self.espeak_path is not None
 
-    async def synthesize(self, text: str) -> bytes:
-        """`text` as 24 kHz PCM16; espeak-ng runs as a subprocess so the loop never blocks."""
-        cached = self._cache.get(text)
+    async def synthesize(self, text: str, style: SpeechStyle | None = None) -> bytes:
+        """`text` as 24 kHz PCM16 in the session's voice locale and speaking rate; espeak-ng
+        runs as a subprocess so the loop never blocks."""
+        style = style or SpeechStyle()
+        key = (text, style)
+        cached = self._cache.get(key)
         if cached is not None:
-            self._cache.move_to_end(text)
+            self._cache.move_to_end(key)
             return cached
-        pcm = await self._espeak(text) if self.espeak_path else None
+        pcm = await self._espeak(text, style) if self.espeak_path else None
         if pcm is None:
-            pcm = await asyncio.get_running_loop().run_in_executor(None, synthetic_voice, text)
-        self._cache[text] = pcm
+            pcm = await asyncio.get_running_loop().run_in_executor(
+                None, synthetic_voice, text, style.rate
+            )
+        self._cache[key] = pcm
         while len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
         return pcm
 
-    async def _espeak(self, text: str) -> bytes | None:
+    async def _espeak(self, text: str, style: SpeechStyle) -> bytes | None:
         assert self.espeak_path is not None
         # Text goes in on stdin so nothing the user typed can be read as an option.
         process = await asyncio.create_subprocess_exec(
             self.espeak_path,
             "--stdout",
             "-v",
-            self._voice,
+            style.espeak_voice,
             "-s",
-            "170",
+            str(round(_ESPEAK_WORDS_PER_MINUTE * style.rate)),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

@@ -38,7 +38,7 @@ class VadEvent:
     hold several utterances, so nothing may be read back from the detector afterwards.
     """
 
-    kind: Literal["started", "stopped"]
+    kind: Literal["started", "stopped", "filler"]  # filler: a burst ignored as a filler word
     ms: int
     speech_ms: int = 0
 
@@ -56,11 +56,24 @@ class EnergyVad:
         self._quiet_run = 0
         self.speaking = False
         self.speech_start_ms = 0
+        # A run must last this many frames before it is announced (0: at once); a shorter
+        # one ends as a "filler" event instead of a started/stopped pair.
+        self._guard_frames = 0
+        self._announced = False
 
     def reconfigure(self, threshold: float, silence_duration_ms: int) -> None:
         """Apply new session values without losing the stream position."""
         self._level = threshold_rms(threshold)
         self._silence_frames_to_stop = max(1, -(-silence_duration_ms // FRAME_MS))
+
+    def set_filler_guard(self, guard_ms: int) -> None:
+        """Announce speech only once it has lasted `guard_ms` (remove_filler_words while a
+        response plays); 0 announces every onset at once."""
+        self._guard_frames = max(0, guard_ms // FRAME_MS)
+
+    @property
+    def _guard_ms(self) -> int:
+        return self._guard_frames * FRAME_MS
 
     def reset(self) -> None:
         """Forget any speech in progress (the client cleared or committed the buffer)."""
@@ -91,13 +104,25 @@ class EnergyVad:
                 self.speaking = True
                 self._quiet_run = 0
                 self.speech_start_ms = (index - _ONSET_FRAMES + 1) * FRAME_MS
-                return VadEvent("started", self.speech_start_ms)
+                self._announced = self._guard_frames == 0
+                if self._announced:
+                    return VadEvent("started", self.speech_start_ms)
             return None
         self._quiet_run = 0 if loud else self._quiet_run + 1
+        speech_end_ms = (index - self._quiet_run + 1) * FRAME_MS
+        if not self._announced:
+            if self._quiet_run == 0 and speech_end_ms - self.speech_start_ms >= self._guard_ms:
+                self._announced = True
+                return VadEvent("started", self.speech_start_ms)
+            if self._quiet_run >= _ONSET_FRAMES:
+                # Too short for speech while the assistant talks: a filler word, ignored.
+                self.speaking = False
+                self._loud_run = 0
+                return VadEvent("filler", (index + 1) * FRAME_MS)
+            return None
         if self._quiet_run >= self._silence_frames_to_stop:
             self.speaking = False
             self._loud_run = 0
-            speech_end_ms = (index - self._quiet_run + 1) * FRAME_MS
             # The service reports the stop where the silence duration ran out, not where the
             # voice ended.
             return VadEvent("stopped", (index + 1) * FRAME_MS, speech_end_ms - self.speech_start_ms)

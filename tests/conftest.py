@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.simulator",
     "tests.fixtures.virtual_audio",
     "tests.fixtures.secret_service",
+    "tests.fixtures.mcp_servers",
 ]
 
 

@@ -1,0 +1,69 @@
+"""The example MCP server the app ships: fair dice, over stdio or streamable HTTP.
+
+    python -m voicelive_desktop.mcp_bridge.dice_server              # stdio (a local server)
+    python -m voicelive_desktop.mcp_bridge.dice_server --http 8931  # http://127.0.0.1:8931/mcp
+
+Preferences adds it with one click; the offline demo uses it as a local and a remote server.
+`VOICELIVE_DICE_SEED` makes the rolls repeatable (tests, screenshots).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+
+SERVER_NAME = "dice"
+ROLL_TOOL = "roll_dice"
+MAX_DICE = 20
+MAX_SIDES = 1000
+
+
+def build_server() -> MCPServer[Any]:
+    """The dice server with its one tool."""
+    seed = os.environ.get("VOICELIVE_DICE_SEED")
+    rng = random.Random(int(seed)) if seed and seed.isdigit() else random.SystemRandom()
+    server: MCPServer[Any] = MCPServer(
+        SERVER_NAME, instructions="Rolls fair dice. Ask it for any number of dice of any size."
+    )
+
+    @server.tool(name=ROLL_TOOL)
+    def roll_dice(sides: int = 6, count: int = 1) -> dict[str, Any]:
+        """Roll `count` fair dice with `sides` sides each; returns each roll and the total."""
+        if not 2 <= sides <= MAX_SIDES:
+            raise ToolError(f"a die needs 2 to {MAX_SIDES} sides, not {sides}")
+        if not 1 <= count <= MAX_DICE:
+            raise ToolError(f"roll 1 to {MAX_DICE} dice, not {count}")
+        rolls = [rng.randint(1, sides) for _ in range(count)]
+        what = f"a {sides}-sided die" if count == 1 else f"{count} {sides}-sided dice"
+        shown = str(rolls[0]) if count == 1 else f"{' + '.join(map(str, rolls))} = {sum(rolls)}"
+        return {"rolls": rolls, "total": sum(rolls), "summary": f"Rolled {what}: {shown}."}
+
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on PORT")
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    server = build_server()
+    if args.http is not None:
+        server.run("streamable-http", host=args.host, port=args.http)
+    else:
+        server.run()
+    return 0
+
+
+def example_server_command() -> tuple[str, tuple[str, ...]]:
+    """How to start this server as a local stdio server from the running app."""
+    return sys.executable, ("-m", "voicelive_desktop.mcp_bridge.dice_server")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

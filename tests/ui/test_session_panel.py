@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.ui.helpers import AppUnderTest, wait_until
+from voicelive_desktop.engine.events import AssistantTranscriptCompleted, UserTextSent
 from voicelive_desktop.engine.session_settings import (
     EndOfUtteranceLevel,
     EndOfUtteranceModel,
@@ -163,3 +164,62 @@ def _read(settings: AppSettings, key: str) -> Any:
     from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
 
     return FIELDS_BY_KEY[key].read(settings)
+
+
+@pytest.mark.asyncio
+async def test_greeting_option_makes_the_assistant_speak_first(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    _edit(app, "greet_on_connect", True)
+    # A greeting belongs to the start of a session: the open one is not greeted again.
+    assert panel.status is ApplyStatus.ON_RECONNECT
+    assert panel.reconnect_button.isVisibleTo(panel)
+    panel.reconnect_button.click()
+    await wait_until(lambda: len(simulator.handshakes) == 2, what="the second connection")
+    await wait_until(
+        lambda: app.count(AssistantTranscriptCompleted) == 1, what="the assistant's greeting"
+    )
+    system = simulator.received_of("conversation.item.create")[-1]["item"]
+    assert system["role"] == "system" and "Greet" in system["content"][0]["text"]
+    assert "Hello" in app.window.transcript.conversation_text()
+    assert not app.count(UserTextSent)  # nobody said anything first
+    await app.controller.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_a_refused_change_shows_the_services_error(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    _semantic(app)
+    await wait_until(lambda: panel.status is ApplyStatus.APPLIED, what="semantic VAD")
+    _edit(app, "languages", ("english!",))
+    await wait_until(lambda: panel.status is ApplyStatus.REFUSED, what="the refusal")
+    assert "languages" in panel.status_label.text()
+    assert "BCP-47" in panel.status_label.text()
+    await app.controller.shutdown()
+
+
+def test_changes_while_disconnected_are_saved_for_the_next_session(
+    app_under_test: AppUnderTest,
+) -> None:
+    app = app_under_test
+    panel = app.window.session_panel
+    _edit(app, "temperature", 0.9)
+    assert panel.status is ApplyStatus.SAVED
+    assert "when you connect" in panel.status_label.text()
+    assert app.store.load().settings.session.temperature == 0.9
+
+
+def test_panel_state_and_width_are_remembered(app_under_test: AppUnderTest) -> None:
+    app = app_under_test
+    app.window.resize(1100, 700)
+    app.window.restore_panel(True, 380)
+    assert abs(app.window.panel_width() - 380) <= 8
+    app.window.panel_action.trigger()  # View → Session panel
+    assert not app.window.panel_open

@@ -36,6 +36,7 @@ from voicelive_desktop.engine.events import (
     SessionStateChanged,
     UserTextSent,
 )
+from voicelive_desktop.engine.greeting import greeting_request
 from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, ServerEventHandler
@@ -182,6 +183,10 @@ class SessionEngine:
             raise
         self._mic.start()
         self._states.advance(_S.READY)
+        if self._session.greet_on_connect:
+            # Once per conversation: a reconnect resumes it and must not greet again.
+            await self._send(_create_item(greeting_request()))
+            await self._request_response()
 
     def _connecting(self) -> bool:
         return self._states.state is _S.CONNECTING

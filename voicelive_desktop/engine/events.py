@@ -96,6 +96,17 @@ class AssistantAudioReceived:
 
 
 @dataclass(frozen=True)
+class AssistantWordTimed:
+    """Where one spoken word sits in its item's audio (`response.audio_timestamp.delta`)."""
+
+    response_id: str
+    item_id: str
+    text: str
+    audio_offset_ms: int
+    audio_duration_ms: int
+
+
+@dataclass(frozen=True)
 class AssistantInterrupted:
     """Barge-in: playback was flushed and the server told where the user cut in."""
 
@@ -216,6 +227,7 @@ EngineEvent = (
     | AssistantTranscriptDelta
     | AssistantTranscriptCompleted
     | AssistantAudioReceived
+    | AssistantWordTimed
     | AssistantInterrupted
     | ResponseFinished
     | ResponseUsageCounted

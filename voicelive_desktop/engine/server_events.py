@@ -24,6 +24,7 @@ from voicelive_desktop.engine.events import (
     AssistantResponseStarted,
     AssistantTranscriptCompleted,
     AssistantTranscriptDelta,
+    AssistantWordTimed,
     EngineEvent,
     ErrorKind,
     ResponseFinished,
@@ -152,6 +153,7 @@ class ServerEventHandler:
             "response.audio_transcript.done": self._transcript_done,
             "response.text.done": self._transcript_done,
             "response.done": self._response_done,
+            "response.audio_timestamp.delta": self._word_timed,
         }
 
     # -- entry points used by the engine -------------------------------------------------
@@ -358,6 +360,18 @@ class ServerEventHandler:
         response.transcript.append(delta)
         self._output_started(response)
         self._emit(AssistantTranscriptDelta(response.response_id, response.item_id, delta))
+
+    def _word_timed(self, event: Mapping[str, Any]) -> None:
+        response = self._known_response(event)
+        text = _text(event, "text")
+        offset = _int(event, "audio_offset_ms")
+        if response is None or response.interrupted or text is None or offset is None:
+            return
+        duration = max(0, _int(event, "audio_duration_ms") or 0)
+        item_id = _text(event, "item_id") or response.item_id
+        self._emit(
+            AssistantWordTimed(response.response_id, item_id, text, max(0, offset), duration)
+        )
 
     def _transcript_done(self, event: Mapping[str, Any]) -> None:
         response = self._known_response(event)

@@ -8,6 +8,7 @@ from azure.ai.voicelive.models import (
     AudioEchoCancellation,
     AudioInputTranscriptionOptions,
     AudioNoiseReduction,
+    AudioTimestampType,
     AzureCustomVoice,
     AzureSemanticDetection,
     AzureSemanticDetectionMultilingual,
@@ -158,6 +159,12 @@ def build_request_session(settings: SessionSettings) -> RequestSession:
         AudioEchoCancellation() if settings.echo_cancellation else None
     )
     session["input_audio_transcription"] = build_input_transcription(settings)
+    if voice_kind(settings.voice.name.strip(), settings.voice.custom_endpoint_id) is not (
+        VoiceKind.OPENAI
+    ):
+        # Word timestamps come "when you use Azure voices" (voice-live-how-to.md, "Audio
+        # timestamps"); the transcript lights words up with them as they are heard.
+        session["output_audio_timestamp_types"] = [AudioTimestampType.WORD]
     return session
 
 

@@ -351,10 +351,19 @@ class SimulatedSession:
             input_tokens=self._conversation.input_tokens(),
             before_audio_delta=self._maybe_drop,
             style=speech_style(self.session.get("voice")),
+            word_timestamps=self._wants_word_timestamps(),
         )
         self._response = stream
         self._turns.set_responding(True)
         self._spawn(self._run_response(stream))
+
+    def _wants_word_timestamps(self) -> bool:
+        # "When you use Azure voices, and output_audio_timestamp_types is configured"
+        # (voice-live-how-to.md, "Audio timestamps"): not with the OpenAI voices.
+        kinds = self.session.get("output_audio_timestamp_types") or []
+        voice = self.session.get("voice")
+        openai_voice = isinstance(voice, dict) and voice.get("type") == "openai"
+        return isinstance(kinds, list) and "word" in kinds and not openai_voice
 
     async def _run_response(self, stream: ResponseStream) -> None:
         try:

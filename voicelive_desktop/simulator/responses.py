@@ -14,6 +14,7 @@ from voicelive_desktop.simulator.conversation import Conversation, ConversationI
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
 from voicelive_desktop.simulator.voice_options import SpeechStyle
 from voicelive_desktop.simulator.wire import Event
+from voicelive_desktop.simulator.word_timing import WordTime
 
 AUDIO_CHUNK_MS = 100
 TEXT_WORD_INTERVAL_S = 0.02
@@ -24,6 +25,19 @@ Send = Callable[[Event], Awaitable[None]]
 
 def _text_tokens(text: str) -> int:
     return math.ceil(len(text.split()) * 4 / 3)
+
+
+def _timestamp_event(ids: Event, word: WordTime) -> Event:
+    """`response.audio_timestamp.delta` as the Voice Live how-to guide shows it (the SDK also
+    requires output_index and content_index, which `ids` carries)."""
+    return {
+        "type": "response.audio_timestamp.delta",
+        **ids,
+        "audio_offset_ms": word.offset_ms,
+        "audio_duration_ms": word.duration_ms,
+        "text": word.text,
+        "timestamp_type": "word",
+    }
 
 
 class ConnectionDropped(Exception):
@@ -48,6 +62,7 @@ class ResponseStream:
         input_tokens: tuple[int, int],
         before_audio_delta: Callable[[int], Awaitable[None]],
         style: SpeechStyle | None = None,
+        word_timestamps: bool = False,
     ) -> None:
         self.response_id = wire.new_id("resp")
         self.item_id = wire.new_id("item")
@@ -59,6 +74,7 @@ class ResponseStream:
         self._modalities = modalities
         self._input_tokens = input_tokens
         self._before_audio_delta = before_audio_delta
+        self._word_timestamps = word_timestamps
         self._cancelled = asyncio.Event()
         self._style = style or SpeechStyle()
         self._cancel_reason = "client_cancelled"
@@ -133,10 +149,22 @@ class ResponseStream:
         chunks = [pcm[i : i + _CHUNK_BYTES] for i in range(0, len(pcm), _CHUNK_BYTES)]
         words = self._reply.split()
         said: list[str] = []
+        timed: list[WordTime] = []
+        if self._word_timestamps:
+            timed, _measured = await self._synthesizer.word_times(
+                self._reply, self._item.audio_ms, self._style
+            )
+        next_timed = 0
         started = time.monotonic()
         for index, chunk in enumerate(chunks):
             if await self._cancelled_before(started + index * AUDIO_CHUNK_MS / 1000):
                 return " ".join(said), index * AUDIO_CHUNK_MS
+            # Voice Live sends each word's timestamp as its audio is generated (how-to guide,
+            # "Audio timestamps"): here, with the chunk in which the word starts.
+            chunk_end_ms = (index + 1) * AUDIO_CHUNK_MS
+            while next_timed < len(timed) and timed[next_timed].offset_ms < chunk_end_ms:
+                await self._send(_timestamp_event(ids, timed[next_timed]))
+                next_timed += 1
             # Words go out spread over the audio, each a little ahead of where it is spoken.
             due = (
                 len(words) if index == len(chunks) - 1 else (index + 1) * len(words) // len(chunks)
@@ -155,6 +183,10 @@ class ResponseStream:
             )
         if await self._cancelled_before(started + len(chunks) * AUDIO_CHUNK_MS / 1000):
             return " ".join(said), len(chunks) * AUDIO_CHUNK_MS
+        if self._word_timestamps:
+            for word in timed[next_timed:]:
+                await self._send(_timestamp_event(ids, word))
+            await self._send({"type": "response.audio_timestamp.done", **ids})
         await self._send({"type": "response.audio.done", **ids})
         await self._send(
             {"type": "response.audio_transcript.done", **ids, "transcript": self._reply}

@@ -13,6 +13,12 @@ import soxr
 
 from voicelive_desktop.protocol import SAMPLE_RATE_HZ
 from voicelive_desktop.simulator.voice_options import SpeechStyle
+from voicelive_desktop.simulator.word_timing import (
+    EspeakWordClock,
+    WordTime,
+    estimated_words,
+    timed_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +86,10 @@ class SpeechSynthesizer:
     def __init__(self, use_espeak: bool = True) -> None:
         self.espeak_path = shutil.which("espeak-ng") if use_espeak else None
         self._cache: OrderedDict[tuple[str, SpeechStyle], bytes] = OrderedDict()
+        self._word_clock = EspeakWordClock() if self.espeak_path else None
+        self._timings: OrderedDict[tuple[str, SpeechStyle], list[tuple[str, int]] | None] = (
+            OrderedDict()
+        )
 
     @property
     def is_real_speech(self) -> bool:
@@ -104,6 +114,32 @@ class SpeechSynthesizer:
         while len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
         return pcm
+
+    async def word_times(
+        self, text: str, audio_ms: int, style: SpeechStyle | None = None
+    ) -> tuple[list[WordTime], bool]:
+        """Where each word of `synthesize(text, style)` starts and how long it lasts, and
+        whether espeak measured that (True) or it is estimated from word lengths (False)."""
+        style = style or SpeechStyle()
+        key = (text, style)
+        clock = self._word_clock
+        if key not in self._timings:
+            starts = None
+            if clock is not None and clock.available:
+                starts = await asyncio.get_running_loop().run_in_executor(
+                    None,
+                    clock.word_starts,
+                    text,
+                    style.espeak_voice,
+                    round(_ESPEAK_WORDS_PER_MINUTE * style.rate),
+                )
+            self._timings[key] = starts
+            while len(self._timings) > _CACHE_SIZE:
+                self._timings.popitem(last=False)
+        starts = self._timings[key]
+        if starts:
+            return timed_words(starts, audio_ms), True
+        return estimated_words(text, audio_ms), False
 
     async def _espeak(self, text: str, style: SpeechStyle) -> bytes | None:
         assert self.espeak_path is not None

@@ -51,6 +51,7 @@ from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tray import create_tray
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
+from voicelive_desktop.ui.word_highlighter import WordHighlighter
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class AppController(QObject):
         # One log for the app's life, so the inspector shows reconnects and earlier sessions.
         self.event_log = EventLog()
         self.inspector: EventInspector | None = None
+        self.word_highlighter = WordHighlighter(window.transcript, self.adapter.played_ms, self)
         self._wire()
         # History is a convenience: when its file cannot be opened the app still converses.
         self.history = open_recorder(on_failure=window.error_banner.show_message)
@@ -110,6 +112,7 @@ class AppController(QObject):
     def _wire(self) -> None:
         w, a = self.window, self.adapter
         a.event_received.connect(w.show_event)
+        a.event_received.connect(self.word_highlighter.show_event)
         w.connect_requested.connect(lambda: self._spawn(self.connect_configured()))
         w.disconnect_requested.connect(lambda: self._spawn(self.adapter.close()))
         w.demo_requested.connect(lambda: self._spawn(self.start_demo()))

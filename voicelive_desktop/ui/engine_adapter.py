@@ -135,6 +135,12 @@ class EngineAdapter(QObject):
         if isinstance(self.session, VoiceSession):
             self.session.muted = muted
 
+    def played_ms(self, item_id: str) -> int | None:
+        """Milliseconds of `item_id` heard on the speaker; None without a speaker (text only)."""
+        if isinstance(self.session, VoiceSession):
+            return self.session.playback.played_ms(item_id)
+        return None
+
     def set_half_duplex(self, half_duplex: bool) -> None:
         """Mute the mic while the assistant speaks (speakers without echo cancellation)."""
         if isinstance(self.session, VoiceSession):

@@ -14,11 +14,13 @@ from voicelive_desktop.engine.events import (
     AssistantInterrupted,
     AssistantTranscriptCompleted,
     AssistantTranscriptDelta,
+    AssistantWordTimed,
     EngineEvent,
     UserSpeechStarted,
     UserTextSent,
     UserTranscriptCompleted,
 )
+from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
 
 INTERRUPTED_MARK = "✂ interrupted"
 _PENDING_SPEECH = "…"
@@ -41,6 +43,9 @@ class Turn:
     text: str = ""
     at: datetime = field(default_factory=datetime.now)
     interrupted: bool = False
+    words: list[TimedWord] = field(default_factory=list)  # word timestamps, when sent
+    heard_ms: int | None = None  # audio played so far; None: not followed (text as it came)
+    body_at: int = -1  # where the text starts in the document, while it is laid out
 
 
 class TranscriptView(QTextEdit):
@@ -77,10 +82,37 @@ class TranscriptView(QTextEdit):
             if turn.text != event.text and not turn.interrupted:
                 turn.text = event.text
                 self._render_all()
+        elif isinstance(event, AssistantWordTimed):
+            word = TimedWord(event.text, event.audio_offset_ms, event.audio_duration_ms)
+            self._assistant_turn(event.item_id).words.append(word)
         elif isinstance(event, AssistantInterrupted):
             turn = self._assistant_turn(event.item_id)
             turn.interrupted = True
+            if turn.words:
+                turn.heard_ms = event.played_ms  # what follows was never heard
             self._render_all()
+
+    def show_heard(self, item_id: str, played_ms: int) -> None:
+        """Light up the words of `item_id` heard after `played_ms` of its audio played."""
+        turn = next(
+            (t for t in reversed(self.turns) if t.role is Role.ASSISTANT and t.item_id == item_id),
+            None,
+        )
+        if turn is None or not turn.words or turn.interrupted:
+            return
+        before = (
+            None if turn.heard_ms is None else heard_until(turn.text, turn.words, turn.heard_ms)
+        )
+        turn.heard_ms = played_ms
+        if heard_until(turn.text, turn.words, played_ms) != before:
+            self._restyle(turn)
+
+    def heard_text(self, item_id: str) -> str | None:
+        """The part of `item_id`'s text shown as heard (None: not followed by playback)."""
+        for turn in reversed(self.turns):
+            if turn.item_id == item_id and turn.heard_ms is not None:
+                return turn.text[: heard_until(turn.text, turn.words, turn.heard_ms)]
+        return None
 
     def clear_conversation(self) -> None:
         self.turns.clear()
@@ -130,7 +162,7 @@ class TranscriptView(QTextEdit):
             follow = self.is_following()
             cursor = QTextCursor(self.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(delta, self._body)
+            cursor.insertText(delta, self._body if turn.heard_ms is None else self._not_yet_heard)
             self._scroll(follow)
         else:
             self._render_all()
@@ -169,10 +201,35 @@ class TranscriptView(QTextEdit):
         if self._show_timestamps:
             cursor.insertText("   " + turn.at.strftime("%H:%M:%S"), self._time)
         cursor.insertBlock(self._body_block)
-        body = self._pending if user and not turn.item_id else self._body
-        cursor.insertText(turn.text, body)
+        turn.body_at = cursor.position()
+        if turn.heard_ms is not None and turn.words:
+            heard = heard_until(turn.text, turn.words, turn.heard_ms)
+            cursor.insertText(turn.text[:heard], self._body)
+            rest = self._never_heard if turn.interrupted else self._not_yet_heard
+            cursor.insertText(turn.text[heard:], rest)
+        else:
+            body = self._pending if user and not turn.item_id else self._body
+            cursor.insertText(turn.text, body)
         if turn.interrupted:
             cursor.insertText("  " + INTERRUPTED_MARK, self._mark)
+
+    def _restyle(self, turn: Turn) -> None:
+        """Re-colour one turn's text for a new heard position, in place when it is the last
+        turn (the usual case: no re-layout of the conversation per word)."""
+        if turn is not self.turns[-1] or turn.body_at < 0 or turn.heard_ms is None:
+            self._render_all()
+            return
+        heard = turn.body_at + heard_until(turn.text, turn.words, turn.heard_ms)
+        end = turn.body_at + len(turn.text)
+        cursor = QTextCursor(self.document())
+        for start, stop, style in (
+            (turn.body_at, heard, self._body),
+            (heard, end, self._not_yet_heard),
+        ):
+            if stop > start:
+                cursor.setPosition(start)
+                cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(style)
 
     def _scroll(self, follow: bool) -> None:
         if follow:
@@ -209,6 +266,12 @@ class TranscriptView(QTextEdit):
         self._pending = QTextCharFormat(self._body)
         self._pending.setFontItalic(True)
         self._pending.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        # Assistant words not heard yet are dimmed; words cut off by a barge-in are struck
+        # through as well, so the difference does not rest on colour alone.
+        self._not_yet_heard = QTextCharFormat(self._body)
+        self._not_yet_heard.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        self._never_heard = QTextCharFormat(self._not_yet_heard)
+        self._never_heard.setFontStrikeOut(True)
         self._mark = QTextCharFormat()
         self._mark.setFontItalic(True)
         self._mark.setForeground(QColor("#ff8a7a" if dark else "#c0392b"))

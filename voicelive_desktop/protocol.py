@@ -20,3 +20,15 @@ DEMO_API_KEY = "demo"
 def pcm16_bytes_to_ms(byte_count: int) -> int:
     """Duration in whole milliseconds of `byte_count` bytes of wire-format audio."""
     return byte_count * 1000 // (SAMPLE_RATE_HZ * BYTES_PER_SAMPLE)
+
+
+# Where a VAD threshold (0-1) sits on a level meter: the simulator's energy VAD counts a frame
+# as voiced at this RMS level; the service's VAD is a model, but the same mapping shows the
+# user roughly what loudness counts as speech. 0 -> -60 dBFS (a quiet room), 1 -> -10 dBFS.
+VAD_FLOOR_DBFS = -60.0
+VAD_SPAN_DB = 50.0
+
+
+def vad_threshold_dbfs(threshold: float) -> float:
+    """The RMS level in dBFS at which a VAD `threshold` counts audio as speech."""
+    return VAD_FLOOR_DBFS + VAD_SPAN_DB * threshold

@@ -14,6 +14,7 @@ from voicelive_desktop.engine.session_settings import (
     EndOfUtteranceModel,
     TurnDetectionMode,
 )
+from voicelive_desktop.protocol import vad_threshold_dbfs
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.session_panel import ApplyStatus
@@ -223,3 +224,16 @@ def test_panel_state_and_width_are_remembered(app_under_test: AppUnderTest) -> N
     assert abs(app.window.panel_width() - 380) <= 8
     app.window.panel_action.trigger()  # View → Session panel
     assert not app.window.panel_open
+
+
+def test_vad_threshold_is_a_line_on_the_mic_meter(app_under_test: AppUnderTest) -> None:
+    app = app_under_test
+    meter = app.window.mic_meter
+    assert meter.threshold_db == vad_threshold_dbfs(0.5)
+    app.window.session_panel.editors["vad_threshold"].focus.setValue(0.8)  # typed, not applied
+    assert meter.threshold_db == vad_threshold_dbfs(0.8)
+    _edit(app, "turn_mode", PUSH_TO_TALK)  # the user decides: no threshold to show
+    assert meter.threshold_db is None
+    _edit(app, "turn_mode", TurnDetectionMode.SERVER_VAD)
+    assert meter.threshold_db == vad_threshold_dbfs(0.8)
+    assert "threshold" in meter.accessibleDescription()

@@ -7,19 +7,17 @@ from typing import Literal
 
 import numpy as np
 
-from voicelive_desktop.protocol import BYTES_PER_SAMPLE, FRAME_BYTES, FRAME_MS
+from voicelive_desktop.protocol import BYTES_PER_SAMPLE, FRAME_BYTES, FRAME_MS, vad_threshold_dbfs
 
 # A run this long of loud frames counts as speech; shorter clicks and pops do not.
 ONSET_MS = 60
 _ONSET_FRAMES = ONSET_MS // FRAME_MS
-# threshold 0 -> -60 dBFS (anything above a quiet room), 1 -> -10 dBFS (shouting at the mic).
-_FLOOR_DBFS = -60.0
-_SPAN_DB = 50.0
 
 
 def threshold_rms(threshold: float) -> float:
-    """The frame RMS (full scale = 1.0) at which a frame counts as voiced."""
-    return float(10 ** ((_FLOOR_DBFS + _SPAN_DB * threshold) / 20))
+    """The frame RMS (full scale = 1.0) at which a frame counts as voiced: threshold 0 is
+    -60 dBFS (anything above a quiet room), 1 is -10 dBFS (shouting at the mic)."""
+    return float(10 ** (vad_threshold_dbfs(threshold) / 20))
 
 
 def frame_rms(frame: bytes) -> float:

@@ -33,20 +33,14 @@ from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore
 from voicelive_desktop.simulator import VoiceLiveSimulator
-from voicelive_desktop.ui.engine_adapter import (
-    APPLIED,
-    STORED,
-    ConversationSession,
-    EngineAdapter,
-)
+from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.event_inspector import EventInspector
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
-from voicelive_desktop.ui.session_panel import ApplyStatus
+from voicelive_desktop.ui.session_panel_binding import SessionPanelBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
-from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY, Applies
 from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tray import create_tray
@@ -125,12 +119,9 @@ class AppController(QObject):
         w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
         if self.settings.ui.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
-        panel = w.session_panel
-        panel.show_settings(self.settings)
-        w.restore_panel(self.settings.ui.session_panel_open, self.settings.ui.session_panel_width)
-        panel.settings_edited.connect(self.apply_panel_edit)
-        panel.reconnect_requested.connect(self._reconnect)
-        a.settings_outcome.connect(self._show_settings_outcome)
+        self.panel = SessionPanelBinding(
+            w, a, self.settings, apply=self._apply, reconnect=self._reconnect
+        )
 
     # ---- start-up -------------------------------------------------------------------------
 
@@ -281,37 +272,12 @@ class AppController(QObject):
         dialog.open()
         return dialog
 
-    def apply_panel_edit(self, settings: AppSettings, keys: frozenset[str]) -> None:
-        """A change made in the session panel: save it, apply it, and say how it went."""
-        live = self.adapter.connected
-        sent = self._apply(settings)
-        panel = self.window.session_panel
-        waits = any(FIELDS_BY_KEY[key].applies is Applies.RECONNECT for key in keys)
-        if live and waits:
-            panel.show_status(ApplyStatus.ON_RECONNECT)
-        elif sent:
-            panel.show_status(ApplyStatus.APPLYING)
-        elif live or all(FIELDS_BY_KEY[key].applies is Applies.APP for key in keys):
-            panel.show_status(ApplyStatus.APPLIED)
-        else:
-            panel.show_status(ApplyStatus.SAVED)
-
-    def _show_settings_outcome(self, outcome: str) -> None:
-        panel = self.window.session_panel
-        if outcome == APPLIED:
-            if panel.status is not ApplyStatus.ON_RECONNECT:  # the rest still waits for one
-                panel.show_status(ApplyStatus.APPLIED)
-        elif outcome == STORED:
-            panel.show_status(ApplyStatus.ON_RECONNECT)
-        else:
-            panel.show_status(ApplyStatus.REFUSED, outcome)
-
     def apply_preferences(self, settings: AppSettings, api_key: str) -> None:
         """Save, and send what the protocol allows to the live session at once."""
         self._apply(settings)
         if api_key and settings.connection.endpoint:
             self._keep_key(settings.connection.endpoint, api_key, remember=True)
-        self.window.session_panel.show_settings(settings)
+        self.panel.show_settings(settings)
 
     def _apply(self, settings: AppSettings) -> bool:
         """Save `settings` and use them; True when a session.update went to the service."""

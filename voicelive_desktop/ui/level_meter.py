@@ -30,6 +30,7 @@ class LevelMeter(QWidget):
         self.peak_db = FLOOR_DB  # where the peak tick sits now
         self._peak_hold = 0
         self._bar = QRect()  # reused every frame: no per-frame allocation in paintEvent
+        self.threshold_db: float | None = None  # the VAD threshold line, if any
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.advance_frame)
@@ -52,6 +53,18 @@ class LevelMeter(QWidget):
             self._peak_hold = _PEAK_HOLD_FRAMES
         if not self._timer.isActive():
             self._timer.start()
+        self.update()
+
+    def set_threshold_dbfs(self, threshold_db: float | None) -> None:
+        """Draw a line where audio starts to count as speech (None: no line, e.g. in
+        push-to-talk). Repaints only when the line moves; a static meter stays idle."""
+        if threshold_db == self.threshold_db:
+            return
+        self.threshold_db = threshold_db
+        if threshold_db is None:
+            self.setAccessibleDescription("")
+        else:
+            self.setAccessibleDescription(f"Speech threshold at {threshold_db:.0f} dBFS")
         self.update()
 
     def reset(self) -> None:
@@ -92,6 +105,7 @@ class LevelMeter(QWidget):
         self._fill = palette.color(QPalette.ColorRole.Highlight)
         self._hot = QColor("#e0593e")
         self._tick = palette.color(QPalette.ColorRole.WindowText)
+        self._threshold_edge = palette.color(QPalette.ColorRole.Base)
 
     @staticmethod
     def _fraction(db: float) -> float:
@@ -107,5 +121,11 @@ class LevelMeter(QWidget):
             painter.fillRect(self._bar, self._hot if self.level_db > -6.0 else self._fill)
         if self.peak_db > FLOOR_DB:
             x = min(width - 2, int(width * self._fraction(self.peak_db)))
+            painter.fillRect(x, 0, 2, height, self._tick)
+        if self.threshold_db is not None:
+            x = min(width - 2, int(width * self._fraction(self.threshold_db)))
+            # Two pixels of the text colour over one of the base colour: visible on the
+            # groove, on the bar and in high contrast alike.
+            painter.fillRect(x - 1, 0, 4, height, self._threshold_edge)
             painter.fillRect(x, 0, 2, height, self._tick)
         painter.end()

@@ -29,6 +29,7 @@ from voicelive_desktop.engine.events import (
     SessionStateChanged,
     TurnLatencyMeasured,
 )
+from voicelive_desktop.protocol import vad_threshold_dbfs
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
@@ -270,6 +271,12 @@ class MainWindow(QMainWindow):
         total = max(self.splitter.width(), self.width())
         self.splitter.setSizes([max(1, total - width), width])
         self.set_panel_open(open_)
+
+    def show_vad_threshold(self, threshold: float | None) -> None:
+        """Mark the VAD threshold (0-1) on the mic meter; None hides it (push-to-talk)."""
+        self.mic_meter.set_threshold_dbfs(
+            None if threshold is None else vad_threshold_dbfs(threshold)
+        )
 
     # ---- showing what happens -------------------------------------------------------------
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from voicelive_desktop.settings import SETTINGS_VERSION, SettingsStore
+from voicelive_desktop.settings import SETTINGS_VERSION, AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.settings_migrations import (
     MIGRATIONS,
     SettingsFromNewerVersion,
     file_version,
     migrate,
 )
+from voicelive_desktop.tools.registry import ToolPolicy
 
 DATA = Path(__file__).parent / "data"
 
@@ -85,3 +86,33 @@ def test_a_newer_file_loads_what_is_known_and_says_so(tmp_path: Path) -> None:
     loaded = SettingsStore(tmp_path).load()
     assert loaded.message is not None and "newer version" in loaded.message
     assert loaded.settings.connection.endpoint == data["connection"]["endpoint"]
+
+
+def test_version_1_gains_an_empty_tool_policy_section(tmp_path: Path) -> None:
+    shutil.copy(DATA / "settings-v1.json", tmp_path / "settings.json")
+    settings = SettingsStore(tmp_path).load().settings
+    assert settings.tools.policies == {}
+    data, applied = migrate(json.loads((DATA / "settings-v1.json").read_text()), 2)
+    assert applied == [1]
+    assert data["tools"] == {"policies": {}}
+    assert migrate({"version": 1, "tools": "junk"}, 2)[0]["tools"] == {"policies": {}}
+
+
+def test_tool_policies_are_saved_and_loaded_by_name(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path)
+    chosen = {"open_url": ToolPolicy.ALWAYS_ALLOW, "mcp_dice_roll": ToolPolicy.OFF}
+    store.save(AppSettings(tools=ToolSettings(policies=chosen)))
+    on_disk = json.loads(store.path.read_text())
+    assert on_disk["version"] == SETTINGS_VERSION
+    assert on_disk["tools"]["policies"] == {"open_url": "always_allow", "mcp_dice_roll": "off"}
+    loaded = store.load()
+    assert loaded.message is None
+    assert loaded.settings.tools.policies == chosen
+
+
+def test_an_unknown_policy_drops_that_tool_only_and_says_so(tmp_path: Path) -> None:
+    data = {"version": SETTINGS_VERSION, "tools": {"policies": {"a": "maybe", "b": "ask"}}}
+    (tmp_path / "settings.json").write_text(json.dumps(data))
+    loaded = SettingsStore(tmp_path).load()
+    assert loaded.settings.tools.policies == {"b": ToolPolicy.ASK}
+    assert loaded.message is not None and "tools.policies.a" in loaded.message

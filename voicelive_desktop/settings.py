@@ -26,10 +26,11 @@ from voicelive_desktop.engine.session_settings import (
     VoiceSettings,
 )
 from voicelive_desktop.settings_migrations import SettingsFromNewerVersion, migrate
+from voicelive_desktop.tools.registry import ToolPolicy
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 SETTINGS_FILE_NAME = "settings.json"
 CONFIG_DIR_ENV = "VOICELIVE_DESKTOP_CONFIG_DIR"
 
@@ -93,6 +94,14 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class ToolSettings:
+    """The policy the user chose for each tool, by name; a tool not named keeps its default
+    (names of tools not registered yet, like an MCP server's, are kept for when they are)."""
+
+    policies: dict[str, ToolPolicy] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AppSettings:
     """Everything the app remembers between runs (never a secret: the API key is in keyring)."""
 
@@ -102,6 +111,7 @@ class AppSettings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     push_to_talk: PushToTalkSettings = field(default_factory=PushToTalkSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    tools: ToolSettings = field(default_factory=ToolSettings)
 
 
 _RANGES: dict[tuple[type, str], tuple[float, float]] = {
@@ -205,6 +215,8 @@ def _to_json(value: Any) -> Any:
         return value.value
     if isinstance(value, tuple):
         return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
     return value
 
 
@@ -244,6 +256,8 @@ def _convert(hint: Any, value: Any, prefix: str, reset: list[str]) -> Any:
             if converted is not _INVALID:
                 return converted
         return _INVALID
+    if origin is dict:
+        return _convert_mapping(typing.get_args(hint)[1], value, prefix, reset)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return _INVALID
@@ -266,6 +280,21 @@ def _convert(hint: Any, value: Any, prefix: str, reset: list[str]) -> Any:
     if hint is str:
         return value if isinstance(value, str) else _INVALID
     return _INVALID
+
+
+def _convert_mapping(value_hint: Any, value: Any, prefix: str, reset: list[str]) -> Any:
+    """A JSON object with string keys; an entry whose value is invalid is dropped (and named),
+    the others are kept."""
+    if not isinstance(value, dict):
+        return _INVALID
+    converted: dict[str, Any] = {}
+    for key, item in value.items():
+        entry = _convert(value_hint, item, f"{prefix}{key}.", reset)
+        if entry is _INVALID:
+            reset.append(f"{prefix}{key}")
+        else:
+            converted[str(key)] = entry
+    return converted
 
 
 def _in_range(cls: type, name: str, value: Any) -> bool:

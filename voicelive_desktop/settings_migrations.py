@@ -19,8 +19,21 @@ log = logging.getLogger(__name__)
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
+
+def _add_tool_policies(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds the user's per-tool policies (Preferences → Tools); a version-1 file
+    has chosen none, so every tool starts with its default policy."""
+    tools = data.get("tools")
+    if not isinstance(tools, dict):
+        tools = {}
+    if not isinstance(tools.get("policies"), dict):
+        tools["policies"] = {}
+    data["tools"] = tools
+    return data
+
+
 # MIGRATIONS[n] takes a version-n file to version n + 1.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _add_tool_policies}
 
 
 class SettingsFromNewerVersion(Exception):

@@ -16,10 +16,12 @@ _AMPLITUDE = 0.18
 
 
 class Earcon(enum.Enum):
-    """A rising pair of notes when the mic opens, a falling pair when it closes."""
+    """A rising pair of notes when the mic opens, a falling pair when it closes; a rising
+    triad for a notification."""
 
     START = (660.0, 880.0)
     STOP = (880.0, 660.0)
+    ALERT = (784.0, 988.0, 1319.0)  # a rising triad: a timer fired, a notification
 
 
 def earcon_pcm16(earcon: Earcon) -> bytes:

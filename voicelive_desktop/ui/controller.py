@@ -31,8 +31,9 @@ from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
-from voicelive_desktop.settings import AppSettings, SettingsStore
+from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.tools.registry import ToolPolicy
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.event_inspector import EventInspector
 from voicelive_desktop.ui.main_window import MainWindow
@@ -43,6 +44,7 @@ from voicelive_desktop.ui.session_panel_binding import SessionPanelBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
 from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
+from voicelive_desktop.ui.tools_binding import ToolsBinding
 from voicelive_desktop.ui.tray import create_tray
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 from voicelive_desktop.ui.word_highlighter import WordHighlighter
@@ -102,6 +104,9 @@ class AppController(QObject):
         self.tray = create_tray(window)
         if self.tray is not None:
             self.push_to_talk.mic_open_changed.connect(self.tray.set_mic_open)
+        self.tools = ToolsBinding(
+            window, self.adapter, self.settings.tools.policies, self._save_tool_policies, self.tray
+        )
 
     def _wire(self) -> None:
         w, a = self.window, self.adapter
@@ -263,6 +268,7 @@ class AppController(QObject):
             output_devices=outputs,
             key_stored=key_stored,
             session_live=self.adapter.connected,
+            tools=self.tools.registry,
             parent=self.window,
         )
         dialog.applied.connect(self.apply_preferences)
@@ -282,6 +288,11 @@ class AppController(QObject):
     def _apply(self, settings: AppSettings) -> bool:
         """Save `settings` and use them; True when a session.update went to the service."""
         previous = self.settings
+        # Tool policies are changed live (Preferences → Tools, a consent prompt) and kept by
+        # the registry: a dialog's or panel's older copy must not write them back.
+        settings = dataclasses.replace(
+            settings, tools=ToolSettings(policies=self.tools.registry.chosen_policies())
+        )
         self._save(settings)
         if settings.ui.theme is not previous.ui.theme:
             app = QApplication.instance()
@@ -364,6 +375,9 @@ class AppController(QObject):
         except KeyringUnavailable as exc:
             self.credentials.use_for_this_run(endpoint, api_key)
             self.window.error_banner.show_message(str(exc))
+
+    def _save_tool_policies(self, policies: dict[str, ToolPolicy]) -> None:
+        self._save(dataclasses.replace(self.settings, tools=ToolSettings(policies=policies)))
 
     def _save(self, settings: AppSettings) -> None:
         self.settings = settings

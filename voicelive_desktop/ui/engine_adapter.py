@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -16,6 +16,7 @@ from voicelive_desktop.engine.events import (
     SessionErrorReported,
     SessionState,
     SessionStateChanged,
+    ToolApprovalDecision,
 )
 from voicelive_desktop.engine.session_settings import SessionSettings
 from voicelive_desktop.voice_session import VoiceSession
@@ -48,6 +49,13 @@ class ConversationSession(Protocol):
     async def end_manual_turn(self) -> object: ...
 
     async def reconnect(self) -> None: ...
+
+
+@runtime_checkable
+class AnswersToolApprovals(Protocol):
+    """A session that runs tools with the user's consent (`SessionEngine`, `VoiceSession`)."""
+
+    def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> object: ...
 
 
 class EngineAdapter(QObject):
@@ -128,6 +136,16 @@ class EngineAdapter(QObject):
         session there is nothing to do."""
         if self.session is not None:
             self._run(lambda s: s.reconnect())
+
+    def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> None:
+        """Pass the user's consent answer to the session (a late answer is ignored there)."""
+        session = self.session
+        if not isinstance(session, AnswersToolApprovals):
+            log.info("consent answer for %s: no session runs tools now", call_id)
+            return
+        outcome = session.answer_tool_approval(call_id, decision)
+        if asyncio.iscoroutine(outcome):
+            self._spawn(outcome)
 
     def set_muted(self, muted: bool) -> None:
         """Mute or unmute the microphone of the current and future sessions."""

@@ -36,6 +36,8 @@ from voicelive_desktop.ui.level_meter import LevelMeter
 from voicelive_desktop.ui.session_panel import SessionPanel
 from voicelive_desktop.ui.state_indicator import StateIndicator
 from voicelive_desktop.ui.support_actions import add_support_actions
+from voicelive_desktop.ui.timers_strip import TimersStrip
+from voicelive_desktop.ui.tool_calls_view import ToolCallsView
 from voicelive_desktop.ui.transcript_view import TranscriptView
 from voicelive_desktop.ui.usage_status import UsageStatus
 
@@ -121,6 +123,9 @@ class MainWindow(QMainWindow):
         root.addWidget(self.error_banner)
 
         self.transcript = TranscriptView()
+        # Tool-call cards and consent prompts, inside the transcript in conversation order.
+        self.tool_calls = ToolCallsView(self.transcript)
+        self.tool_calls.approval_answered.connect(self._after_consent)
         frame = QFrame()
         frame.setObjectName("transcriptFrame")
         frame_layout = QVBoxLayout(frame)
@@ -143,6 +148,9 @@ class MainWindow(QMainWindow):
             meters.addWidget(meter, row, 1)
         meters.setColumnStretch(1, 1)
         root.addLayout(meters)
+
+        self.timers_strip = TimersStrip()  # shown while the assistant's timers run
+        root.addWidget(self.timers_strip)
 
         controls = QHBoxLayout()
         controls.setSpacing(8)
@@ -302,6 +310,7 @@ class MainWindow(QMainWindow):
             ):
                 self._lost_notice = event.message
         self.transcript.show_event(event)
+        self.tool_calls.show_event(event)
 
     def show_state(self, state: SessionState) -> None:
         self.session_state = state
@@ -362,6 +371,10 @@ class MainWindow(QMainWindow):
             return
         self.message_box.clear()
         self.text_submitted.emit(text)
+
+    def _after_consent(self) -> None:
+        # The prompt took the keyboard; give it back to where the user types.
+        self.message_box.setFocus()
 
     def _copy_conversation(self) -> None:
         QGuiApplication.clipboard().setText(self.transcript.conversation_text())

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 from voicelive_desktop.engine.session_settings import AuthMethod
 from voicelive_desktop.push_to_talk.global_hotkey import global_hotkey_blocker
 from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.tools.registry import ToolRegistry
 from voicelive_desktop.ui.form_fields import device_combo, device_name
 from voicelive_desktop.ui.setting_form import SettingForm
+from voicelive_desktop.ui.tools_page import ToolsPage
 
 # Which described settings each tab shows (the descriptions live in ui.setting_fields).
 TAB_FIELDS = {
@@ -80,6 +82,7 @@ class PreferencesDialog(QDialog):
         output_devices: list[str],
         key_stored: bool,
         session_live: bool = False,
+        tools: ToolRegistry | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -95,6 +98,11 @@ class PreferencesDialog(QDialog):
         tabs.addTab(self._form_page("turn"), "Turn detection")
         tabs.addTab(self._audio_tab(settings, input_devices, output_devices), "Audio")
         tabs.addTab(self._keys_tab(), "Push-to-talk && look")
+        # Tool policies apply live through the registry (the controller persists them).
+        self.tools_page = ToolsPage(tools) if tools is not None else None
+        if self.tools_page is not None:
+            tabs.addTab(self.tools_page, "Tools")
+            self.finished.connect(self.tools_page.stop_following)
         self.tabs = tabs
 
         self.notice = QLabel(RECONNECT_NOTICE)

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QMimeData
 from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
@@ -21,6 +21,7 @@ from voicelive_desktop.engine.events import (
     UserTranscriptCompleted,
 )
 from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
+from voicelive_desktop.ui.transcript_embeds import EmbeddedWidgets
 
 INTERRUPTED_MARK = "✂ interrupted"
 _PENDING_SPEECH = "…"
@@ -28,10 +29,11 @@ _FOLLOW_SLACK_PX = 4  # "at the bottom" tolerance, so a half-line scroll does no
 
 
 class Role(str, enum.Enum):
-    """Who said a turn."""
+    """Who said a turn; TOOL is a widget in the conversation (a tool call's card or prompt)."""
 
     USER = "user"
     ASSISTANT = "assistant"
+    TOOL = "tool"
 
 
 @dataclass
@@ -39,7 +41,7 @@ class Turn:
     """One line of the conversation as shown (mutable while it streams)."""
 
     role: Role
-    item_id: str  # "" while a spoken user turn waits for its transcript
+    item_id: str  # "" while a spoken user turn waits for its transcript; a TOOL's widget key
     text: str = ""
     at: datetime = field(default_factory=datetime.now)
     interrupted: bool = False
@@ -61,6 +63,7 @@ class TranscriptView(QTextEdit):
         self.setAccessibleName("Conversation transcript")
         self.document().setDocumentMargin(14)
         self.turns: list[Turn] = []
+        self.embeds = EmbeddedWidgets(self)
         self._show_timestamps = True
         self._build_formats()
 
@@ -114,8 +117,21 @@ class TranscriptView(QTextEdit):
                 return turn.text[: heard_until(turn.text, turn.words, turn.heard_ms)]
         return None
 
+    def add_widget(self, key: str, widget: QWidget, plain_text: str = "") -> None:
+        """Show `widget` as the next entry of the conversation (a tool card, a prompt)."""
+        self.embeds.add(key, widget, plain_text)
+        self._append(Turn(Role.TOOL, key))
+
+    def remove_widget(self, key: str) -> None:
+        if not any(t.role is Role.TOOL and t.item_id == key for t in self.turns):
+            return
+        self.turns = [t for t in self.turns if not (t.role is Role.TOOL and t.item_id == key)]
+        self.embeds.remove(key)
+        self._render_all()
+
     def clear_conversation(self) -> None:
         self.turns.clear()
+        self.embeds.clear()
         self.clear()
 
     def set_show_timestamps(self, show: bool) -> None:
@@ -124,7 +140,15 @@ class TranscriptView(QTextEdit):
 
     def conversation_text(self) -> str:
         """The whole conversation as plain text, as the user would copy it."""
-        return self.toPlainText()
+        return self.embeds.plain_text(self.toPlainText())
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        # A copied tool card reads as its one-line text, not as an object character.
+        data = super().createMimeDataFromSelection()
+        cursor = self.textCursor()
+        if data.hasText():
+            data.setText(self.embeds.plain_text(data.text(), cursor.selectionStart()))
+        return data
 
     def is_following(self) -> bool:
         """True while new text scrolls into view (the user has not scrolled up)."""
@@ -190,10 +214,18 @@ class TranscriptView(QTextEdit):
 
     def _insert_turn(self, cursor: QTextCursor, turn: Turn, *, first: bool) -> None:
         cursor.movePosition(QTextCursor.MoveOperation.End)
+        if turn.role is Role.TOOL:
+            if first:
+                cursor.setBlockFormat(self._widget_block)
+            else:
+                cursor.insertBlock(self._widget_block)
+            self.embeds.insert(cursor, turn.item_id)
+            return
         if first:
             cursor.setBlockFormat(self._header_block)
         else:
-            cursor.insertBlock(self._header_block)
+            # A fresh char format: the one before may be a widget's placeholder.
+            cursor.insertBlock(self._header_block, QTextCharFormat())
         user = turn.role is Role.USER
         cursor.insertText(
             "You" if user else "Assistant", self._user_name if user else self._bot_name
@@ -250,6 +282,8 @@ class TranscriptView(QTextEdit):
         self._header_block = QTextBlockFormat()
         self._header_block.setTopMargin(12)
         self._header_block.setBottomMargin(2)
+        self._widget_block = QTextBlockFormat()
+        self._widget_block.setTopMargin(8)
         self._body_block = QTextBlockFormat()
         self._body_block.setLineHeight(125, 1)  # 1 = ProportionalHeight
         self._user_name = QTextCharFormat()

@@ -70,10 +70,15 @@ class AppTray(QObject):
     def toggle_window(self) -> None:
         if self.window.isVisible() and not self.window.isMinimized():
             self.window.hide()
+            self._sync_show_action()
         else:
-            self.window.showNormal()
-            self.window.raise_()
-            self.window.activateWindow()
+            self.show_window()
+
+    def show_window(self) -> None:
+        """Bring the window back to the front (a click on the icon or on a tray message)."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
         self._sync_show_action()
 
     def _sync_show_action(self) -> None:

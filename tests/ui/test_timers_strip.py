@@ -1,0 +1,76 @@
+"""The running-timers strip: one chip per timer with the time left, cancellable, hidden empty."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from voicelive_desktop.ui.timers_strip import TimersStrip, format_left
+
+
+@dataclass(frozen=True)
+class _Timer:
+    timer_id: str
+    label: str
+    due_monotonic: float
+
+
+class _Board:
+    """A timer board with the strip's protocol: a list, cancel, and change listeners."""
+
+    def __init__(self) -> None:
+        self.running: dict[str, _Timer] = {}
+        self.listeners: list[Callable[[], None]] = []
+
+    def timers(self) -> list[_Timer]:
+        return list(self.running.values())
+
+    def cancel(self, timer_id: str) -> bool:
+        found = self.running.pop(timer_id, None) is not None
+        self._changed()
+        return found
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def add(self, timer: _Timer) -> None:
+        self.running[timer.timer_id] = timer
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+
+def test_timers_show_counting_down_and_cancel_from_the_strip(qtbot: QtBot) -> None:
+    strip = TimersStrip()
+    qtbot.addWidget(strip)
+    board = _Board()
+    strip.follow(board)
+    assert strip.isHidden()
+    board.add(_Timer("t1", "tea", time.monotonic() + 3.2))
+    board.add(_Timer("t2", "", time.monotonic() + 600))
+    strip.show()
+    assert list(strip.chips) == ["t1", "t2"]
+    tea = strip.chips["t1"]
+    assert tea.text.text() == "⏱ tea · 0:04"
+    qtbot.waitUntil(lambda: tea.text.text() == "⏱ tea · 0:03", timeout=3000)
+    assert strip.chips["t2"].text.text().startswith("⏱ Timer · 10:00")
+    assert tea.cancel_button.accessibleName() == "Cancel timer tea"
+    qtbot.mouseClick(tea.cancel_button, Qt.MouseButton.LeftButton)
+    assert "t1" not in board.running
+    assert list(strip.chips) == ["t2"]
+    board.cancel("t2")  # fired or cancelled elsewhere
+    assert strip.chips == {} and strip.isHidden()
+
+
+def test_time_left_reads_like_a_kitchen_timer() -> None:
+    assert format_left(9.2) == "0:10"
+    assert format_left(272) == "4:32"
+    assert format_left(3723) == "1:02:03"
+    assert format_left(-5) == "0:00"

@@ -1,0 +1,141 @@
+"""Preferences → Tools: every tool with its description, risk and policy; live and persisted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import AppUnderTest
+from voicelive_desktop.engine.events import (
+    ToolApprovalDecision,
+    ToolApprovalRequested,
+    ToolCallStarted,
+)
+from voicelive_desktop.settings import SettingsStore
+from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry, ToolRisk, ToolSpec
+from voicelive_desktop.ui.sessions import text_session
+from voicelive_desktop.ui.tools_page import ToolsPage
+
+
+async def _noop(arguments: Mapping[str, Any]) -> str:
+    return "ok"
+
+
+def _spec(name: str, risk: ToolRisk, default: ToolPolicy, source: str = "built-in") -> ToolSpec:
+    return ToolSpec(
+        name=name,
+        description=f"Does the {name} thing.",
+        parameters={"type": "object", "properties": {}},
+        handler=_noop,
+        risk=risk,
+        default_policy=default,
+        source=source,
+    )
+
+
+def _registry() -> ToolRegistry:
+    registry = ToolRegistry({"open_url": ToolPolicy.OFF})
+    registry.register(_spec("get_current_time", ToolRisk.SAFE, ToolPolicy.ALWAYS_ALLOW))
+    registry.register(_spec("open_url", ToolRisk.OPENS_THINGS, ToolPolicy.ASK))
+    return registry
+
+
+def _row(page: ToolsPage, name: str) -> list[str]:
+    table = page.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+    return [table.item(row, c).text() for c in range(3)] + [page.policy_boxes[name].currentText()]
+
+
+def test_the_page_lists_each_tool_with_description_risk_and_policy(qtbot: QtBot) -> None:
+    page = ToolsPage(_registry())
+    qtbot.addWidget(page)
+    assert _row(page, "get_current_time") == [
+        "get_current_time",
+        "Does the get_current_time thing.",
+        "Safe",
+        "Always allow",
+    ]
+    assert _row(page, "open_url") == ["open_url", "Does the open_url thing.", "Opens things", "Off"]
+    assert page.table.accessibleName()
+    assert page.policy_boxes["open_url"].accessibleName() == "Policy for open_url"
+
+
+def test_a_changed_policy_reaches_the_registry_at_once(qtbot: QtBot) -> None:
+    registry = _registry()
+    heard: list[list[str]] = []
+    registry.subscribe(lambda: heard.append([s.name for s in registry.enabled()]))
+    page = ToolsPage(registry)
+    qtbot.addWidget(page)
+    box = page.policy_boxes["open_url"]
+    box.setCurrentIndex(box.findData(ToolPolicy.ASK.value))
+    assert registry.policy("open_url") is ToolPolicy.ASK
+    assert heard[-1] == ["get_current_time", "open_url"]  # offered to the model again
+
+
+def test_the_page_follows_changes_made_elsewhere(qtbot: QtBot) -> None:
+    registry = _registry()
+    page = ToolsPage(registry)
+    qtbot.addWidget(page)
+    registry.set_policy("open_url", ToolPolicy.ALWAYS_ALLOW)  # "Always allow" in a prompt
+    assert page.policy_boxes["open_url"].currentText() == "Always allow"
+    registry.register(_spec("roll", ToolRisk.EXTERNAL, ToolPolicy.ASK, source="mcp:dice"))
+    assert _row(page, "roll") == ["roll", "Does the roll thing.", "External code", "Ask each time"]
+    registry.unregister_source("mcp:dice")
+    assert "roll" not in page.policy_boxes
+    page.stop_following()
+    registry.set_policy("open_url", ToolPolicy.OFF)
+    assert page.policy_boxes["open_url"].currentText() == "Always allow"
+
+
+def _policies_on_disk(config: Path) -> dict[str, str]:
+    return dict(json.loads((config / "settings.json").read_text())["tools"]["policies"])
+
+
+def test_policies_chosen_in_preferences_are_saved_and_survive_a_restart(
+    app_under_test: AppUnderTest, isolated_env: Path, qtbot: QtBot
+) -> None:
+    app = app_under_test
+    registry = app.controller.tools.registry
+    registry.register(_spec("open_url", ToolRisk.OPENS_THINGS, ToolPolicy.ASK))
+    dialog = app.controller.open_preferences()
+    page = dialog.tools_page
+    assert page is not None
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(page)) == "Tools"
+    box = page.policy_boxes["open_url"]
+    box.setCurrentIndex(box.findData(ToolPolicy.OFF.value))
+    assert _policies_on_disk(isolated_env) == {"open_url": "off"}  # saved without OK
+    # OK on the dialog's other settings does not write back the policies it opened with.
+    dialog.voice.setCurrentText("en-US-AvaNeural")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert _policies_on_disk(isolated_env) == {"open_url": "off"}
+    assert app.controller.settings.session.voice.name == "en-US-AvaNeural"
+
+    restarted = AppUnderTest(qtbot, isolated_env, text_session)
+    assert restarted.controller.tools.registry.policy("open_url") is ToolPolicy.OFF
+    assert SettingsStore(isolated_env).load().settings.tools.policies == {
+        "open_url": ToolPolicy.OFF
+    }
+
+
+def test_always_allow_in_a_consent_prompt_becomes_the_saved_policy(
+    app_under_test: AppUnderTest, isolated_env: Path, qtbot: QtBot
+) -> None:
+    app = app_under_test
+    registry = app.controller.tools.registry
+    registry.register(_spec("read_clipboard", ToolRisk.PRIVATE_DATA, ToolPolicy.ASK))
+    window = app.window
+    window.show_event(ToolCallStarted("c1", "read_clipboard", "{}"))
+    window.show_event(ToolApprovalRequested("c1", "read_clipboard", "{}", "private_data", 60))
+    prompt = window.tool_calls.prompts["c1"]
+    qtbot.waitUntil(prompt.armed, timeout=3000)
+    qtbot.waitUntil(prompt.always_allow_button.isEnabled)
+    prompt.always_allow_button.click()
+    assert prompt.decision is ToolApprovalDecision.ALWAYS_ALLOW
+    assert registry.policy("read_clipboard") is ToolPolicy.ALWAYS_ALLOW
+    assert _policies_on_disk(isolated_env) == {"read_clipboard": "always_allow"}
+    assert window.message_box.hasFocus()

@@ -1,0 +1,303 @@
+"""The compact card that shows one tool call in the transcript, expandable to its details."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicelive_desktop.engine.events import ToolCallStatus
+
+_SUMMARY_CHARS = 90
+_SPIN_INTERVAL_MS = 80
+_DETAIL_MAX_LINES = 12
+
+STATUS_LABELS = {
+    ToolCallStatus.RUNNING: "Running…",
+    ToolCallStatus.OK: "Done",
+    ToolCallStatus.FAILED: "Failed",
+    ToolCallStatus.DENIED: "Denied",
+    ToolCallStatus.CANCELLED: "Cancelled",
+}
+AWAITING_CONSENT_LABEL = "Waiting for your answer"
+_STATUS_COLOURS = {  # (light, dark)
+    ToolCallStatus.OK: ("#1e8e3e", "#5bd17f"),
+    ToolCallStatus.FAILED: ("#c0392b", "#ff8a7a"),
+    ToolCallStatus.DENIED: ("#b7791f", "#f0b429"),
+    ToolCallStatus.CANCELLED: ("#6b7280", "#9ca3af"),
+}
+_STATUS_GLYPHS = {
+    ToolCallStatus.OK: "✓",
+    ToolCallStatus.FAILED: "✕",
+    ToolCallStatus.DENIED: "⊘",
+    ToolCallStatus.CANCELLED: "■",
+}
+
+
+def summarize_arguments(arguments: str, limit: int = _SUMMARY_CHARS) -> str:
+    """One line for a call's JSON arguments: `key: value, …`, shortened to `limit` chars."""
+    try:
+        parsed = json.loads(arguments) if arguments.strip() else {}
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        if not parsed:
+            return "no arguments"
+        text = ", ".join(f"{key}: {_short_value(value)}" for key, value in parsed.items())
+    else:
+        text = " ".join(arguments.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short_value(value: object) -> str:
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return json.dumps(value, ensure_ascii=False)
+
+
+def pretty_json(text: str) -> str:
+    """`text` indented when it is JSON (what the model sent or got), else as it is."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except ValueError:
+        return text
+
+
+def format_duration(ms: float) -> str:
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f} s"
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    return f"{minutes} min {seconds} s"
+
+
+class StatusMark(QWidget):
+    """A spinner while the call runs, then a coloured glyph for how it ended."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(18, 18)
+        self.status = ToolCallStatus.RUNNING
+        self.angle = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(_SPIN_INTERVAL_MS)
+        self._timer.timeout.connect(self._spin)
+        self._timer.start()
+
+    def set_status(self, status: ToolCallStatus) -> None:
+        self.status = status
+        if status is ToolCallStatus.RUNNING:
+            self._timer.start()
+        else:
+            self._timer.stop()
+        self.update()
+
+    def spinning(self) -> bool:
+        return self._timer.isActive()
+
+    def _spin(self) -> None:
+        self.angle = (self.angle + 30) % 360
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.status is ToolCallStatus.RUNNING:
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.2)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawArc(QRectF(3, 3, 12, 12), -self.angle * 16, 270 * 16)
+            return
+        painter.setPen(status_colour(self.status, self.palette()))
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _STATUS_GLYPHS[self.status])
+
+
+def status_colour(status: ToolCallStatus, palette: QPalette) -> QColor:
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    colours = _STATUS_COLOURS.get(status)
+    if colours is None:
+        return palette.color(QPalette.ColorRole.Text)
+    return QColor(colours[1] if dark else colours[0])
+
+
+class ToolCallCard(QFrame):
+    """One tool call: name, argument summary, state and duration; expanding shows the exact
+    arguments and the result (or why it failed, was denied or cancelled)."""
+
+    def __init__(self, call_id: str, name: str, arguments: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.call_id = call_id
+        self.name = name
+        self.arguments = arguments
+        self.status = ToolCallStatus.RUNNING
+        self.awaiting_consent = False
+        self.duration_ms: float | None = None
+        self.result = ""
+        self.error = ""
+        self._started = time.monotonic()
+        self.setObjectName("toolCallCard")
+        self.setStyleSheet(
+            "#toolCallCard { background: palette(alternate-base); border: 1px solid palette(mid);"
+            " border-radius: 6px; }"
+        )
+        self.setAccessibleName(f"Tool call {name}")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+        self.mark = StatusMark()
+        self.name_label = QLabel(name)
+        self.name_label.setObjectName("toolCallName")
+        bold = QFont(self.name_label.font())
+        bold.setBold(True)
+        bold.setFamily("monospace")
+        bold.setStyleHint(QFont.StyleHint.Monospace)
+        self.name_label.setFont(bold)
+        self.summary_label = QLabel(summarize_arguments(arguments))
+        self.summary_label.setObjectName("toolCallSummary")
+        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary_label.setEnabled(False)  # the dimmed text colour: a caption
+        self.state_label = QLabel()
+        self.state_label.setObjectName("toolCallState")
+        self.duration_label = QLabel()
+        self.duration_label.setObjectName("toolCallDuration")
+        self.duration_label.setEnabled(False)
+        self.expand_button = QToolButton()
+        self.expand_button.setCheckable(True)
+        self.expand_button.setAutoRaise(True)
+        self.expand_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.expand_button.setAccessibleName(f"Show details of the {name} call")
+        self.expand_button.setToolTip("Show the arguments and the result")
+        self.expand_button.toggled.connect(self.set_expanded)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(8)
+        header.addWidget(self.mark)
+        header.addWidget(self.name_label)
+        header.addWidget(self.summary_label, 1)
+        header.addWidget(self.state_label)
+        header.addWidget(self.duration_label)
+        header.addWidget(self.expand_button)
+
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("toolCallDetails")
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName(f"Arguments and result of the {name} call")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.9))
+        self.details.setFont(mono)
+        self.details.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.details)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(200)
+        self._clock.timeout.connect(self._show_elapsed)
+        self._clock.start()
+        self._show_state()
+        self._fill_details()
+
+    # ---- what happened --------------------------------------------------------------------
+
+    def set_awaiting_consent(self, waiting: bool) -> None:
+        self.awaiting_consent = waiting
+        self._show_state()
+
+    def finish(
+        self, status: ToolCallStatus, duration_ms: float, result: str = "", error: str = ""
+    ) -> None:
+        """Show how the call ended; the spinner and the running clock stop."""
+        self.status = status
+        self.awaiting_consent = False
+        self.duration_ms = duration_ms
+        self.result = result
+        self.error = error
+        self._clock.stop()
+        self.mark.set_status(status)
+        self._show_state()
+        self._fill_details()
+
+    def plain_text(self) -> str:
+        """How the card reads when the transcript is copied as text."""
+        facts = [STATUS_LABELS[self.status]]
+        if self.duration_ms is not None:
+            facts.append(format_duration(self.duration_ms))
+        line = f"[tool] {self.name}({summarize_arguments(self.arguments)}) — {', '.join(facts)}"
+        return line + (f": {self.error}" if self.error else "")
+
+    # ---- expanding ------------------------------------------------------------------------
+
+    def set_expanded(self, expanded: bool) -> None:
+        if self.expand_button.isChecked() != expanded:
+            self.expand_button.setChecked(expanded)  # re-enters through `toggled`
+            return
+        self.expand_button.setArrowType(
+            Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
+        )
+        self.expand_button.setAccessibleName(
+            f"{'Hide' if expanded else 'Show'} details of the {self.name} call"
+        )
+        self.details.setVisible(expanded)
+        self.updateGeometry()
+
+    def is_expanded(self) -> bool:
+        return self.details.isVisible() or self.expand_button.isChecked()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # The whole header row toggles, as in a disclosure list; the details stay selectable.
+        if event.button() == Qt.MouseButton.LeftButton and event.position().y() < 32:
+            self.set_expanded(not self.expand_button.isChecked())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    # ---- rendering ------------------------------------------------------------------------
+
+    def _show_state(self) -> None:
+        text = AWAITING_CONSENT_LABEL if self.awaiting_consent else STATUS_LABELS[self.status]
+        self.state_label.setText(text)
+        colour = status_colour(self.status, self.palette())
+        self.state_label.setStyleSheet(f"color: {colour.name()};")
+        self.state_label.setToolTip(self.error)
+        if self.duration_ms is not None:
+            self.duration_label.setText(format_duration(self.duration_ms))
+        self.setAccessibleDescription(self.plain_text())
+
+    def _show_elapsed(self) -> None:
+        self.duration_label.setText(format_duration((time.monotonic() - self._started) * 1000))
+
+    def _fill_details(self) -> None:
+        sections = ["Arguments", pretty_json(self.arguments) or "(none)"]
+        if self.status is ToolCallStatus.RUNNING:
+            sections += ["", "Result", "(running)"]
+        else:
+            if self.error:
+                sections += ["", "Why", self.error]
+            if self.result:
+                heading = "Result" if self.status is ToolCallStatus.OK else "Sent to the model"
+                sections += ["", heading, pretty_json(self.result)]
+        self.details.setPlainText("\n".join(sections))
+        lines = min(self.details.document().lineCount() + 1, _DETAIL_MAX_LINES)
+        line_px = self.details.fontMetrics().lineSpacing()
+        self.details.setFixedHeight(lines * line_px + 12)
+        self.updateGeometry()

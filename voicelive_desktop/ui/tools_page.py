@@ -1,0 +1,116 @@
+"""Preferences → Tools: every tool the assistant can call, its risk, and the user's policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry, ToolSpec
+from voicelive_desktop.ui.tool_labels import POLICY_LABELS, RISK_EXPLANATIONS, RISK_LABELS
+
+INTRO = (
+    "What the assistant may do on this computer. <b>Ask each time</b> shows a prompt in the "
+    "conversation before each use; <b>Off</b> hides the tool from the assistant. Changes "
+    "apply at once, also to a conversation in progress."
+)
+_COLUMNS = ("Tool", "What it does", "Risk", "Policy")
+
+
+class ToolsPage(QWidget):
+    """Lists the registry's tools with a policy box each; a change reaches the registry at
+    once (so a live session is updated), and the page follows changes made elsewhere (an
+    "Always allow" answered in the conversation, an MCP server's tools coming and going)."""
+
+    def __init__(self, registry: ToolRegistry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self.policy_boxes: dict[str, QComboBox] = {}
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.table = QTableWidget(0, len(_COLUMNS))
+        self.table.setAccessibleName("Tools the assistant can use")
+        self.table.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty_note = QLabel("No tools are available.")
+        self.empty_note.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_note)
+        self._unsubscribe: Callable[[], None] | None = registry.subscribe(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the registry as it is now (rebuilt only when the set of tools changed)."""
+        specs = self.registry.specs()
+        if [s.name for s in specs] != list(self.policy_boxes):
+            self._rebuild(specs)
+        for name, box in self.policy_boxes.items():
+            policy = self.registry.policy(name)
+            index = box.findData(policy.value)
+            if box.currentIndex() != index:
+                box.blockSignals(True)
+                box.setCurrentIndex(index)
+                box.blockSignals(False)
+
+    def _rebuild(self, specs: list[ToolSpec]) -> None:
+        self.policy_boxes.clear()
+        self.table.setRowCount(len(specs))
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        for row, spec in enumerate(specs):
+            name = QTableWidgetItem(spec.name)
+            name.setFont(mono)
+            if spec.source != "built-in":
+                name.setToolTip(f"From {spec.source}")
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, QTableWidgetItem(spec.description))
+            risk = QTableWidgetItem(RISK_LABELS.get(spec.risk, spec.risk.value))
+            risk.setToolTip(RISK_EXPLANATIONS.get(spec.risk, ""))
+            self.table.setItem(row, 2, risk)
+            self.table.setCellWidget(row, 3, self._policy_box(spec))
+        self.table.resizeRowsToContents()
+        self.empty_note.setVisible(not specs)
+
+    def _policy_box(self, spec: ToolSpec) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(f"Policy for {spec.name}")
+        for policy in ToolPolicy:
+            box.addItem(POLICY_LABELS[policy], policy.value)
+        box.setCurrentIndex(box.findData(self.registry.policy(spec.name).value))
+        box.setToolTip(f"Default: {POLICY_LABELS[spec.default_policy]}")
+        box.currentIndexChanged.connect(
+            lambda _index, n=spec.name, b=box: self.registry.set_policy(
+                n, ToolPolicy(b.currentData())
+            )
+        )
+        self.policy_boxes[spec.name] = box
+        return box
+
+    def stop_following(self) -> None:
+        """Stop listening to the registry (the dialog closed)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,14 @@ def pytest_asyncio_loop_factories(
     """pytest-asyncio 1.5 hook: without it async tests run on a plain selector loop, Qt
     events stall while they await, and qtbot.waitSignal times out."""
     return {"qasync": _qasync_loop}
+
+
+@pytest.fixture(autouse=True)
+def collect_qt_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Collect each UI test's garbage here: left for later, a cycle holding a Qt object may be
+    collected on a qasync worker thread, which destroys the object off its thread (segfault)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

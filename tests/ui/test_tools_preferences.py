@@ -110,7 +110,7 @@ def test_policies_chosen_in_preferences_are_saved_and_survive_a_restart(
     box.setCurrentIndex(box.findData(ToolPolicy.OFF.value))
     assert _policies_on_disk(isolated_env) == {"open_url": "off"}  # saved without OK
     # OK on the dialog's other settings does not write back the policies it opened with.
-    dialog.voice.setCurrentText("en-US-AvaNeural")
+    dialog.editors["voice"].enter("en-US-AvaNeural")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert _policies_on_disk(isolated_env) == {"open_url": "off"}
     assert app.controller.settings.session.voice.name == "en-US-AvaNeural"

@@ -30,7 +30,6 @@ class EmbeddedWidgets(QObject):
 
     def __init__(self, edit: QTextEdit) -> None:
         super().__init__(edit)
-        self._edit = edit
         self._widgets: dict[str, QWidget] = {}
         self._plain_texts: dict[str, str] = {}
         layout = edit.document().documentLayout()
@@ -47,11 +46,18 @@ class EmbeddedWidgets(QObject):
         self._reposition_timer.setInterval(0)
         self._reposition_timer.timeout.connect(self.reposition)
 
+    def _text_edit(self) -> QTextEdit:
+        # Looked up, not stored: the text edit keeps this object, and a Python reference
+        # cycle through Qt wrappers could be collected off the GUI thread.
+        edit = self.parent()
+        assert isinstance(edit, QTextEdit)
+        return edit
+
     # ---- the widgets ----------------------------------------------------------------------
 
     def add(self, key: str, widget: QWidget, plain_text: str = "") -> None:
         """Adopt `widget` under `key` (shown once its placeholder is inserted)."""
-        widget.setParent(self._edit.viewport())
+        widget.setParent(self._text_edit().viewport())
         widget.ensurePolished()  # style sheets change margins: measure it as it will look
         widget.hide()
         widget.installEventFilter(self)
@@ -95,7 +101,7 @@ class EmbeddedWidgets(QObject):
         if PLACEHOLDER not in text:
             return text
         parts: list[str] = []
-        document = self._edit.document()
+        document = self._text_edit().document()
         for offset, char in enumerate(text):
             if char != PLACEHOLDER:
                 parts.append(char)
@@ -107,8 +113,10 @@ class EmbeddedWidgets(QObject):
     # ---- keeping widgets over their placeholders ------------------------------------------
 
     def _available_width(self) -> int:
-        margin = self._edit.document().documentMargin()
-        return max(120, int(self._edit.viewport().width() - 2 * margin) - 2 * _SIDE_PADDING_PX)
+        margin = self._text_edit().document().documentMargin()
+        return max(
+            120, int(self._text_edit().viewport().width() - 2 * margin) - 2 * _SIDE_PADDING_PX
+        )
 
     def _height(self, key: str) -> int:
         widget = self._widgets.get(key)
@@ -124,10 +132,11 @@ class EmbeddedWidgets(QObject):
 
     def reposition(self) -> None:
         """Put every widget over its placeholder; hide those without one (yet)."""
-        document = self._edit.document()
+        document = self._text_edit().document()
         layout = document.documentLayout()
         scroll = QPoint(
-            self._edit.horizontalScrollBar().value(), self._edit.verticalScrollBar().value()
+            self._text_edit().horizontalScrollBar().value(),
+            self._text_edit().verticalScrollBar().value(),
         )
         placed: set[str] = set()
         resized: list[tuple[QTextBlock, int]] = []

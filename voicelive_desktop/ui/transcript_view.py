@@ -20,8 +20,8 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
     UserTranscriptCompleted,
 )
-from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
 from voicelive_desktop.ui.transcript_embeds import EmbeddedWidgets
+from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
 
 INTERRUPTED_MARK = "✂ interrupted"
 _PENDING_SPEECH = "…"

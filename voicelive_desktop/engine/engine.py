@@ -9,8 +9,8 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from azure.ai.voicelive.models import (
+    ConversationRequestItem,
     InputTextContentPart,
-    MessageItem,
     RequestSession,
     UserMessageItem,
 )
@@ -34,8 +34,10 @@ from voicelive_desktop.engine.events import (
     SessionErrorReported,
     SessionState,
     SessionStateChanged,
+    ToolApprovalDecision,
     UserTextSent,
 )
+from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S, FunctionCallRunner
 from voicelive_desktop.engine.greeting import greeting_request
 from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.playback_port import PlaybackSink
@@ -43,7 +45,9 @@ from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, S
 from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
 from voicelive_desktop.engine.state import SessionStateMachine
+from voicelive_desktop.engine.tool_config import tools_signature, with_tools
 from voicelive_desktop.protocol import pcm16_bytes_to_ms
+from voicelive_desktop.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ RESPONSE_SETTLE_TIMEOUT_S = 2.0
 _S = SessionState
 
 
-def _create_item(item: MessageItem) -> Request:
+def _create_item(item: ConversationRequestItem) -> Request:
     return lambda conn: conn.conversation.item.create(item=item)
 
 
@@ -76,6 +80,8 @@ class SessionEngine:
         backoff: ReconnectBackoff | None = None,
         context_turns: int = DEFAULT_MAX_TURNS,
         thinking_timeout_s: float = DEFAULT_THINKING_TIMEOUT_S,
+        tools: ToolRegistry | None = None,
+        approval_timeout_s: float = DEFAULT_APPROVAL_TIMEOUT_S,
     ) -> None:
         self._connection = connection
         self._credential = credential
@@ -96,6 +102,19 @@ class SessionEngine:
             on_session_updated=self._session_updated,
             on_barge_in=lambda barge_in: self._spawn(self._tell_server_barge_in(barge_in)),
             on_server_error=self._server_error,
+        )
+        self._tools = tools
+        self._tools_unsubscribe: Callable[[], None] | None = None
+        self._tools_sent = ""  # the tools_signature the service was last told
+        self._tools_update: asyncio.Task[None] | None = None
+        self._configure_lock = asyncio.Lock()
+        self._calls = FunctionCallRunner(
+            registry=tools or ToolRegistry(),
+            emit=self._emit,
+            send=self._send,
+            request_response=self._request_response,
+            remember=self._memory.remember_call,
+            approval_timeout_s=approval_timeout_s,
         )
         self._mic = MicUpload(lambda: self._live)
         self._live: LiveConnection | None = None
@@ -149,7 +168,7 @@ class SessionEngine:
 
     def _give_up_thinking(self) -> None:
         self._thinking_check = None
-        if self.state is _S.THINKING and not self._handler.responding:
+        if self.state is _S.THINKING and not self._handler.responding and not self._calls.busy:
             log.warning(
                 "no response %g s after the turn ended; listening again", self._thinking_timeout_s
             )
@@ -165,7 +184,7 @@ class SessionEngine:
         """
         if self.state is not _S.DISCONNECTED:
             raise RuntimeError(f"start() called in state {self.state.value}")
-        config = build_request_session(self._session)
+        config = self._session_config(self._session)
         self._memory.clear()  # a new conversation; context is restored only on reconnects
         self._states.advance(_S.CONNECTING)
         try:
@@ -182,6 +201,8 @@ class SessionEngine:
             await self._teardown()
             raise
         self._mic.start()
+        if self._tools is not None and self._tools_unsubscribe is None:
+            self._tools_unsubscribe = self._tools.subscribe(self._tools_changed)
         self._states.advance(_S.READY)
         if self._session.greet_on_connect:
             # Once per conversation: a reconnect resumes it and must not greet again.
@@ -220,6 +241,9 @@ class SessionEngine:
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         self._reconnector = None
+        if self._tools_unsubscribe is not None:
+            self._tools_unsubscribe()
+            self._tools_unsubscribe = None
         self._mic.stop()
         self._drop_turn_in_progress()
         await self._close_connection()
@@ -247,6 +271,10 @@ class SessionEngine:
         await self._configure(config)
 
     async def _configure(self, config: RequestSession) -> None:
+        async with self._configure_lock:  # one session.update awaits its answer at a time
+            await self._configure_now(config)
+
+    async def _configure_now(self, config: RequestSession) -> None:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._config_waiter = waiter
         try:
@@ -262,6 +290,8 @@ class SessionEngine:
                 self._config_waiter = None
             if waiter.done() and not waiter.cancelled():
                 waiter.exception()  # retrieved: nobody else awaits it
+        if self._tools is not None and "tools" in config:
+            self._tools_sent = tools_signature(self._tools)
 
     def _session_updated(self) -> None:
         if self._config_waiter is not None and not self._config_waiter.done():
@@ -299,6 +329,7 @@ class SessionEngine:
     def _drop_turn_in_progress(self) -> None:
         """Forget what the closed connection was in the middle of: a response, a manual turn."""
         self._handler.connection_lost()
+        self._calls.cancel_all("The connection to Voice Live was lost while the tool ran.")
         self._no_response_running.set()
         self._manual_turn_bytes = None
 
@@ -322,7 +353,7 @@ class SessionEngine:
             self._emit(ReconnectScheduled(self._backoff.attempt, delay))
             await asyncio.sleep(delay)
             try:
-                await self._open(build_request_session(self._session))
+                await self._open(self._session_config(self._session))
                 await self._restore_context()
             except (CredentialsRejected, ResourceNotFound) as exc:
                 # Retrying cannot fix these; the user must change something.
@@ -404,6 +435,11 @@ class SessionEngine:
 
     def _handle_server_event(self, event: Mapping[str, Any]) -> None:
         self._handler.handle(event)
+        if event.get("type") == "input_audio_buffer.speech_started":
+            self._calls.cancel_all("The user started speaking while the tool ran.")
+        self._calls.handle(event)
+        if self._calls.busy and self.state is _S.READY:
+            self._states.advance(_S.THINKING)  # the answer waits for the tools
         if self._handler.responding:
             self._no_response_running.clear()
         else:
@@ -423,6 +459,7 @@ class SessionEngine:
 
     async def interrupt(self) -> None:
         """User-initiated barge-in: silence the assistant and tell the server where it stopped."""
+        self._calls.cancel_all("The user interrupted while the tool ran.")
         barge_in = self._handler.interrupt_assistant()
         if barge_in is None:
             return
@@ -474,9 +511,48 @@ class SessionEngine:
         InvalidSessionSettings before anything changes when a value is unusable, and
         SessionNotReady (keeping the previous settings) when the service refuses them.
         """
-        config = build_request_session(session)
+        config = self._session_config(session)
         live = self._states.in_conversation
         if live:
             await self._configure(config)
         self._session = session
         return live
+
+    # -- tools -----------------------------------------------------------------------
+
+    def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
+        """The user's answer to a ToolApprovalRequested; False when nothing waits for it
+        (it timed out, was cancelled, or the call_id is unknown)."""
+        return self._calls.answer_approval(call_id, decision)
+
+    def _session_config(self, session: SessionSettings) -> RequestSession:
+        config = build_request_session(session)
+        return config if self._tools is None else with_tools(config, self._tools)
+
+    def _tools_changed(self) -> None:
+        """A tool was added, removed, switched on or off: tell a live session once the
+        burst of changes (a server registering its tools one by one) is over."""
+        if self._tools_update is None or self._tools_update.done():
+            self._tools_update = asyncio.get_running_loop().create_task(
+                self._update_tools(), name="voicelive-tools-update"
+            )
+            self._background.add(self._tools_update)
+            self._tools_update.add_done_callback(self._background.discard)
+
+    async def _update_tools(self) -> None:
+        await asyncio.sleep(0)  # let the rest of a burst of changes land first
+        # Not connected: the next connect or reconnect sends the tools as they are then. The
+        # same signature (Ask <-> Always allow) changes nothing the model sees. A change made
+        # while an update was on its way is caught by the loop's next round.
+        while (
+            self._tools is not None
+            and self._states.in_conversation
+            and tools_signature(self._tools) != self._tools_sent
+        ):
+            try:
+                await self._configure(self._session_config(self._session))
+            except VoiceLiveError as exc:
+                log.warning("the tool list was not applied: %s", exc.message)
+                self._report(exc, fatal=False)
+                return
+            log.info("tool list applied live (%d tools)", len(self._tools.enabled()))

@@ -302,6 +302,9 @@ class ServerEventHandler:
     def _output_item_added(self, event: Mapping[str, Any]) -> None:
         response = self._known_response(event)
         item = _mapping(event, "item") or {}
+        # A function_call item has no audio to truncate; the message item is what is heard.
+        if item.get("type", "message") != "message":
+            return
         if response is not None and not response.item_id:
             response.item_id = _text(item, "id") or ""
 

@@ -18,6 +18,12 @@ from voicelive_desktop.simulator import item_events, wire
 from voicelive_desktop.simulator.client_events import parse_frame
 from voicelive_desktop.simulator.conversation import Conversation
 from voicelive_desktop.simulator.faults import SimulatorFaults
+from voicelive_desktop.simulator.function_call_items import calls_waiting_for_output
+from voicelive_desktop.simulator.function_calls import (
+    FunctionCallStream,
+    answer_from_outputs,
+    calls_for_turn,
+)
 from voicelive_desktop.simulator.hostile import hostile_frames
 from voicelive_desktop.simulator.input_turns import (
     MIN_COMMIT_MS,
@@ -84,7 +90,7 @@ class SimulatedSession:
         self._conversation = Conversation()
         self._turns = InputTurns(TurnDetection.of(self.session))
         self._pending_user_item: str | None = None
-        self._response: ResponseStream | None = None
+        self._response: ResponseStream | FunctionCallStream | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._opened = time.monotonic()
         self._last_client_event = self._opened
@@ -310,6 +316,17 @@ class SimulatedSession:
                 "conversation_already_has_active_response",
             )
             return
+        waiting = calls_waiting_for_output(self._conversation)
+        if waiting:
+            # No documented Voice Live text; worded like the OpenAI Responses API's error for
+            # a function call answered without its output.
+            await self._error(
+                event,
+                f"No tool output found for function call {waiting[0]}. Send a "
+                "function_call_output item for every call before response.create.",
+                "missing_tool_output",
+            )
+            return
         options = event.get("response")
         if options is not None and not isinstance(options, dict):
             await self._error(event, "'response' must be an object.", "invalid_value", "response")
@@ -332,10 +349,21 @@ class SimulatedSession:
     async def _start_response(self, options: Event) -> None:
         if self._response is not None:
             return  # server VAD ended a turn while the reply is still streaming
-        user = self._conversation.last_user_item()
+        modalities = list(options.get("modalities") or self.session["modalities"])
         scripted = pre_generated_text(options)
+        calls = calls_for_turn(self._conversation, self.session) if scripted is None else []
+        if calls:
+            self._response = FunctionCallStream(
+                send=self.send, conversation=self._conversation, calls=calls, modalities=modalities
+            )
+            self._spawn(self._run_response(self._response))
+            return
+        user = self._conversation.last_user_item()
+        answer = answer_from_outputs(self._conversation)
         if scripted is not None:
             reply = scripted
+        elif answer is not None:
+            reply = answer
         elif user is None:
             reply = greeting()
         elif user.speech_ms is not None:
@@ -347,7 +375,7 @@ class SimulatedSession:
             conversation=self._conversation,
             synthesizer=self._synthesizer,
             reply=reply,
-            modalities=list(options.get("modalities") or self.session["modalities"]),
+            modalities=modalities,
             input_tokens=self._conversation.input_tokens(),
             before_audio_delta=self._maybe_drop,
             style=speech_style(self.session.get("voice")),
@@ -365,7 +393,7 @@ class SimulatedSession:
         openai_voice = isinstance(voice, dict) and voice.get("type") == "openai"
         return isinstance(kinds, list) and "word" in kinds and not openai_voice
 
-    async def _run_response(self, stream: ResponseStream) -> None:
+    async def _run_response(self, stream: ResponseStream | FunctionCallStream) -> None:
         try:
             await stream.run()
         except ConnectionDropped:

@@ -14,7 +14,7 @@ class ConversationItem:
     """One item as the simulator needs it; `raw` is the item as echoed to the client."""
 
     item_id: str
-    role: str
+    role: str  # a message's role, else the item type ("function_call", ...)
     raw: dict[str, Any]
     text: str | None = None  # typed text, or an assistant's transcript
     speech_ms: int | None = None  # user audio: how long the voice lasted
@@ -38,6 +38,10 @@ class Conversation:
                 index = found + 1
         self._items.insert(index, item)
         return self._items[index - 1].item_id if index > 0 else None
+
+    def items(self) -> list[ConversationItem]:
+        """Every item in conversation order (a copy)."""
+        return list(self._items)
 
     def index_of(self, item_id: str) -> int | None:
         for index, item in enumerate(self._items):

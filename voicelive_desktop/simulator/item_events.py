@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from voicelive_desktop.simulator import wire
 from voicelive_desktop.simulator.conversation import ROOT, Conversation
+from voicelive_desktop.simulator.function_call_items import (
+    CALL_ITEM_TYPES,
+    CallItemError,
+    call_item_from_client,
+)
 from voicelive_desktop.simulator.items import ItemError, item_from_client
 from voicelive_desktop.simulator.wire import Event
 
 
 def create_item(conversation: Conversation, event: Event) -> Event:
     """conversation.item.create -> conversation.item.created, or the error."""
+    value = event.get("item")
     try:
-        item = item_from_client(event.get("item"))
-    except ItemError as error:
+        if isinstance(value, dict) and value.get("type") in CALL_ITEM_TYPES:
+            item = call_item_from_client(conversation, value)
+        else:
+            item = item_from_client(value)
+    except (ItemError, CallItemError) as error:
         return wire.error_for(event, str(error), error.code, error.param)
     wanted_previous = event.get("previous_item_id")
     if wanted_previous not in (None, ROOT) and (

@@ -37,7 +37,7 @@ def item_from_client(value: Any) -> ConversationItem:
     if value.get("type") != "message":
         raise ItemError(
             f"Invalid 'item.type' {value.get('type')!r}: the offline simulator accepts "
-            "'message' items only.",
+            "'message', 'function_call' and 'function_call_output' items.",
             "item.type",
         )
     role = value.get("role")

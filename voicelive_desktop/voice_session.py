@@ -90,6 +90,9 @@ class VoiceSession:
         )
         self._listeners: list[Listener] = []
         self._device_listeners: list[DeviceListener] = []
+        # Get every mic frame (24 kHz mono PCM16, muted ones as silence) on the loop, after
+        # the PortAudio thread handed it over: the conversation recorder listens here.
+        self.mic_taps: list[Callable[[bytes], None]] = []
 
     # -- observing -------------------------------------------------------------------
 
@@ -241,6 +244,8 @@ class VoiceSession:
     def _mic_frame(self, pcm16: bytes, level: AudioLevel) -> None:
         if self._manual_turn_open or not self._manual_turns_only:
             self.engine.submit_input_audio(pcm16)
+        for tap in self.mic_taps:
+            tap(pcm16)
         self._emit(AudioLevelMeasured("input", level.rms_dbfs, level.peak_dbfs))
 
     def _speaker_level(self, level: AudioLevel) -> None:

@@ -17,6 +17,7 @@ import platformdirs
 from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.history import schema
 from voicelive_desktop.history.turn_usage import TurnUsage
+from voicelive_desktop.recording.files import delete_recordings, recordings_dir
 
 DATA_DIR_ENV = "VOICELIVE_DESKTOP_DATA_DIR"
 HISTORY_FILE_NAME = "history.sqlite3"
@@ -276,9 +277,11 @@ class HistoryStore:
             ) from error
 
     def delete_conversation(self, conversation_id: str) -> bool:
-        """Delete a conversation and all its turns; False if there was no such conversation."""
+        """Delete a conversation, all its turns and its audio recordings; False if there was
+        no such conversation."""
         with self._transaction() as db:
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        delete_recordings(recordings_dir(self.path), conversation_id)
         return cursor.rowcount > 0
 
     # -- reading --------------------------------------------------------------------------

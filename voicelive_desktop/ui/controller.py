@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import uuid
 from collections.abc import Coroutine
 from typing import Any
 
@@ -27,10 +28,11 @@ from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
 from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
-from voicelive_desktop.history import open_recorder
+from voicelive_desktop.history import default_history_path, open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
+from voicelive_desktop.recording import recordings_dir
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.tools.registry import ToolPolicy
@@ -40,6 +42,7 @@ from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
+from voicelive_desktop.ui.recording_control import RecordingControl
 from voicelive_desktop.ui.session_panel_binding import SessionPanelBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
 from voicelive_desktop.ui.sleep_watch import SleepWatch
@@ -95,6 +98,17 @@ class AppController(QObject):
         self.history = open_recorder(on_failure=window.error_banner.show_message)
         if self.history is not None:
             window.clear_action.triggered.connect(self.history.new_conversation)
+        self._loose_conversation_id = uuid.uuid4().hex  # recordings' name without a history
+        self.recording = RecordingControl(
+            window.recording,
+            recordings_dir(default_history_path()),
+            self._conversation_id,
+            window.error_banner.show_message,
+            self,
+        )
+        window.clear_action.triggered.connect(self.recording.new_conversation)
+        self.adapter.event_received.connect(self.recording.show_event)
+        self.adapter.session_closed.connect(self.recording.detach)
         self.push_to_talk = PushToTalkBinding(
             window, self.adapter, self.settings.push_to_talk, channel=channel
         )
@@ -227,7 +241,13 @@ class AppController(QObject):
         opened = await self.adapter.open(session)
         if opened:
             self.adapter.set_muted(self.window.mute_button.isChecked())
+            self.recording.attach(session)
         return opened
+
+    def _conversation_id(self) -> str:
+        if self.history is not None:
+            return self.history.conversation_id
+        return self._loose_conversation_id
 
     async def shutdown(self) -> None:
         """Stop the session and the demo server, remember the window; never hangs on a dead
@@ -236,6 +256,7 @@ class AppController(QObject):
             task.cancel()
         await self.push_to_talk.close()
         await self.adapter.close()
+        self.recording.detach()
         if self.history is not None:
             self.history.close()
         if self.demo_server is not None:

@@ -33,6 +33,7 @@ from voicelive_desktop.protocol import vad_threshold_dbfs
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
+from voicelive_desktop.ui.recording_indicator import RecordingIndicator
 from voicelive_desktop.ui.session_panel import SessionPanel
 from voicelive_desktop.ui.state_indicator import StateIndicator
 from voicelive_desktop.ui.support_actions import add_support_actions
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
         self.demo_badge.hide()
         header.addWidget(self.demo_badge)
         header.addStretch(1)
+        self.recording = RecordingIndicator()
+        header.addWidget(self.recording)
         self.panel_button = QPushButton("Session settings")
         self.panel_button.setCheckable(True)
         self.panel_button.setToolTip("Show or hide the session panel (voice, turn-taking, …)")
@@ -210,11 +213,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(self.error_banner.hide)  # a new attempt, a clean slate
             self.session_menu.addAction(action)
         self.session_menu.addSeparator()
+        self.session_menu.addAction(self.recording.record_action)
+        self.session_menu.addAction(self.recording.save_action)
+        self.addAction(self.recording.record_action)
+        self.session_menu.addSeparator()
         self.session_menu.addAction(self.quit_action)
 
         self.edit_menu = bar.addMenu("&Edit")
-        copy_all = QAction("Copy &conversation", self)
+        copy_all = QAction("Copy &transcript", self)
+        copy_all.setShortcut(QKeySequence("Ctrl+Shift+C"))
         copy_all.triggered.connect(self._copy_conversation)
+        self.addAction(copy_all)
+        self.copy_transcript_action = copy_all
         self.clear_action = QAction("C&lear conversation", self)
         self.clear_action.triggered.connect(self.transcript.clear_conversation)
         self.preferences_action = QAction("&Preferences…", self)

@@ -1,0 +1,161 @@
+"""Starts and stops conversation recordings as the user asks and sessions come and go."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from voicelive_desktop.engine.events import (
+    AssistantAudioReceived,
+    AssistantInterrupted,
+    EngineEvent,
+)
+from voicelive_desktop.recording import (
+    ConversationRecorder,
+    join_recordings,
+    new_recording_path,
+    recording_paths,
+)
+from voicelive_desktop.ui.recording_indicator import RecordingIndicator
+from voicelive_desktop.voice_session import VoiceSession
+
+log = logging.getLogger(__name__)
+
+
+class RecordingControl(QObject):
+    """Owns the open recording: one WAV per voice session and conversation while the user
+    has recording on. It taps audio already on the event loop (the mic frames VoiceSession
+    hands over, the assistant audio the engine reports), never the audio callbacks.
+    """
+
+    def __init__(
+        self,
+        indicator: RecordingIndicator,
+        folder: Path,
+        conversation_id: Callable[[], str],
+        on_problem: Callable[[str], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.indicator = indicator
+        self.folder = folder
+        self._conversation_id = conversation_id
+        self._on_problem = on_problem
+        self.session: VoiceSession | None = None
+        self.recorder: ConversationRecorder | None = None
+        indicator.toggled.connect(self.set_recording)
+        indicator.save_action.triggered.connect(self._ask_save)
+        self._update_save()
+
+    def set_recording(self, on: bool) -> None:
+        """The user turned recording on or off."""
+        if on and self.session is None:
+            self._on_problem(
+                "Recording starts when a voice session is connected (it needs the microphone "
+                "and the speaker)."
+            )
+        if on:
+            self._start()
+        else:
+            self._stop()
+
+    def attach(self, session: object) -> None:
+        """A session opened: record it if recording is on and it has sound."""
+        self.detach()
+        if isinstance(session, VoiceSession):
+            self.session = session
+            session.mic_taps.append(self._mic)
+            if self.indicator.armed:
+                self._start()
+
+    def detach(self) -> None:
+        """The session closed: finish its file."""
+        self._stop()
+        if self.session is not None and self._mic in self.session.mic_taps:
+            self.session.mic_taps.remove(self._mic)
+        self.session = None
+
+    def new_conversation(self) -> None:
+        """The conversation changed (Clear): the next audio goes into its own file."""
+        if self.recorder is not None:
+            self._stop()
+            self._start()
+        self._update_save()
+
+    def show_event(self, event: EngineEvent) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        if isinstance(event, AssistantAudioReceived):
+            recorder.add_assistant(event.pcm16)
+        elif isinstance(event, AssistantInterrupted):
+            recorder.flush_assistant()
+
+    def _mic(self, pcm16: bytes) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        recorder.add_mic(pcm16)
+        if not recorder.recording:  # a write failed and the recorder gave up
+            self._stop()
+            self.indicator.set_armed(False)
+            self._on_problem(f"Recording stopped: {recorder.path} could not be written.")
+
+    def _start(self) -> None:
+        if self.recorder is not None or self.session is None:
+            return
+        path = new_recording_path(self.folder, self._conversation_id(), datetime.now())
+        try:
+            self.recorder = ConversationRecorder(path)
+        except OSError as error:
+            self.indicator.set_armed(False)
+            self._on_problem(f"Recording could not start: {path}: {error.strerror}")
+            return
+        log.info("recording to %s", path)
+        self.indicator.show_recording(True)
+
+    def _stop(self) -> None:
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            recorder.stop()
+        self.indicator.show_recording(False)
+        self._update_save()
+
+    def _update_save(self) -> None:
+        self.indicator.save_action.setEnabled(bool(self.recordings()))
+
+    def recordings(self) -> list[Path]:
+        """The finished recordings of the current conversation."""
+        active = self.recorder.path if self.recorder is not None else None
+        return [p for p in recording_paths(self.folder, self._conversation_id()) if p != active]
+
+    def _ask_save(self) -> None:
+        parent = self.indicator.window()
+        name, _ = QFileDialog.getSaveFileName(
+            parent if isinstance(parent, QWidget) else None,
+            "Save conversation audio",
+            "conversation.wav",
+            "WAV audio (*.wav)",
+        )
+        if name:
+            self.save_audio(Path(name))
+
+    def save_audio(self, target: Path) -> bool:
+        """Save the conversation's recordings (one after another) as one WAV at `target`."""
+        paths = self.recordings()
+        try:
+            if len(paths) == 1:
+                shutil.copyfile(paths[0], target)
+            else:
+                join_recordings(paths, target)
+        except (OSError, ValueError) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            self._on_problem(f"The audio could not be saved to {target}: {message}")
+            return False
+        return True

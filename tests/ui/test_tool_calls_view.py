@@ -149,7 +149,7 @@ def test_the_prompt_shows_the_exact_arguments_under_the_card(qtbot: QtBot) -> No
     assert '"url": "https://example.com/a?b=c"' in prompt.arguments.toPlainText()
     assert "Opens things" in prompt.risk_label.text()
     assert _y(prompt) > tools.cards["c1"].geometry().bottom()
-    assert tools.cards["c1"].state_label.text() == "Waiting for your answer"
+    assert tools.cards["c1"].state_label.text() == "Waiting for you"
     assert prompt.hasFocus()
 
 
@@ -213,7 +213,7 @@ def test_an_enter_in_the_first_moment_does_not_allow(
 
 def test_the_countdown_runs_out_and_the_engines_denial_closes_the_prompt(qtbot: QtBot) -> None:
     _transcript, tools, prompt, answers = _ask(qtbot, timeout_s=1.0)
-    assert prompt.countdown.text() == "Denied automatically in 1 s"
+    assert prompt.countdown.text() == "Denied in 1 s"
     qtbot.waitUntil(lambda: prompt.countdown.text() == "No answer: denied", timeout=3000)
     assert not prompt.allow_once_button.isEnabled()
     assert answers == []  # the engine enforces the timeout and reports the denial

@@ -58,6 +58,7 @@ class ConsentPrompt(QFrame):
         self.setStyleSheet(
             "#consentPrompt { background: palette(base); border: 2px solid #e0a030;"
             " border-radius: 8px; }"
+            "#consentPrompt QPushButton { padding: 4px 10px; }"
         )
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(f"Allow the assistant to use {name}?")
@@ -104,7 +105,8 @@ class ConsentPrompt(QFrame):
         self._update_armed()
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.countdown, 1)
+        buttons.setSpacing(6)
+        buttons.addStretch(1)
         buttons.addWidget(self.allow_once_button)
         buttons.addWidget(self.always_allow_button)
         buttons.addWidget(self.deny_button)
@@ -114,6 +116,7 @@ class ConsentPrompt(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.risk_label)
         layout.addWidget(self.arguments)
+        layout.addWidget(self.countdown)
         layout.addLayout(buttons)
 
         self._ticker = QTimer(self)
@@ -180,7 +183,8 @@ class ConsentPrompt(QFrame):
     def _tick(self) -> None:
         left = self.seconds_left()
         if left > 0:
-            self.countdown.setText(f"Denied automatically in {left} s")
+            self.countdown.setText(f"Denied in {left} s")
+            self.countdown.setToolTip("With no answer, the call is denied and the assistant told")
         else:
             self._ticker.stop()
             self.countdown.setText("No answer: denied")

@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 import time
 
-from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,7 +39,7 @@ STATUS_LABELS = {
     ToolCallStatus.DENIED: "Denied",
     ToolCallStatus.CANCELLED: "Cancelled",
 }
-AWAITING_CONSENT_LABEL = "Waiting for your answer"
+AWAITING_CONSENT_LABEL = "Waiting for you"
 _STATUS_COLOURS = {  # (light, dark)
     ToolCallStatus.OK: ("#1e8e3e", "#5bd17f"),
     ToolCallStatus.FAILED: ("#c0392b", "#ff8a7a"),
@@ -82,6 +90,21 @@ def format_duration(ms: float) -> str:
         return f"{ms / 1000:.1f} s"
     minutes, seconds = divmod(round(ms / 1000), 60)
     return f"{minutes} min {seconds} s"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives up width first and ends in "…" when it must."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(
+            self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(self.alignment()), text)
 
 
 class StatusMark(QWidget):
@@ -167,8 +190,10 @@ class ToolCallCard(QFrame):
         bold.setFamily("monospace")
         bold.setStyleHint(QFont.StyleHint.Monospace)
         self.name_label.setFont(bold)
-        self.summary_label = QLabel(summarize_arguments(arguments))
+        self.summary_label = ElidedLabel(summarize_arguments(arguments))
         self.summary_label.setObjectName("toolCallSummary")
+        self.summary_label.setToolTip(summarize_arguments(arguments, limit=400))
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary_label.setEnabled(False)  # the dimmed text colour: a caption
         self.state_label = QLabel()

@@ -149,9 +149,10 @@ class EmbeddedWidgets(QObject):
                 height = self._height(key)
                 if int(block.blockFormat().lineHeight()) != height:
                     resized.append((block, height))
+                # The block's room starts below its top margin (a fixed-height line puts its
+                # text, not its top, where QTextLine.y() says).
                 rect = layout.blockBoundingRect(block)
-                line = block.layout().lineAt(0)
-                top = rect.top() + (line.y() if line.isValid() else 0.0)
+                top = rect.top() + block.blockFormat().topMargin()
                 widget.setGeometry(
                     int(rect.left()) + _SIDE_PADDING_PX - scroll.x(),
                     int(top) - scroll.y(),

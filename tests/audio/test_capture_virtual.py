@@ -1,4 +1,4 @@
-"""Mic capture on the virtual microphone: speech arrives as 20 ms frames of 24 kHz PCM16."""
+"""Mic capture on the virtual microphone: speech arrives as 40 ms frames of 24 kHz PCM16."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.audio.speech_match import best_correlation, resample_to
 from tests.fixtures.virtual_audio import VirtualAudio, read_wav_mono
 from tests.waiting import wait_until
 from voicelive_desktop import protocol
-from voicelive_desktop.audio.capture import MicCapture
+from voicelive_desktop.audio.capture import HANDOVER_BYTES, MicCapture
 from voicelive_desktop.audio.levels import LEVEL_FLOOR_DBFS, AudioLevel
 
 pytestmark = [pytest.mark.audio, pytest.mark.asyncio]
@@ -41,12 +41,12 @@ async def test_speech_into_the_mic_arrives_as_wire_frames(virtual_audio: Virtual
     wav = virtual_audio.speech_wav("The quick brown fox jumps over the lazy dog.")
     frames = await _capture_while_playing(virtual_audio, wav)
     assert frames
-    assert {len(pcm) for pcm, _ in frames} == {protocol.FRAME_BYTES}
+    assert {len(pcm) for pcm, _ in frames} == {HANDOVER_BYTES}
     recorded = np.frombuffer(b"".join(pcm for pcm, _ in frames), dtype="<i2") / 32768.0
     speech, rate = read_wav_mono(wav)
     reference = resample_to(speech, rate, protocol.SAMPLE_RATE_HZ)
     assert best_correlation(recorded.astype(np.float32), reference) > 0.9
-    # every frame carries its level: 50 per second of audio, above the 30 Hz meters need
+    # every frame carries its level: 25 per second of audio, what the meters animate at
     loud = [level for _, level in frames if level.rms_dbfs > -40]
     quiet = [level for _, level in frames if level.rms_dbfs == LEVEL_FLOOR_DBFS]
     assert len(loud) > 20 and quiet, "speech frames and silent frames both expected"
@@ -57,5 +57,5 @@ async def test_a_muted_mic_sends_silence(virtual_audio: VirtualAudio) -> None:
     wav = virtual_audio.speech_wav("This must not be heard.", name="muted.wav")
     frames = await _capture_while_playing(virtual_audio, wav, muted=True)
     assert frames
-    assert all(pcm == bytes(protocol.FRAME_BYTES) for pcm, _ in frames)
+    assert all(pcm == bytes(HANDOVER_BYTES) for pcm, _ in frames)
     assert all(level.rms_dbfs == LEVEL_FLOOR_DBFS for _, level in frames)

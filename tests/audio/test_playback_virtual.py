@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import numpy as np
 import pytest
@@ -83,3 +84,36 @@ async def test_flush_silences_the_speaker_within_20_ms(virtual_audio: VirtualAud
     assert -10 <= after_flush_ms <= 20 + latency_ms, "all played audio heard, then silence"
     tail = recording.samples[int(end * RATE_HZ / 1000) + RATE_HZ // 100 :]
     assert np.max(np.abs(tail)) < 1e-3, "the speaker must stay silent after the flush"
+
+
+async def test_an_idle_stream_stops_and_the_next_reply_still_plays_whole(
+    virtual_audio: VirtualAudio,
+) -> None:
+    tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(24_000) / 24_000)  # 1 s
+    failures: list[str] = []
+    playback = SpeakerPlayback(lambda level: None, failures.append)
+    playback.open()
+    try:
+        await wait_until(lambda: playback.paused, 5, "the idle stream to stop")
+        # A stopped stream is not a stalled one: the supervisor must not reopen it.
+        await asyncio.sleep(0.3)
+        assert time.monotonic() - playback.last_callback_at < 0.1
+        with virtual_audio.record_speaker() as recording:
+            await _enqueue_in_chunks(playback, "item_after_pause", _pcm16(tone))
+            assert not playback.paused
+            await wait_until(lambda: not playback.is_playing(), 5, "the tone to play")
+            await asyncio.sleep(0.2)
+        await wait_until(lambda: playback.paused, 5, "the stream to stop again")
+    finally:
+        playback.close()
+    assert not failures
+    start, end = loud_span_ms(recording.samples, RATE_HZ)
+    window = RATE_HZ // 1000
+    envelope = np.abs(recording.samples[: recording.samples.size // window * window])
+    loud_ms = np.flatnonzero(envelope.reshape(-1, window).max(axis=1) > 0.01)
+    assert loud_ms.size == end - start, "no gap in the reply"
+    # The last ~30 ms stay inside the resampler's filter when no next item drains it (as
+    # for a stream that never stopped); the start must not lose anything.
+    assert 960 <= end - start <= 1010
+    assert playback.underruns == 0
+    assert playback.device_underflows == 0

@@ -197,7 +197,7 @@ async def test_half_duplex_keeps_the_mic_shut_while_the_assistant_speaks(
         ]
     finally:
         await session.stop()
-    assert len(during) > 50
+    assert len(during) > 25  # the ~1.4 s question arrives in 40 ms frames
     assert all(level.rms_dbfs == LEVEL_FLOOR_DBFS for level in during)
     assert not _of(events, UserSpeechStarted)
     assert not _of(events, AssistantInterrupted)

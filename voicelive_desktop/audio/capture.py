@@ -1,4 +1,4 @@
-"""Microphone capture: native-rate input stream to 20 ms frames of 24 kHz mono PCM16 on the loop."""
+"""Microphone capture: native-rate input stream to 40 ms frames of 24 kHz mono PCM16 on the loop."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.converter import CaptureConverter
@@ -15,14 +17,25 @@ from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
 from voicelive_desktop.audio.portaudio import sounddevice
-from voicelive_desktop.audio.samples import PCM16_FULL_SCALE, FloatArray, pcm16_from_scaled
+from voicelive_desktop.audio.samples import (
+    PCM16_FULL_SCALE,
+    FloatArray,
+    Int16Array,
+    pcm16_from_scaled,
+)
 
 log = logging.getLogger(__name__)
 
 # PortAudio's ALSA "default"/"pulse" devices claim 32 channels and would up-mix a mono mic to
 # all of them; two is what real microphones deliver, and down-mix handles whatever we get.
 _PREFERRED_CHANNELS = 2
-_BLOCK_MS = 10
+# 20 ms device blocks and one hand-over to the loop per 40 ms: every callback and every wake of
+# the Qt loop costs about the same whatever it carries, and idle listening is mostly that cost
+# (issue 15). 40 ms is what the SDK's sample sends per append (1024 samples at 24 kHz).
+_BLOCK_MS = 20
+HANDOVER_MS = 40
+HANDOVER_SAMPLES = protocol.SAMPLE_RATE_HZ * HANDOVER_MS // 1000
+HANDOVER_BYTES = HANDOVER_SAMPLES * protocol.BYTES_PER_SAMPLE
 
 FrameListener = Callable[[bytes, AudioLevel], None]
 
@@ -30,8 +43,9 @@ FrameListener = Callable[[bytes, AudioLevel], None]
 class MicCapture(DeviceStream):
     """Owns the input stream and turns it into wire-format frames delivered on the asyncio loop.
 
-    The PortAudio callback down-mixes, resamples (state kept across blocks), cuts 20 ms frames
-    and hands each one over with `loop.call_soon_threadsafe`; it never blocks. Muting and the
+    The PortAudio callback down-mixes, resamples (state kept across blocks), cuts `HANDOVER_MS`
+    frames, measures their level, converts them to PCM16 bytes in preallocated buffers and
+    hands each one over with `loop.call_soon_threadsafe`; it never blocks. Muting and the
     half-duplex gate act on the loop side: a muted frame is sent as digital silence, which keeps
     the server's VAD timeline moving so a mute in mid-sentence ends the user's turn.
     """
@@ -50,8 +64,9 @@ class MicCapture(DeviceStream):
         self.muted = False
         self.gate: Callable[[], bool] = lambda: False  # True: send silence (half-duplex)
         self._converter = CaptureConverter(protocol.SAMPLE_RATE_HZ, 1)
-        self._framer = FrameAssembler(protocol.FRAME_SAMPLES)
-        self._silence = bytes(protocol.FRAME_BYTES)
+        self._framer = FrameAssembler(HANDOVER_SAMPLES)
+        self._pcm16: Int16Array = np.zeros(HANDOVER_SAMPLES, dtype=np.int16)
+        self._silence = bytes(HANDOVER_BYTES)
         self.overflows = 0
 
     def open(self, fall_back_to_default: bool = False) -> None:
@@ -64,13 +79,14 @@ class MicCapture(DeviceStream):
         last_error: Exception | None = None
         for channels in channel_choices:
             try:
-                converter = CaptureConverter(device.default_rate, channels)
+                rate = self._rate_for(device, channels)
+                converter = CaptureConverter(rate, channels)
                 stream = sd.InputStream(
                     device=device.index,
-                    samplerate=device.default_rate,
+                    samplerate=rate,
                     channels=channels,
                     dtype="float32",
-                    blocksize=device.default_rate * _BLOCK_MS // 1000,
+                    blocksize=rate * _BLOCK_MS // 1000,
                     latency="low",
                     callback=self._callback,
                     finished_callback=self._finished,
@@ -88,7 +104,7 @@ class MicCapture(DeviceStream):
         log.info(
             "microphone open: %s at %d Hz, %d channel(s)",
             device.name,
-            device.default_rate,
+            rate,
             channels,
         )
 
@@ -100,15 +116,18 @@ class MicCapture(DeviceStream):
         if self._loop is None:
             return
         # Frames stay at PCM16 scale from the down-mix on (see `CaptureConverter`).
-        for frame in self._framer.push(self._converter.process(indata)):
-            if not self._post(self._deliver, frame):
-                return
+        self._framer.push(self._converter.process(indata), self._hand_over)
 
-    def _deliver(self, frame: FloatArray) -> None:
+    def _hand_over(self, frame: FloatArray) -> None:
+        # PortAudio thread: `frame` is the framer's buffer, so it becomes bytes here; the bytes
+        # and the level are the only objects a frame allocates.
+        level = measure_level(frame, PCM16_FULL_SCALE)
+        self._post(self._deliver, pcm16_from_scaled(frame, self._pcm16).tobytes(), level)
+
+    def _deliver(self, pcm16: bytes, level: AudioLevel) -> None:
         if self._stream is None:
             return
         if self.muted or self.gate():
             self._on_frame(self._silence, SILENT_LEVEL)
         else:
-            level = measure_level(frame, PCM16_FULL_SCALE)
-            self._on_frame(pcm16_from_scaled(frame).tobytes(), level)
+            self._on_frame(pcm16, level)

@@ -30,9 +30,15 @@ class CaptureConverter:
         # 92 dB as "HQ" after PCM16 rounding, a little cheaper, and 26 ms of filter delay
         # instead of 32 ms between speaking and the server hearing it.
         self._resampler = StreamingResampler(in_rate, out_rate, quality="MQ")
+        self._column: FloatArray = np.zeros((0, 1), np.float32)  # reused while blocks match
 
     def process(self, block: FloatArray) -> FloatArray:
-        """Mono samples at PCM16 scale (full scale = 32768) for the next device block."""
-        column: FloatArray = np.dot(block, self._mix)
-        mono: FloatArray = self._resampler.process(column)[:, 0]
+        """Mono samples at PCM16 scale (full scale = 32768) for the next device block.
+
+        The result may be a buffer that the next call overwrites.
+        """
+        if self._column.shape[0] != block.shape[0]:
+            self._column = np.zeros((block.shape[0], 1), np.float32)
+        np.dot(block, self._mix, out=self._column)
+        mono: FloatArray = self._resampler.process(self._column)[:, 0]
         return mono

@@ -15,6 +15,12 @@ log = logging.getLogger(__name__)
 
 FailureListener = Callable[[str], None]
 
+# What sound servers (PulseAudio, PipeWire, CoreAudio, WASAPI shared mode) and most hardware run
+# at. PortAudio reports 44.1 kHz for ALSA's "default"/"pulse" devices, and a stream opened at
+# that rate makes the server resample both ways, runs unpaced after every (re)start flagging
+# underflows, and costs us a 147:80 resampler instead of a 2:1 one.
+PREFERRED_RATE_HZ = 48_000
+
 
 class DeviceStream:
     """Owns the life of one PortAudio stream and its hand-over to the asyncio loop.
@@ -49,6 +55,20 @@ class DeviceStream:
         self.close()
         self._loop = asyncio.get_running_loop()
         return choose_device(self.direction, self.device_name, fall_back_to_default)
+
+    def _rate_for(self, device: AudioDevice, channels: int) -> int:
+        """48 kHz when the device takes it, else the rate it reports as its default."""
+        sd = sounddevice()
+        check = (
+            sd.check_input_settings
+            if self.direction is Direction.INPUT
+            else (sd.check_output_settings)
+        )
+        try:
+            check(device=device.index, channels=channels, samplerate=PREFERRED_RATE_HZ)
+        except (sd.PortAudioError, ValueError):
+            return device.default_rate
+        return PREFERRED_RATE_HZ
 
     def _start(self, stream: Any, device: AudioDevice) -> None:
         """Start `stream` as the open one; closes it and raises AudioDeviceFailed if it fails."""

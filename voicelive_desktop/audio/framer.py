@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from voicelive_desktop.audio.samples import FloatArray
 
 
 class FrameAssembler:
-    """Collects samples in a preallocated buffer and returns each full frame as it completes."""
+    """Collects samples in one preallocated buffer and hands each full frame to a callback.
+
+    The frame passed to `on_frame` is that buffer itself, valid only during the call: the
+    capture callback turns it into wire bytes at once, so no block allocates a frame copy.
+    """
 
     def __init__(self, frame_samples: int) -> None:
         if frame_samples <= 0:
@@ -17,9 +23,8 @@ class FrameAssembler:
         self._buffer: FloatArray = np.zeros(frame_samples, dtype=np.float32)
         self._filled = 0
 
-    def push(self, samples: FloatArray) -> list[FloatArray]:
-        """Add samples; returns the frames completed by them (copies, oldest first)."""
-        frames: list[FloatArray] = []
+    def push(self, samples: FloatArray, on_frame: Callable[[FloatArray], None]) -> None:
+        """Add samples; calls `on_frame` with each frame they complete, oldest first."""
         position = 0
         while position < samples.size:
             take = min(self.frame_samples - self._filled, samples.size - position)
@@ -27,9 +32,8 @@ class FrameAssembler:
             self._filled += take
             position += take
             if self._filled == self.frame_samples:
-                frames.append(self._buffer.copy())
                 self._filled = 0
-        return frames
+                on_frame(self._buffer)
 
     def reset(self) -> None:
         """Drop a partly filled frame."""

@@ -35,5 +35,6 @@ def measure_level(samples: FloatArray, full_scale: float = 1.0) -> AudioLevel:
     if samples.size == 0:
         return SILENT_LEVEL
     rms = math.sqrt(float(np.dot(samples, samples)) / samples.size) / full_scale
-    peak = float(np.max(np.abs(samples))) / full_scale
+    # max and -min instead of abs(): no temporary array (this runs on the PortAudio thread).
+    peak = max(float(samples.max()), -float(samples.min())) / full_scale
     return AudioLevel(amplitude_to_dbfs(rms), amplitude_to_dbfs(peak))

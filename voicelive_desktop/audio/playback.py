@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -22,14 +23,19 @@ from voicelive_desktop.audio.samples import FloatArray, pcm16_bytes_to_float
 
 log = logging.getLogger(__name__)
 
-_BLOCK_MS = 10
-_LEVEL_INTERVAL_S = 0.025  # with 10 ms blocks: a level every 30 ms, 33 per second
+# 20 ms blocks halve the callbacks of 10 ms ones; a flush is still heard one block later.
+_BLOCK_MS = 20
+_LEVEL_INTERVAL_S = 0.035  # with 20 ms blocks: a level every 40 ms while sound plays
 _MAX_CHANNELS = 2
 # A freshly opened ALSA->PulseAudio stream first calls back unpaced, flagging underflows, and
 # drops what it was given when it recovers; it gets silence until it has run steadily (no
 # underflow) for this many callbacks and at least `_WARM_UP_S`.
 _WARM_UP_S = 0.3
 _STEADY_CALLBACKS = 10
+# Nothing played for this long: the stream stops until the next audio. Restarting costs about
+# 1 ms and the device buffer fills in the first callbacks, inside the pre-roll; a running
+# stream costs a wake of a PortAudio thread per block all day long.
+_PAUSE_AFTER_IDLE_S = 1.0
 
 LevelListener = Callable[[AudioLevel], None]
 
@@ -39,8 +45,10 @@ class SpeakerPlayback(DeviceStream):
 
     `enqueue` (loop thread) converts and resamples to the device rate, then queues; the
     PortAudio callback only copies from the jitter buffer, so `flush()` is heard within one
-    device block (10 ms) plus what the device itself has already buffered (`latency_ms`);
+    device block (20 ms) plus what the device itself has already buffered (`latency_ms`);
     `played_ms` leaves that buffer out, so a truncate matches what the user heard.
+    While nothing plays the callback only writes silence: no level, no wake of the loop;
+    after `_PAUSE_AFTER_IDLE_S` of that the stream stops, and `enqueue` starts it again.
     """
 
     noun = "speaker"
@@ -60,14 +68,33 @@ class SpeakerPlayback(DeviceStream):
         self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, protocol.SAMPLE_RATE_HZ)
         self._resampling_item: str | None = None
         self._mono: FloatArray = np.zeros(0, dtype=np.float32)
+        self._mono_column: FloatArray = self._mono[:, np.newaxis]
         self._level_sum_squares = 0.0
         self._level_samples = 0
         self._level_peak = 0.0
         self._level_posted_at = 0.0
         self._opened_at = 0.0
         self._steady_callbacks = 0
+        self._paused = False
+        self._pausing = False  # stopping on purpose: the finished callback is no failure
+        self._idle_reported = False
+        self._pause_timer: asyncio.TimerHandle | None = None
         self.device_underflows = 0
         self.dropped_ms = 0
+
+    @property
+    def last_callback_at(self) -> float:
+        """When the device last asked for audio; a paused stream is never stalled."""
+        return time.monotonic() if self._paused else self._last_callback_at
+
+    @last_callback_at.setter
+    def last_callback_at(self, value: float) -> None:
+        self._last_callback_at = value
+
+    @property
+    def paused(self) -> bool:
+        """True while the stream is stopped because nothing plays."""
+        return self._paused
 
     @property
     def latency_ms(self) -> float:
@@ -84,13 +111,14 @@ class SpeakerPlayback(DeviceStream):
         on the loop thread."""
         sd = sounddevice()
         device = self._begin_open(fall_back_to_default)
-        rate = device.default_rate
+        channels = min(device.channels, _MAX_CHANNELS)
+        rate = self._rate_for(device, channels)
         block = rate * _BLOCK_MS // 1000
         try:
             stream = sd.OutputStream(
                 device=device.index,
                 samplerate=rate,
-                channels=min(device.channels, _MAX_CHANNELS),
+                channels=channels,
                 dtype="float32",
                 blocksize=block,
                 latency="low",
@@ -104,15 +132,19 @@ class SpeakerPlayback(DeviceStream):
         self._buffer = JitterBuffer(rate, self._preroll_ms)
         self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, rate)
         self._resampling_item = None
-        self._mono = np.zeros(block, dtype=np.float32)
+        self._use_block(block)
         self.last_callback_at = self._opened_at = time.monotonic()
         self._steady_callbacks = 0
+        self._cancel_pause()
+        self._paused = self._idle_reported = False
         self._start(stream, device)
         log.info("speaker open: %s at %d Hz, latency %.0f ms", device.name, rate, self.latency_ms)
 
     def close(self) -> None:
         """Stop and close the stream; queued audio is dropped."""
         self._buffer.flush()
+        self._cancel_pause()
+        self._paused = False
         super().close()
 
     # PlaybackSink
@@ -124,6 +156,7 @@ class SpeakerPlayback(DeviceStream):
             # No device (it failed and is being reopened): the audio cannot be heard later.
             self.dropped_ms += protocol.pcm16_bytes_to_ms(len(pcm16))
             return
+        self._resume()
         if item_id != self._resampling_item:
             if self._resampling_item is not None:
                 # The previous item's last few milliseconds are still inside the filter.
@@ -146,21 +179,77 @@ class SpeakerPlayback(DeviceStream):
     def is_playing(self) -> bool:
         return self._buffer.is_playing()
 
+    # Pausing while idle (loop thread)
+
+    def _went_idle(self) -> None:
+        if self._stream is not None and not self._paused and self._pause_timer is None:
+            assert self._loop is not None
+            self._pause_timer = self._loop.call_later(_PAUSE_AFTER_IDLE_S, self._pause)
+
+    def _pause(self) -> None:
+        self._pause_timer = None
+        if self._stream is None or self._paused or not self._buffer.idle:
+            return
+        self._pausing = True
+        try:
+            self._stream.stop()
+        except sounddevice().PortAudioError as error:
+            log.warning("stopping the idle speaker stream failed: %s", error)
+        finally:
+            self._pausing = False
+        self._paused = True
+
+    def _resume(self) -> None:
+        self._cancel_pause()
+        if not self._paused:
+            return
+        self._paused = self._idle_reported = False
+        self.last_callback_at = time.monotonic()
+        try:
+            self._stream.start()
+        except sounddevice().PortAudioError as error:
+            name = self.device.name if self.device else self.noun
+            self._on_failure(f"The speaker {name!r} could not be restarted: {error}.")
+
+    def _cancel_pause(self) -> None:
+        if self._pause_timer is not None:
+            self._pause_timer.cancel()
+            self._pause_timer = None
+
+    def _finished(self) -> None:
+        if not self._pausing:
+            super()._finished()
+
     # PortAudio thread
 
+    def _use_block(self, frames: int) -> None:
+        self._mono = np.zeros(frames, dtype=np.float32)
+        self._mono_column = self._mono[:, np.newaxis]  # broadcasts over the device's channels
+
     def _callback(self, outdata: FloatArray, frames: int, time_info: Any, status: Any) -> None:
+        # PortAudio thread: preallocated buffers only; while idle, silence and nothing else.
         self.last_callback_at = now = time.monotonic()
-        if self._mono.size < frames:
-            self._mono = np.zeros(frames, dtype=np.float32)
-        mono = self._mono[:frames]
         if self._steady_callbacks < _STEADY_CALLBACKS or now - self._opened_at < _WARM_UP_S:
             self._steady_callbacks = 0 if status.output_underflow else self._steady_callbacks + 1
-            mono.fill(0.0)
-        else:
-            if status.output_underflow:
-                self.device_underflows += 1
-            self._buffer.pull(mono)
-        outdata[:] = mono[:, np.newaxis]
+            outdata.fill(0.0)
+            return
+        if status.output_underflow:
+            self.device_underflows += 1
+        if self._buffer.idle:
+            outdata.fill(0.0)
+            self._level_samples = 0  # a level in progress ends with the sound
+            if not self._idle_reported:
+                self._idle_reported = True
+                self._post(self._went_idle)
+            return
+        self._idle_reported = False
+        if frames != self._mono.size:
+            self._use_block(frames)
+        mono = self._mono
+        self._buffer.pull(mono)
+        outdata[:] = self._mono_column
+        if self._level_samples == 0:
+            self._level_sum_squares, self._level_peak = 0.0, 0.0
         self._level_sum_squares += float(np.dot(mono, mono))
         self._level_samples += frames
         # max and -min instead of abs(): no temporary array on the PortAudio thread.
@@ -170,7 +259,7 @@ class SpeakerPlayback(DeviceStream):
                 amplitude_to_dbfs(math.sqrt(self._level_sum_squares / self._level_samples)),
                 amplitude_to_dbfs(self._level_peak),
             )
-            self._level_sum_squares, self._level_samples, self._level_peak = 0.0, 0, 0.0
+            self._level_samples = 0
             self._level_posted_at = now
             self._post(self._deliver_level, level)
 

@@ -12,18 +12,22 @@ Int16Array = npt.NDArray[np.int16]
 PCM16_FULL_SCALE = 32768.0
 
 
-def pcm16_from_scaled(scaled: FloatArray) -> Int16Array:
+def pcm16_from_scaled(scaled: FloatArray, out: Int16Array | None = None) -> Int16Array:
     """PCM16 from samples already at PCM16 scale (full scale = 32768), rounded and clipped.
 
     `scaled` is rounded and clipped in place: the capture path owns that buffer, and not
-    allocating a temporary is a measurable part of its cost.
+    allocating a temporary is a measurable part of its cost. With `out` (same length) the
+    result is written there instead of a new array.
     """
     # Plain ufuncs with `out=`: np.clip's Python-level wrapper costs more than the arithmetic.
     np.rint(scaled, out=scaled)
     np.minimum(scaled, 32767.0, out=scaled)
     np.maximum(scaled, -32768.0, out=scaled)
-    pcm16: Int16Array = scaled.astype(np.int16)
-    return pcm16
+    if out is None:
+        pcm16: Int16Array = scaled.astype(np.int16)
+        return pcm16
+    np.copyto(out, scaled, casting="unsafe")
+    return out
 
 
 def pcm16_bytes_to_float(pcm16: bytes) -> FloatArray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, QSize, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 FLOOR_DB = -60.0  # quieter than this shows as empty; speech sits around -30..-10 dBFS
@@ -17,7 +17,10 @@ class LevelMeter(QWidget):
     """Shows an RMS bar and a peak-hold tick for one audio stream, fed with `set_level`.
 
     Input arrives at any rate; the widget animates at ~30 fps and stops its timer once the
-    display has settled at silence, so an idle meter costs nothing.
+    display has settled at silence, so an idle meter costs nothing. It repaints only when the
+    bar or the tick moves by a pixel, and never while it is not on screen (its window hidden
+    in the tray or minimised): levels arriving then are dropped, and it starts again from
+    silence when it is back.
     """
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
@@ -31,6 +34,7 @@ class LevelMeter(QWidget):
         self._peak_hold = 0
         self._bar = QRect()  # reused every frame: no per-frame allocation in paintEvent
         self.threshold_db: float | None = None  # the VAD threshold line, if any
+        self._painted = (-1, -1, False)  # (bar px, tick px, hot) on screen now
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.advance_frame)
@@ -44,16 +48,18 @@ class LevelMeter(QWidget):
 
     def set_level(self, rms_dbfs: float, peak_dbfs: float) -> None:
         """Feed the latest measured level; the bar rises at once and falls smoothly."""
+        if not self.on_screen:
+            return
         self._target_db = max(FLOOR_DB, min(0.0, rms_dbfs))
         peak = max(FLOOR_DB, min(0.0, peak_dbfs))
         if self._target_db > self.level_db:
             self.level_db = self._target_db
-        if peak >= self.peak_db:
+        if peak >= self.peak_db and peak > FLOOR_DB:
             self.peak_db = peak
             self._peak_hold = _PEAK_HOLD_FRAMES
-        if not self._timer.isActive():
+        if not self._settled and not self._timer.isActive():
             self._timer.start()
-        self.update()
+        self._repaint_if_moved()
 
     def set_threshold_dbfs(self, threshold_db: float | None) -> None:
         """Draw a line where audio starts to count as speech (None: no line, e.g. in
@@ -72,10 +78,13 @@ class LevelMeter(QWidget):
         self._target_db = self.level_db = self.peak_db = FLOOR_DB
         self._peak_hold = 0
         self._timer.stop()
-        self.update()
+        self._repaint_if_moved()
 
     def advance_frame(self) -> None:
         """One animation step: the bar falls toward the target, the peak holds then falls."""
+        if not self.on_screen:
+            self.reset()
+            return
         if self.level_db > self._target_db:
             self.level_db = max(self._target_db, self.level_db - _RELEASE_DB_PER_FRAME)
         # Input stops arriving when a stream ends: let the target decay too.
@@ -84,9 +93,32 @@ class LevelMeter(QWidget):
             self._peak_hold -= 1
         else:
             self.peak_db = max(self.level_db, self.peak_db - _PEAK_FALL_DB_PER_FRAME)
-        if self.level_db <= FLOOR_DB and self.peak_db <= FLOOR_DB:
+        if self._settled:
             self._timer.stop()
-        self.update()
+        self._repaint_if_moved()
+
+    @property
+    def on_screen(self) -> bool:
+        """Visible in a window that is not minimised (hidden to the tray hides the meter too)."""
+        return self.isVisible() and not self.window().isMinimized()
+
+    @property
+    def _settled(self) -> bool:
+        return self.level_db <= FLOOR_DB and self.peak_db <= FLOOR_DB
+
+    def _pixels(self) -> tuple[int, int, bool]:
+        width = self.width()
+        bar = int(width * self._fraction(self.level_db))
+        tick = min(width - 2, int(width * self._fraction(self.peak_db)))
+        return bar, tick if self.peak_db > FLOOR_DB else -1, self.level_db > -6.0
+
+    def _repaint_if_moved(self) -> None:
+        if self.on_screen and self._pixels() != self._painted:
+            self.update()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.reset()
+        super().hideEvent(event)
 
     @property
     def animating(self) -> bool:
@@ -95,6 +127,7 @@ class LevelMeter(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:  # light/dark switch
             self._update_colours()
+            self.update()
         super().changeEvent(event)
 
     def _update_colours(self) -> None:
@@ -115,13 +148,12 @@ class LevelMeter(QWidget):
         painter = QPainter(self)
         width, height = self.width(), self.height()
         painter.fillRect(0, 0, width, height, self._groove)
-        filled = int(width * self._fraction(self.level_db))
+        self._painted = filled, tick, hot = self._pixels()
         if filled > 0:
             self._bar.setRect(0, 0, filled, height)
-            painter.fillRect(self._bar, self._hot if self.level_db > -6.0 else self._fill)
-        if self.peak_db > FLOOR_DB:
-            x = min(width - 2, int(width * self._fraction(self.peak_db)))
-            painter.fillRect(x, 0, 2, height, self._tick)
+            painter.fillRect(self._bar, self._hot if hot else self._fill)
+        if tick >= 0:
+            painter.fillRect(tick, 0, 2, height, self._tick)
         if self.threshold_db is not None:
             x = min(width - 2, int(width * self._fraction(self.threshold_db)))
             # Two pixels of the text colour over one of the base colour: visible on the

@@ -23,7 +23,7 @@ async def test_the_inspector_lists_filters_shows_pauses_and_exports(
 ) -> None:
     app = app_under_test
     app.window.inspector_action.trigger()
-    inspector = app.controller.inspector
+    inspector = app.controller.instruments.inspector
     assert isinstance(inspector, EventInspector) and inspector.isVisible()
     assert await app.controller.start_demo()
     app.controller.adapter.send_text("Show me the events")
@@ -77,8 +77,8 @@ async def test_the_inspector_holds_no_more_rows_than_the_log_keeps(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    app.controller.event_log = EventLog(max_events=25)
-    inspector = app.controller.open_inspector()
+    app.controller.instruments.event_log = EventLog(max_events=25)
+    inspector = app.controller.instruments.open_inspector()
     assert await app.controller.start_demo()
     for turn in range(2):
         app.controller.adapter.send_text(f"Turn {turn}")
@@ -87,17 +87,19 @@ async def test_the_inspector_holds_no_more_rows_than_the_log_keeps(
         )
         inspector.refresh()
         assert len(inspector.model.rows) <= 25
-    assert app.controller.event_log.dropped > 0
-    assert [e.seq for e in inspector.model.rows] == [e.seq for e in app.controller.event_log]
+    assert app.controller.instruments.event_log.dropped > 0
+    assert [e.seq for e in inspector.model.rows] == [
+        e.seq for e in app.controller.instruments.event_log
+    ]
     inspector.clear_button.click()
-    assert len(inspector.model.rows) == len(app.controller.event_log) == 0
+    assert len(inspector.model.rows) == len(app.controller.instruments.event_log) == 0
     await app.controller.shutdown()
 
 
 def test_every_inspector_control_has_a_name_and_takes_keyboard_focus(
     app_under_test: AppUnderTest,
 ) -> None:
-    inspector = app_under_test.controller.open_inspector()
+    inspector = app_under_test.controller.instruments.open_inspector()
     controls = [
         *inspector.findChildren(QLineEdit),
         *inspector.findChildren(QComboBox),

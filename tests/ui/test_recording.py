@@ -47,7 +47,7 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
     indicator = app.window.recording
-    control = app.controller.recording
+    control = app.controller.instruments.recording
     assert not indicator.armed and not indicator.rec_label.isVisible()  # off by default
     app.controller.endpoint_override = simulator.endpoint
     app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
@@ -104,7 +104,7 @@ def test_recording_controls_are_named_and_reachable_by_keyboard(
     # Without a voice session, turning it on says when it will start.
     indicator.record_action.trigger()
     assert "voice session" in app_under_test.window.error_banner.message
-    assert app_under_test.controller.recording.recorder is None
+    assert app_under_test.controller.instruments.recording.recorder is None
 
 
 def test_copy_transcript_puts_the_conversation_on_the_clipboard(

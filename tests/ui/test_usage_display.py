@@ -27,7 +27,7 @@ async def test_a_reply_shows_its_tokens_and_an_estimated_cost_and_history_keeps_
     assert f"{tokens.input_total:,} in · {tokens.output_total:,} out" in status.text()
     assert status.text().endswith("(estimate)")
     assert "Cost is an estimate" in status.toolTip()
-    assert app.controller.prices.as_of in status.toolTip()
+    assert app.controller.instruments.prices.as_of in status.toolTip()
     assert status.accessibleName() == "Session usage and estimated cost"
 
     history = app.controller.history
@@ -50,7 +50,7 @@ async def test_edited_prices_are_saved_and_change_the_estimate(
     app.controller.adapter.send_text("Price me")
     await wait_until(lambda: app.count(ResponseFinished) == 1, what="the reply")
     before = app.window.usage_status.text()
-    dialog = app.controller.open_prices()
+    dialog = app.controller.instruments.open_prices()
     assert isinstance(dialog, PriceTableDialog)
     for box in dialog.rate_boxes.values():
         assert box.accessibleName().endswith("per million tokens")
@@ -58,7 +58,7 @@ async def test_edited_prices_are_saved_and_change_the_estimate(
     dialog.currency.setText("EUR")
     dialog.source.setText("my agreement")
     dialog._save()
-    saved = load_price_table(app.controller.price_path)
+    saved = load_price_table(app.controller.instruments.price_path)
     assert saved.currency == "EUR" and saved.source == "my agreement" and saved.edited
     after = app.window.usage_status.text()
     assert "€" in after and after != before

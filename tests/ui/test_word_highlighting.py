@@ -152,7 +152,10 @@ async def test_on_the_speaker_words_follow_the_audio_played(
         heard = transcript.heard_text(item_id) or ""
         if not seen or heard != seen[-1]:
             seen.append(heard)
-        return app.count(ResponseFinished) == 1 and not app.controller.word_highlighter.running
+        return (
+            app.count(ResponseFinished) == 1
+            and not app.controller.instruments.word_highlighter.running
+        )
 
     await wait_until(heard_more, 30, "the reply to be heard to the end")
     full = next(e.text for e in app.events if isinstance(e, AssistantTranscriptCompleted))

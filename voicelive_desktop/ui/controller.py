@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import uuid
 from collections.abc import Coroutine
 from typing import Any
 
@@ -13,36 +12,22 @@ from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from voicelive_desktop import APP_NAME, __version__
-from voicelive_desktop.cost import (
-    DEFAULT_PRICES,
-    CostEstimator,
-    PriceTable,
-    PriceTableInvalid,
-    default_price_path,
-    load_price_table,
-    save_price_table,
-)
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
-from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
-from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
-from voicelive_desktop.history import default_history_path, open_recorder
+from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
-from voicelive_desktop.recording import recordings_dir
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.tools.registry import ToolPolicy
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
-from voicelive_desktop.ui.event_inspector import EventInspector
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
-from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
-from voicelive_desktop.ui.recording_control import RecordingControl
+from voicelive_desktop.ui.session_instruments import SessionInstruments
 from voicelive_desktop.ui.session_panel_binding import SessionPanelBinding
 from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
 from voicelive_desktop.ui.sleep_watch import SleepWatch
@@ -50,7 +35,6 @@ from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tools_binding import ToolsBinding
 from voicelive_desktop.ui.tray import create_tray
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
-from voicelive_desktop.ui.word_highlighter import WordHighlighter
 
 log = logging.getLogger(__name__)
 
@@ -86,29 +70,15 @@ class AppController(QObject):
         loaded = store.load()
         self.settings = loaded.settings
         self._startup_notice = loaded.message
-        self.price_path = default_price_path(store.path.parent)
-        self.prices = self._load_prices()
-        self.estimator: CostEstimator | None = None
-        # One log for the app's life, so the inspector shows reconnects and earlier sessions.
-        self.event_log = EventLog()
-        self.inspector: EventInspector | None = None
-        self.word_highlighter = WordHighlighter(window.transcript, self.adapter.played_ms, self)
         self._wire()
         # History is a convenience: when its file cannot be opened the app still converses.
         self.history = open_recorder(on_failure=window.error_banner.show_message)
         if self.history is not None:
             window.clear_action.triggered.connect(self.history.new_conversation)
-        self._loose_conversation_id = uuid.uuid4().hex  # recordings' name without a history
-        self.recording = RecordingControl(
-            window.recording,
-            recordings_dir(default_history_path()),
-            self._conversation_id,
-            window.error_banner.show_message,
-            self,
+        self.instruments = SessionInstruments(
+            window, self.adapter, self.history, store.path.parent, self
         )
-        window.clear_action.triggered.connect(self.recording.new_conversation)
-        self.adapter.event_received.connect(self.recording.show_event)
-        self.adapter.session_closed.connect(self.recording.detach)
+        self._startup_notice = self._startup_notice or self.instruments.price_notice
         self.push_to_talk = PushToTalkBinding(
             window, self.adapter, self.settings.push_to_talk, channel=channel
         )
@@ -125,7 +95,6 @@ class AppController(QObject):
     def _wire(self) -> None:
         w, a = self.window, self.adapter
         a.event_received.connect(w.show_event)
-        a.event_received.connect(self.word_highlighter.show_event)
         w.connect_requested.connect(lambda: self._spawn(self.connect_configured()))
         w.disconnect_requested.connect(lambda: self._spawn(self.adapter.close()))
         w.demo_requested.connect(lambda: self._spawn(self.start_demo()))
@@ -133,8 +102,6 @@ class AppController(QObject):
         w.text_submitted.connect(a.send_text)
         w.mute_toggled.connect(a.set_muted)
         w.about_action.triggered.connect(self._show_about)
-        w.prices_action.triggered.connect(self.open_prices)
-        w.inspector_action.triggered.connect(self.open_inspector)
         w.transcript.set_show_timestamps(self.settings.ui.show_timestamps)
         if self.settings.ui.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
@@ -232,22 +199,14 @@ class AppController(QObject):
         except (OSError, ValueError) as exc:
             self.window.show_error(str(exc))
             return False
-        self._use_estimator(CostEstimator(self.prices, connection.model, self._voice_name()))
-        engine = getattr(session, "engine", session)
-        if isinstance(engine, SessionEngine):
-            engine.event_log = self.event_log
+        self.instruments.session_made(session, connection.model, self.settings.session.voice.name)
         if self.history is not None:
             self.history.attach(session)
         opened = await self.adapter.open(session)
         if opened:
             self.adapter.set_muted(self.window.mute_button.isChecked())
-            self.recording.attach(session)
+            self.instruments.session_opened(session)
         return opened
-
-    def _conversation_id(self) -> str:
-        if self.history is not None:
-            return self.history.conversation_id
-        return self._loose_conversation_id
 
     async def shutdown(self) -> None:
         """Stop the session and the demo server, remember the window; never hangs on a dead
@@ -256,7 +215,7 @@ class AppController(QObject):
             task.cancel()
         await self.push_to_talk.close()
         await self.adapter.close()
-        self.recording.detach()
+        self.instruments.shutdown()
         if self.history is not None:
             self.history.close()
         if self.demo_server is not None:
@@ -335,55 +294,6 @@ class AppController(QObject):
             self._spawn(self.start_demo())
         else:
             self._spawn(self.connect_configured())
-
-    def open_inspector(self) -> EventInspector:
-        """View → Event inspector: one window, raised if already open."""
-        if self.inspector is None:
-            self.inspector = EventInspector(self.event_log, self.window)
-        self.inspector.show()
-        self.inspector.raise_()
-        self.inspector.activateWindow()
-        return self.inspector
-
-    # ---- usage prices ---------------------------------------------------------------------
-
-    def _load_prices(self) -> PriceTable:
-        try:
-            return load_price_table(self.price_path)
-        except PriceTableInvalid as exc:
-            log.warning("%s", exc)
-            self._startup_notice = f"{exc} The shipped prices are used for cost estimates."
-            return DEFAULT_PRICES
-
-    def _voice_name(self) -> str:
-        return self.settings.session.voice.name
-
-    def _use_estimator(self, estimator: CostEstimator) -> None:
-        self.estimator = estimator
-        self.window.usage_status.set_estimator(estimator)
-        if self.history is not None:
-            self.history.estimate_cost = lambda tokens: (
-                estimator.estimate(tokens).amount,
-                estimator.table.currency,
-            )
-
-    def open_prices(self) -> PriceTableDialog:
-        dialog = PriceTableDialog(self.prices, self.window)
-        dialog.saved.connect(self.save_prices)
-        dialog.open()
-        return dialog
-
-    def save_prices(self, table: PriceTable) -> None:
-        """Keep the user's prices and estimate with them from now on."""
-        try:
-            self.prices = save_price_table(self.price_path, table)
-        except OSError as exc:
-            self.window.error_banner.show_message(
-                f"The prices could not be saved to {self.price_path}: {exc.strerror}"
-            )
-            return
-        if self.estimator is not None:
-            self._use_estimator(self.estimator.with_table(self.prices))
 
     # ---- helpers --------------------------------------------------------------------------
 

@@ -93,15 +93,29 @@ class PreferencesDialog(QDialog):
         self.form = SettingForm(settings, self)
         self.editors = self.form.editors
         tabs = QTabWidget()
+        tabs.setAccessibleName("Preferences")
+        tabs.setAccessibleDescription("Settings grouped by topic; Ctrl+Tab moves between pages")
+        tabs.tabBar().setAccessibleDescription("The pages of Preferences")
         tabs.addTab(self._connection_tab(settings, key_stored), "Connection")
         tabs.addTab(self._form_page("conversation"), "Conversation")
         tabs.addTab(self._form_page("turn"), "Turn detection")
         tabs.addTab(self._audio_tab(settings, input_devices, output_devices), "Audio")
         tabs.addTab(self._keys_tab(), "Push-to-talk && look")
+        for index, about in enumerate(
+            (
+                "Where to connect and how to sign in",
+                "Voice, temperature, transcription and instructions",
+                "How the assistant knows you have finished speaking",
+                "Microphone, speaker and audio processing",
+                "Push-to-talk keys, colours and the transcript",
+            )
+        ):
+            tabs.setTabToolTip(index, about)
         # Tool policies apply live through the registry (the controller persists them).
         self.tools_page = ToolsPage(tools) if tools is not None else None
         if self.tools_page is not None:
-            tabs.addTab(self.tools_page, "Tools")
+            index = tabs.addTab(self.tools_page, "Tools")
+            tabs.setTabToolTip(index, "What the assistant may do, and when it must ask first")
             self.finished.connect(self.tools_page.stop_following)
         self.tabs = tabs
 
@@ -122,6 +136,14 @@ class PreferencesDialog(QDialog):
             | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.clicked.connect(self._on_button)
+        for which, description in (
+            (QDialogButtonBox.StandardButton.Ok, "Apply the changes and close Preferences"),
+            (QDialogButtonBox.StandardButton.Apply, "Apply the changes and keep editing"),
+            (QDialogButtonBox.StandardButton.Cancel, "Close without applying the changes"),
+        ):
+            button = self.buttons.button(which)
+            button.setToolTip(description)
+            button.setAccessibleDescription(description)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addLayout(notice_row)
@@ -154,6 +176,8 @@ class PreferencesDialog(QDialog):
         (self.auth_entra if connection.auth is AuthMethod.ENTRA_ID else self.auth_key).setChecked(
             True
         )
+        self.auth_key.setToolTip("Sign in with the resource's key, kept in the system keyring")
+        self.auth_entra.setToolTip("Sign in with your Microsoft Entra identity; no key stored")
         auth_box = QVBoxLayout()
         auth_box.addWidget(self.auth_key)
         auth_box.addWidget(self.auth_entra)
@@ -161,6 +185,7 @@ class PreferencesDialog(QDialog):
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key.setAccessibleName("API key")
+        self.api_key.setAccessibleDescription("The key of the Voice Live resource; never shown")
         self.api_key.setPlaceholderText(
             "stored in the system keyring — type to replace" if key_stored else "paste the key"
         )
@@ -176,9 +201,11 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(page)
         self.input_device = device_combo(input_devices, settings.audio.input_device)
         self.input_device.setAccessibleName("Microphone")
+        self.input_device.setToolTip("The microphone the assistant hears you through")
         form.addRow("Microphone:", self.input_device)
         self.output_device = device_combo(output_devices, settings.audio.output_device)
         self.output_device.setAccessibleName("Speaker")
+        self.output_device.setToolTip("Where the assistant's voice plays")
         form.addRow("Speaker:", self.output_device)
         self.form.add_rows(form, TAB_FIELDS["audio"])
         return page

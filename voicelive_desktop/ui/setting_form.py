@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.setting_editors import FieldEditor
@@ -40,8 +40,11 @@ class SettingForm(QObject):
 
     def make_editor(self, setting: SettingField) -> FieldEditor:
         editor = setting.editor.make()
-        editor.focus.setAccessibleName(setting.label)
-        editor.focus.setAccessibleDescription(setting.description)
+        # The inner line edits (editable combo, key sequence edit) take the focus themselves,
+        # so a screen reader must hear the same name there.
+        for widget in (editor.focus, *editor.focus.findChildren(QLineEdit)):
+            widget.setAccessibleName(setting.label)
+            widget.setAccessibleDescription(setting.description)
         editor.focus.setToolTip(setting.description)
         if setting.bounds is not None:
             editor.set_bounds(setting.bounds(self._base))

@@ -61,6 +61,7 @@ class TranscriptView(QTextEdit):
         self.viewport().setAutoFillBackground(False)  # the rounded frame behind shows through
         self.setPlaceholderText("Connect and start talking, or type a message below.")
         self.setAccessibleName("Conversation transcript")
+        self.setAccessibleDescription("What you and the assistant said, newest at the bottom")
         self.document().setDocumentMargin(14)
         self.turns: list[Turn] = []
         self.embeds = EmbeddedWidgets(self)

@@ -54,11 +54,12 @@ class PushToTalkMode(str, enum.Enum):
 
 
 class Theme(str, enum.Enum):
-    """Light or dark colours; SYSTEM follows the OS palette."""
+    """Light, dark or high-contrast colours; SYSTEM follows the OS (high contrast included)."""
 
     SYSTEM = "system"
     LIGHT = "light"
     DARK = "dark"
+    HIGH_CONTRAST = "high_contrast"
 
 
 @dataclass(frozen=True)

@@ -422,7 +422,12 @@ FIELDS: tuple[SettingField, ...] = (
         "Light, dark, or the system's colours (including high contrast)",
         "ui.theme",
         ed.Choice(
-            [("Follow the system", Theme.SYSTEM), ("Light", Theme.LIGHT), ("Dark", Theme.DARK)]
+            [
+                ("Follow the system", Theme.SYSTEM),
+                ("Light", Theme.LIGHT),
+                ("Dark", Theme.DARK),
+                ("High contrast", Theme.HIGH_CONTRAST),
+            ]
         ),
         applies=Applies.APP,
     ),

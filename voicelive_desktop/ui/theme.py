@@ -46,7 +46,7 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.Button: QColor("#2c2f35"),
         QPalette.ColorRole.ButtonText: text,
         QPalette.ColorRole.BrightText: QColor("#ff6b6b"),
-        QPalette.ColorRole.Highlight: QColor("#3d8bfd"),
+        QPalette.ColorRole.Highlight: QColor("#2b6fd6"),  # white on it reads at 4.8:1
         QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
         QPalette.ColorRole.Link: QColor("#6fa8ff"),
         QPalette.ColorRole.Mid: QColor("#3a3d44"),
@@ -62,6 +62,57 @@ def dark_palette() -> QPalette:
     ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f78"))
     return palette
+
+
+def high_contrast_palette() -> QPalette:
+    """White on black with yellow focus and selection: every text pair is at least 7:1."""
+    palette = QPalette()
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+    roles = {
+        QPalette.ColorRole.Window: black,
+        QPalette.ColorRole.WindowText: white,
+        QPalette.ColorRole.Base: black,
+        QPalette.ColorRole.AlternateBase: QColor("#1a1a1a"),
+        QPalette.ColorRole.ToolTipBase: black,
+        QPalette.ColorRole.ToolTipText: white,
+        QPalette.ColorRole.PlaceholderText: QColor("#c8c8c8"),
+        QPalette.ColorRole.Text: white,
+        QPalette.ColorRole.Button: black,
+        QPalette.ColorRole.ButtonText: white,
+        QPalette.ColorRole.BrightText: yellow,
+        QPalette.ColorRole.Highlight: yellow,
+        QPalette.ColorRole.HighlightedText: black,
+        QPalette.ColorRole.Link: QColor("#00ffff"),
+        QPalette.ColorRole.Mid: white,  # borders and meter grooves: drawn, not hinted
+        QPalette.ColorRole.Dark: white,
+        QPalette.ColorRole.Light: white,
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, colour)
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        # Disabled text stays readable (greyed, yet 7:1 on black).
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a8a8a8"))
+    return palette
+
+
+def system_prefers_high_contrast() -> bool:
+    # Keep the style hints referenced: the accessibility hints they own die with their
+    # Python wrapper otherwise ("Internal C++ object already deleted").
+    style_hints = QGuiApplication.styleHints()
+    accessibility = style_hints.accessibility()
+    return accessibility.contrastPreference() == Qt.ContrastPreference.HighContrast
+
+
+def palette_for(theme: Theme) -> QPalette:
+    """The palette a theme uses; SYSTEM follows the OS's contrast and light/dark choices."""
+    if theme is Theme.HIGH_CONTRAST or (theme is Theme.SYSTEM and system_prefers_high_contrast()):
+        return high_contrast_palette()
+    dark = theme is Theme.DARK or (theme is Theme.SYSTEM and system_prefers_dark())
+    return dark_palette() if dark else light_palette()
 
 
 def light_palette() -> QPalette:
@@ -90,16 +141,19 @@ QStatusBar QLabel { padding: 0px 8px; }
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Use Fusion everywhere (same look on every OS) with the chosen or the OS colours."""
     app.setStyle("Fusion")
-    dark = theme is Theme.DARK or (theme is Theme.SYSTEM and system_prefers_dark())
-    app.setPalette(dark_palette() if dark else light_palette())
+    app.setPalette(palette_for(theme))
     app.setStyleSheet(APP_STYLE_SHEET)
 
 
 def follow_system_theme(app: QApplication, current: Callable[[], Theme]) -> None:
-    """Re-apply colours when the OS switches between light and dark (if the theme is SYSTEM)."""
+    """Re-apply colours when the OS switches between light and dark or turns high contrast on
+    or off (if the theme is SYSTEM)."""
 
-    def on_change(_scheme: Qt.ColorScheme) -> None:
+    def on_change(*_args: object) -> None:
         if current() is Theme.SYSTEM:
             apply_theme(app, Theme.SYSTEM)
 
-    app.styleHints().colorSchemeChanged.connect(on_change)
+    style_hints = app.styleHints()
+    style_hints.colorSchemeChanged.connect(on_change)
+    accessibility = style_hints.accessibility()
+    accessibility.contrastPreferenceChanged.connect(on_change)

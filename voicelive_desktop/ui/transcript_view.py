@@ -20,6 +20,7 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
     UserTranscriptCompleted,
 )
+from voicelive_desktop.ui.contrast import readable
 from voicelive_desktop.ui.transcript_embeds import EmbeddedWidgets
 from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
 
@@ -272,7 +273,9 @@ class TranscriptView(QTextEdit):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         # Qt can send a palette change while __init__ is still running (before `turns`).
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "turns"):
+        # A font change is the system's text size changing: the time stamps scale with it.
+        restyle = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
+        if event.type() in restyle and hasattr(self, "turns"):
             self._build_formats()
             self._render_all()
 
@@ -289,10 +292,13 @@ class TranscriptView(QTextEdit):
         self._body_block.setLineHeight(125, 1)  # 1 = ProportionalHeight
         self._user_name = QTextCharFormat()
         self._user_name.setFontWeight(QFont.Weight.Bold)
-        self._user_name.setForeground(QColor("#6fa8ff" if dark else "#1f5fbf"))
+        base = palette.color(QPalette.ColorRole.Base)
+        self._user_name.setForeground(
+            readable(QColor("#6fa8ff" if dark else "#1f5fbf"), base, text)
+        )
         self._bot_name = QTextCharFormat()
         self._bot_name.setFontWeight(QFont.Weight.Bold)
-        self._bot_name.setForeground(QColor("#4fd1c5" if dark else "#0b7a75"))
+        self._bot_name.setForeground(readable(QColor("#4fd1c5" if dark else "#0b7a75"), base, text))
         self._time = QTextCharFormat()
         self._time.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
         self._time.setFontPointSize(max(7.0, self.font().pointSizeF() * 0.85))
@@ -309,4 +315,4 @@ class TranscriptView(QTextEdit):
         self._never_heard.setFontStrikeOut(True)
         self._mark = QTextCharFormat()
         self._mark.setFontItalic(True)
-        self._mark.setForeground(QColor("#ff8a7a" if dark else "#c0392b"))
+        self._mark.setForeground(readable(QColor("#ff8a7a" if dark else "#c0392b"), base, text))

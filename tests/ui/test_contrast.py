@@ -1,0 +1,83 @@
+"""Colours that work in high contrast, and a transcript that follows the system font size."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from voicelive_desktop.engine.events import AssistantTranscriptDelta, UserTextSent
+from voicelive_desktop.settings import Theme
+from voicelive_desktop.ui.contrast import HIGH_CONTRAST_RATIO, READABLE_RATIO, contrast_ratio
+from voicelive_desktop.ui.theme import palette_for
+from voicelive_desktop.ui.transcript_view import TranscriptView
+
+R = QPalette.ColorRole
+# Text drawn on a background, as the widgets pair them.
+PAIRS = [
+    (R.WindowText, R.Window),
+    (R.Text, R.Base),
+    (R.ButtonText, R.Button),
+    (R.HighlightedText, R.Highlight),
+    (R.ToolTipText, R.ToolTipBase),
+    (R.PlaceholderText, R.Base),
+]
+
+
+@pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK, Theme.HIGH_CONTRAST])
+def test_every_text_colour_reads_on_its_background(theme: Theme) -> None:
+    QApplication.instance() or QApplication([])
+    palette = palette_for(theme)
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    poor = []
+    for text, background in PAIRS:
+        ratio = contrast_ratio(palette.color(text), palette.color(background))
+        # Placeholder and hint text may be dimmer (WCAG's 3:1 for incidental text) except in
+        # high contrast, where everything must meet the enhanced level.
+        floor = needed if theme is Theme.HIGH_CONTRAST or text is not R.PlaceholderText else 3.0
+        if ratio < floor:
+            poor.append(f"{text.name} on {background.name}: {ratio:.1f}")
+    if theme is Theme.HIGH_CONTRAST:
+        disabled = palette.color(QPalette.ColorGroup.Disabled, R.Text)
+        ratio = contrast_ratio(disabled, palette.color(R.Base))
+        if ratio < needed:
+            poor.append(f"disabled text: {ratio:.1f}")
+    assert not poor, poor
+
+
+def test_contrast_ratio_matches_wcag() -> None:
+    assert contrast_ratio(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21.0)
+    assert contrast_ratio(QColor("#777777"), QColor("#ffffff")) == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK, Theme.HIGH_CONTRAST])
+def test_transcript_speaker_names_read_in_every_theme(qtbot: QtBot, theme: Theme) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.setPalette(palette_for(theme))
+    base = view.palette().color(R.Base)
+    for fmt in (view._user_name, view._bot_name, view._mark, view._body):
+        colour = fmt.foreground().color()
+        assert contrast_ratio(colour, base) >= READABLE_RATIO, (theme, colour.name())
+
+
+def test_transcript_text_follows_the_system_font_size(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.show_event(UserTextSent("u1", "Hello there"))
+    view.show_event(AssistantTranscriptDelta("r1", "a1", "Hi!"))
+    try:
+        bigger = QFont(original)
+        bigger.setPointSizeF(original.pointSizeF() * 1.5)
+        app.setFont(bigger)  # what Qt does when the desktop's text size changes
+        qtbot.waitUntil(lambda: view.font().pointSizeF() == bigger.pointSizeF())
+        assert view.document().defaultFont().pointSizeF() == bigger.pointSizeF()
+        # Time stamps are drawn smaller than the text, in proportion, at the new size too.
+        assert view._time.fontPointSize() == pytest.approx(bigger.pointSizeF() * 0.85)
+        assert "Hello there" in view.conversation_text()
+    finally:
+        app.setFont(original)

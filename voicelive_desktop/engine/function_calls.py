@@ -288,6 +288,11 @@ class FunctionCallRunner:
             arguments = self._checker.parse(spec, call.arguments)
         except InvalidArguments as exc:
             return _Outcome(_Status.FAILED, _error_output(str(exc)), str(exc))
+        if spec.precheck is not None:
+            try:
+                spec.precheck(arguments)
+            except ToolError as exc:
+                return _Outcome(_Status.FAILED, _error_output(str(exc)), str(exc))
         if policy is ToolPolicy.ASK:
             denied = await self._ask(call, spec.risk.value)
             if denied is not None:

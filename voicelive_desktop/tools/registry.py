@@ -50,6 +50,11 @@ class ToolSpec:
     default_policy: ToolPolicy = ToolPolicy.ASK
     timeout_s: float = DEFAULT_TOOL_TIMEOUT_S
     source: str = "built-in"  # "built-in", or where it came from, e.g. "mcp:dice"
+    # Checks schema-valid arguments before the user is asked (a refused URL or path is not
+    # worth a consent prompt); raises ToolError with the reason.
+    precheck: Callable[[Mapping[str, Any]], None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if not _TOOL_NAME.match(self.name):

@@ -1,9 +1,13 @@
 """Reproduces docs/screenshot-main-window.png: the main window mid-conversation in the
 offline demo, rendered by a real X server (Xvfb, started here when DISPLAY is unset).
+With --inspector it reproduces docs/screenshot-inspector.png instead: View → Event inspector
+after the same conversation, an audio delta selected.
 
     .venv/bin/python tools/screenshot.py [--out docs/screenshot-main-window.png] [--theme dark]
+    .venv/bin/python tools/screenshot.py --inspector --out docs/screenshot-inspector.png
 
-Settings go to a throw-away config dir, so your own settings and keyring are not touched.
+Settings and history go to throw-away dirs, so your own settings, history and keyring are
+not touched.
 """
 
 from __future__ import annotations
@@ -53,7 +57,20 @@ def start_virtual_audio() -> Any:
     return audio
 
 
-async def stage_conversation(out: Path, theme: str, with_sound: bool) -> None:
+async def shoot_inspector(controller: Any, out: Path) -> None:
+    """The inspector over the finished conversation, an audio delta's elided JSON shown."""
+    inspector = controller.instruments.open_inspector()
+    inspector.resize(900, 640)
+    inspector.refresh()
+    rows = inspector.shown_events()
+    audio = max(i for i, e in enumerate(rows) if e.type == "response.audio.delta")
+    inspector.table.selectRow(audio)
+    inspector.table.scrollTo(inspector.filter.index(audio, 0))
+    await asyncio.sleep(0.3)
+    inspector.grab().save(str(out))
+
+
+async def stage_conversation(out: Path, theme: str, with_sound: bool, inspector: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
     from voicelive_desktop.credentials import CredentialStore
@@ -96,7 +113,12 @@ async def stage_conversation(out: Path, theme: str, with_sound: bool) -> None:
     while sum(isinstance(e, AssistantTranscriptDelta) for e in events[start:]) < 8:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)
-    window.grab().save(str(out))
+    if inspector:
+        while window.session_state is not SessionState.READY:
+            await asyncio.sleep(0.05)
+        await shoot_inspector(controller, out)
+    else:
+        window.grab().save(str(out))
     print(f"saved {out}")
     await controller.shutdown()
     window.close()
@@ -111,14 +133,18 @@ def main() -> int:
         action="store_true",
         help="play the answers on a private PulseAudio null sink so the meters move",
     )
+    parser.add_argument(
+        "--inspector", action="store_true", help="shoot View → Event inspector instead"
+    )
     args = parser.parse_args()
     xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     sys.path.insert(0, str(ROOT))
     audio = start_virtual_audio() if args.virtual_audio else None
     try:
-        with tempfile.TemporaryDirectory() as config:
+        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
             os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
+            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
             import qasync
 
             from voicelive_desktop.app import create_application
@@ -127,7 +153,9 @@ def main() -> int:
             loop = qasync.QEventLoop(app)
             with loop:
                 loop.run_until_complete(
-                    stage_conversation(args.out.resolve(), args.theme, audio is not None)
+                    stage_conversation(
+                        args.out.resolve(), args.theme, audio is not None, args.inspector
+                    )
                 )
     finally:
         if audio is not None:

@@ -1,0 +1,54 @@
+"""A call waiting for consent asks for attention: a tray message while the window is hidden,
+and a click on it brings the window back with the prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from voicelive_desktop.engine.events import ToolApprovalRequested, ToolCallStarted
+from voicelive_desktop.ui.engine_adapter import EngineAdapter
+from voicelive_desktop.ui.main_window import MainWindow
+from voicelive_desktop.ui.tools_binding import ToolsBinding
+from voicelive_desktop.ui.tray import AppTray
+
+
+def _binding(qtbot: QtBot, tmp_path: Path) -> tuple[MainWindow, AppTray, list[tuple[Any, ...]]]:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    tray = AppTray(window)
+    messages: list[tuple[Any, ...]] = []
+    tray.icon.showMessage = lambda *args: messages.append(args)  # type: ignore[method-assign]
+    binding = ToolsBinding(window, EngineAdapter(window), {}, lambda p: None, tray)
+    assert binding.registry.specs() == []
+    return window, tray, messages
+
+
+def _ask(window: MainWindow) -> None:
+    window.show_event(ToolCallStarted("c1", "open_url", '{"url": "https://a.example"}'))
+    window.show_event(
+        ToolApprovalRequested("c1", "open_url", '{"url": "https://a.example"}', "opens_things", 60)
+    )
+
+
+def test_a_hidden_window_gets_a_tray_message_that_brings_it_back(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, tray, messages = _binding(qtbot, tmp_path)
+    window.hide()
+    _ask(window)
+    assert [m[0] for m in messages] == ["Allow open_url?"]
+    assert "waiting for your answer" in messages[0][1]
+    tray.icon.messageClicked.emit()
+    assert window.isVisible()
+    qtbot.waitUntil(lambda: window.tool_calls.prompts["c1"].isVisible())
+
+
+def test_a_visible_window_needs_no_tray_message(qtbot: QtBot, tmp_path: Path) -> None:
+    window, _tray, messages = _binding(qtbot, tmp_path)
+    _ask(window)
+    assert messages == []
+    assert "c1" in window.tool_calls.prompts

@@ -23,12 +23,14 @@ from voicelive_desktop.engine.events import (
     ErrorKind,
     SessionErrorReported,
     SessionState,
+    ToolApprovalDecision,
 )
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
     SessionSettings,
     TurnDetectionMode,
 )
+from voicelive_desktop.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ class VoiceSession:
         half_duplex: bool = False,
         preroll_ms: int = 80,
         ready_timeout_s: float = 10.0,
+        tools: ToolRegistry | None = None,
     ) -> None:
         self.capture = MicCapture(self._mic_frame, self._mic_failed, device_name=input_device)
         self.playback = SpeakerPlayback(
@@ -76,6 +79,7 @@ class VoiceSession:
             session,
             playback=self.playback,
             ready_timeout_s=ready_timeout_s,
+            tools=tools,
         )
         self.half_duplex = half_duplex
         self.capture.gate = self._half_duplex_gate
@@ -238,6 +242,9 @@ class VoiceSession:
 
     async def reconnect(self) -> None:
         await self.engine.reconnect()
+
+    def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
+        return self.engine.answer_tool_approval(call_id, decision)
 
     # -- audio hand-overs (loop thread) ----------------------------------------------
 

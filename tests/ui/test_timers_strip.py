@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -16,7 +16,7 @@ from voicelive_desktop.ui.timers_strip import TimersStrip, format_left
 class _Timer:
     timer_id: str
     label: str
-    due_monotonic: float
+    fires_at: datetime
 
 
 class _Board:
@@ -29,8 +29,8 @@ class _Board:
     def timers(self) -> list[_Timer]:
         return list(self.running.values())
 
-    def cancel(self, timer_id: str) -> bool:
-        found = self.running.pop(timer_id, None) is not None
+    def cancel(self, timer_id: str) -> _Timer | None:
+        found = self.running.pop(timer_id, None)
         self._changed()
         return found
 
@@ -53,8 +53,9 @@ def test_timers_show_counting_down_and_cancel_from_the_strip(qtbot: QtBot) -> No
     board = _Board()
     strip.follow(board)
     assert strip.isHidden()
-    board.add(_Timer("t1", "tea", time.monotonic() + 3.2))
-    board.add(_Timer("t2", "", time.monotonic() + 600))
+    now = datetime.now().astimezone()
+    board.add(_Timer("t1", "tea", now + timedelta(seconds=3.2)))
+    board.add(_Timer("t2", "", now + timedelta(seconds=600)))
     strip.show()
     assert list(strip.chips) == ["t1", "t2"]
     tea = strip.chips["t1"]

@@ -195,7 +195,9 @@ class AppController(QObject):
             else endpoint_host(connection.endpoint)
         )
         try:
-            session: ConversationSession = self.make_session(connection, credential, self.settings)
+            session: ConversationSession = self.make_session(
+                connection, credential, self.settings, self.tools.registry
+            )
         except (OSError, ValueError) as exc:
             self.window.show_error(str(exc))
             return False

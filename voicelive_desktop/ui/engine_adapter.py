@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -50,12 +50,7 @@ class ConversationSession(Protocol):
 
     async def reconnect(self) -> None: ...
 
-
-@runtime_checkable
-class AnswersToolApprovals(Protocol):
-    """A session that runs tools with the user's consent (`SessionEngine`, `VoiceSession`)."""
-
-    def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> object: ...
+    def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool: ...
 
 
 class EngineAdapter(QObject):
@@ -140,12 +135,9 @@ class EngineAdapter(QObject):
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> None:
         """Pass the user's consent answer to the session (a late answer is ignored there)."""
         session = self.session
-        if not isinstance(session, AnswersToolApprovals):
-            log.info("consent answer for %s: no session runs tools now", call_id)
-            return
-        outcome = session.answer_tool_approval(call_id, decision)
-        if asyncio.iscoroutine(outcome):
-            self._spawn(outcome)
+        if session is None or not session.answer_tool_approval(call_id, decision):
+            # The call ended first (timed out, cancelled, the session closed): nothing to do.
+            log.info("consent answer for %s came too late", call_id)
 
     def set_muted(self, muted: bool) -> None:
         """Mute or unmute the microphone of the current and future sessions."""

@@ -12,20 +12,27 @@ from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.session_settings import ConnectionSettings
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.tools.registry import ToolRegistry
 from voicelive_desktop.ui.engine_adapter import ConversationSession
 from voicelive_desktop.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
 
 Credential = AzureKeyCredential | AsyncTokenCredential
-SessionFactory = Callable[[ConnectionSettings, Credential, AppSettings], ConversationSession]
+# The registry is the app's tools with the user's policies (None: a session without tools).
+SessionFactory = Callable[
+    [ConnectionSettings, Credential, AppSettings, ToolRegistry | None], ConversationSession
+]
 
 
 def text_session(
-    connection: ConnectionSettings, credential: Credential, settings: AppSettings
+    connection: ConnectionSettings,
+    credential: Credential,
+    settings: AppSettings,
+    tools: ToolRegistry | None = None,
 ) -> ConversationSession:
     """A session without audio devices: typed messages in, transcripts out."""
-    return SessionEngine(connection, credential, session_for(settings))
+    return SessionEngine(connection, credential, session_for(settings), tools=tools)
 
 
 def audio_device_names() -> tuple[list[str], list[str]]:
@@ -53,7 +60,10 @@ def voice_session_factory(
     """Sessions with sound; the given devices override the settings' (command line)."""
 
     def make(
-        connection: ConnectionSettings, credential: Credential, settings: AppSettings
+        connection: ConnectionSettings,
+        credential: Credential,
+        settings: AppSettings,
+        tools: ToolRegistry | None = None,
     ) -> ConversationSession:
         return VoiceSession(
             connection,
@@ -62,6 +72,7 @@ def voice_session_factory(
             input_device=input_device or settings.audio.input_device or None,
             output_device=output_device or settings.audio.output_device or None,
             half_duplex=settings.audio.half_duplex,
+            tools=tools,
         )
 
     return make

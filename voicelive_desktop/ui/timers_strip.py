@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import QTimer
@@ -21,7 +21,7 @@ class RunningTimer(Protocol):
     def label(self) -> str: ...
 
     @property
-    def due_monotonic(self) -> float: ...
+    def fires_at(self) -> datetime: ...  # timezone-aware
 
 
 class TimerBoard(Protocol):
@@ -29,7 +29,7 @@ class TimerBoard(Protocol):
 
     def timers(self) -> Sequence[RunningTimer]: ...
 
-    def cancel(self, timer_id: str) -> bool: ...
+    def cancel(self, timer_id: str) -> object: ...
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]: ...
 
@@ -49,7 +49,7 @@ class TimerChip(QFrame):
         super().__init__()
         self.timer_id = timer.timer_id
         self.title = timer.label or "Timer"
-        self.due = timer.due_monotonic
+        self.fires_at = timer.fires_at
         self.setObjectName("timerChip")
         self.setStyleSheet(
             "#timerChip { background: palette(alternate-base); border: 1px solid palette(mid);"
@@ -71,7 +71,8 @@ class TimerChip(QFrame):
         self.tick()
 
     def tick(self) -> None:
-        self.text.setText(f"⏱ {self.title} · {format_left(self.due - time.monotonic())}")
+        left = (self.fires_at - datetime.now(self.fires_at.tzinfo)).total_seconds()
+        self.text.setText(f"⏱ {self.title} · {format_left(left)}")
 
 
 class TimersStrip(QWidget):
@@ -107,7 +108,7 @@ class TimersStrip(QWidget):
             chip = self.chips.pop(timer_id)
             chip.hide()
             chip.deleteLater()
-        for timer in sorted(timers, key=lambda t: t.due_monotonic):
+        for timer in sorted(timers, key=lambda t: t.fires_at):
             if timer.timer_id not in self.chips:
                 chip = TimerChip(timer, self._cancel)
                 self.chips[timer.timer_id] = chip

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from voicelive_desktop.engine.events import ToolApprovalDecision
 from voicelive_desktop.engine.playback_port import PlaybackSink
+from voicelive_desktop.tools.builtins import register_builtin_tools
 from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry
 from voicelive_desktop.ui.desktop_services import QtDesktopServices
 from voicelive_desktop.ui.engine_adapter import EngineAdapter
@@ -45,6 +46,7 @@ class ToolsBinding(QObject):
             tray_icon=lambda: tray.icon if tray is not None else None,
             speaker=self._live_speaker,
         )
+        register_builtin_tools(self.registry)
         self._saved = dict(policies)
         self._save_policies = save_policies
         self.registry.subscribe(self._policies_changed)

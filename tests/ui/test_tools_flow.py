@@ -1,0 +1,198 @@
+"""Tool calls through the whole app: the simulator calls a tool, the engine runs it, the
+window shows the card and asks for consent through its real widgets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import AppUnderTest, wait_until
+from voicelive_desktop.engine import SessionEngine
+from voicelive_desktop.engine.events import (
+    AssistantTranscriptCompleted,
+    ResponseFinished,
+    SessionState,
+    ToolCallFinished,
+    ToolCallStatus,
+)
+from voicelive_desktop.engine.session_settings import ConnectionSettings
+from voicelive_desktop.push_to_talk import session_for
+from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry, ToolRisk, ToolSpec
+from voicelive_desktop.ui import consent_prompt
+from voicelive_desktop.ui.consent_prompt import ConsentPrompt
+from voicelive_desktop.ui.engine_adapter import ConversationSession
+from voicelive_desktop.ui.sessions import Credential
+from voicelive_desktop.ui.transcript_view import Role
+
+pytestmark = pytest.mark.asyncio
+APPROVAL_TIMEOUT_S = 1.5
+
+
+@pytest.fixture(autouse=True)
+def short_arming_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(consent_prompt, "ARMING_DELAY_MS", 50)
+
+
+def quick_consent_session(
+    connection: ConnectionSettings,
+    credential: Credential,
+    settings: AppSettings,
+    tools: ToolRegistry | None = None,
+) -> ConversationSession:
+    """A text session whose unanswered consent prompts time out in 1.5 s, not 60 s."""
+    return SessionEngine(
+        connection,
+        credential,
+        session_for(settings),
+        tools=tools,
+        approval_timeout_s=APPROVAL_TIMEOUT_S,
+    )
+
+
+class SecretEcho:
+    """An Ask tool that records every run: the proof that it ran, or never did."""
+
+    def __init__(self) -> None:
+        self.runs: list[str] = []
+
+    def spec(self) -> ToolSpec:
+        return ToolSpec(
+            "secret_echo",
+            "Echoes a secret back.",
+            {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+            self._run,
+            risk=ToolRisk.PRIVATE_DATA,
+            default_policy=ToolPolicy.ASK,
+        )
+
+    async def _run(self, arguments: Mapping[str, Any]) -> str:
+        self.runs.append(str(arguments["text"]))
+        return f"echo {arguments['text']}"
+
+
+@pytest.fixture
+def echo() -> SecretEcho:
+    return SecretEcho()
+
+
+@pytest.fixture
+def app(qtbot: QtBot, isolated_env: Path, echo: SecretEcho) -> AppUnderTest:
+    app = AppUnderTest(qtbot, isolated_env, quick_consent_session)
+    app.controller.tools.registry.register(echo.spec())
+    return app
+
+
+async def _connect(app: AppUnderTest, simulator: VoiceLiveSimulator) -> None:
+    app.controller.endpoint_override = simulator.endpoint
+    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+    assert await app.controller.connect_configured()
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+
+
+async def _ask_secret(app: AppUnderTest, text: str) -> ConsentPrompt:
+    app.window.message_box.setText(f'call secret_echo({{"text": "{text}"}})')
+    app.window.message_box.returnPressed.emit()
+    await wait_until(lambda: bool(app.window.tool_calls.pending_prompts()), what="the prompt")
+    prompt = app.window.tool_calls.pending_prompts()[0]
+    await wait_until(lambda: prompt.isVisible() and prompt.armed(), what="an armed prompt")
+    await wait_until(prompt.allow_once_button.isEnabled, what="enabled buttons")
+    assert json.loads(prompt.arguments.toPlainText()) == {"text": text}
+    return prompt
+
+
+def _finished(app: AppUnderTest) -> list[ToolCallFinished]:
+    return [e for e in app.events if isinstance(e, ToolCallFinished)]
+
+
+async def test_what_time_is_it_shows_a_card_and_the_answer_says_the_time(
+    app: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    await _connect(app, simulator)
+    app.window.message_box.setText("What time is it?")
+    app.window.message_box.returnPressed.emit()
+    await wait_until(lambda: app.count(ResponseFinished) >= 2, what="the answer after the call")
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    (finished,) = _finished(app)
+    assert finished.name == "get_current_time" and finished.status is ToolCallStatus.OK
+    card = app.window.tool_calls.cards[finished.call_id]
+    assert card.state_label.text() == "Done"
+    assert [t.role for t in app.window.transcript.turns] == [Role.USER, Role.TOOL, Role.ASSISTANT]
+    spoken = [e.text for e in app.events if isinstance(e, AssistantTranscriptCompleted)][-1]
+    time_said = json.loads(finished.result)
+    assert any(str(value) in spoken for value in time_said.values() if value), spoken
+    await app.controller.shutdown()
+
+
+async def test_enter_allows_an_ask_tool_once(
+    app: AppUnderTest, simulator: VoiceLiveSimulator, echo: SecretEcho, qtbot: QtBot
+) -> None:
+    await _connect(app, simulator)
+    prompt = await _ask_secret(app, "swordfish")
+    assert echo.runs == []  # nothing runs while the prompt waits
+    qtbot.keyClick(prompt, Qt.Key.Key_Return)
+    await wait_until(lambda: bool(_finished(app)), what="the call to end")
+    assert echo.runs == ["swordfish"]
+    assert _finished(app)[0].status is ToolCallStatus.OK
+    assert app.window.tool_calls.prompts == {}
+    assert app.controller.tools.registry.policy("secret_echo") is ToolPolicy.ASK
+    await app.controller.shutdown()
+
+
+async def test_deny_never_runs_the_tool_and_the_card_says_denied(
+    app: AppUnderTest, simulator: VoiceLiveSimulator, echo: SecretEcho, qtbot: QtBot
+) -> None:
+    await _connect(app, simulator)
+    prompt = await _ask_secret(app, "swordfish")
+    qtbot.mouseClick(prompt.deny_button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: bool(_finished(app)), what="the call to end")
+    (finished,) = _finished(app)
+    assert finished.status is ToolCallStatus.DENIED
+    assert echo.runs == []
+    assert app.window.tool_calls.cards[finished.call_id].state_label.text() == "Denied"
+    await app.controller.shutdown()
+
+
+async def test_an_unanswered_prompt_is_denied_when_its_time_runs_out(
+    app: AppUnderTest, simulator: VoiceLiveSimulator, echo: SecretEcho
+) -> None:
+    await _connect(app, simulator)
+    prompt = await _ask_secret(app, "swordfish")
+    assert prompt.countdown.text() in {"Denied in 2 s", "Denied in 1 s"}
+    await wait_until(lambda: bool(_finished(app)), timeout=APPROVAL_TIMEOUT_S + 5, what="timeout")
+    (finished,) = _finished(app)
+    assert finished.status is ToolCallStatus.DENIED and finished.error
+    assert echo.runs == []
+    assert app.window.tool_calls.prompts == {}
+    card = app.window.tool_calls.cards[finished.call_id]
+    assert card.state_label.text() == "Denied" and card.error == finished.error
+    await app.controller.shutdown()
+
+
+async def test_always_allow_runs_now_and_later_without_asking_and_is_saved(
+    app: AppUnderTest,
+    simulator: VoiceLiveSimulator,
+    echo: SecretEcho,
+    qtbot: QtBot,
+    isolated_env: Path,
+) -> None:
+    await _connect(app, simulator)
+    prompt = await _ask_secret(app, "one")
+    qtbot.mouseClick(prompt.always_allow_button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: len(_finished(app)) == 1, what="the first call")
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    saved = json.loads((isolated_env / "settings.json").read_text())
+    assert saved["tools"]["policies"] == {"secret_echo": "always_allow"}
+    app.window.message_box.setText('call secret_echo({"text": "two"})')
+    app.window.message_box.returnPressed.emit()
+    await wait_until(lambda: len(_finished(app)) == 2, what="the second call")
+    assert echo.runs == ["one", "two"]
+    assert app.window.tool_calls.pending_prompts() == []
+    await app.controller.shutdown()

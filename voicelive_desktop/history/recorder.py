@@ -21,6 +21,8 @@ from voicelive_desktop.engine.events import (
     ResponseUsageCounted,
     SessionState,
     SessionStateChanged,
+    ToolCallFinished,
+    ToolCallStarted,
     TurnLatencyMeasured,
     UserSpeechStarted,
     UserTextSent,
@@ -28,6 +30,7 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable, Turn
+from voicelive_desktop.history.tool_call_record import ToolCallRecord
 from voicelive_desktop.history.turn_usage import TurnUsage
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,14 @@ class _PendingItem:
     started_at: datetime
     text_parts: list[str] = field(default_factory=list)
     interrupted: bool = False
+
+
+@dataclass(frozen=True)
+class _StartedCall:
+    name: str
+    arguments: str
+    started_at: datetime
+    turn_id: int | None  # the user turn it answers
 
 
 @dataclass
@@ -91,6 +102,8 @@ class HistoryRecorder:
         self._items: dict[str, _PendingItem] = {}
         self._latest_response_id: str | None = None
         self._written: OrderedDict[str, int] = OrderedDict()  # item id → turn id
+        self._last_user_turn_id: int | None = None
+        self._calls: dict[str, _StartedCall] = {}
         self._unsubscribe: Callable[[], None] | None = None
         self._handlers: dict[type, Callable[[EngineEvent], None]] = {
             UserSpeechStarted: self._on_user_speech_started,
@@ -104,6 +117,8 @@ class HistoryRecorder:
             ResponseFinished: self._on_response_finished,
             ResponseUsageCounted: self._on_usage,
             SessionStateChanged: self._on_state_changed,
+            ToolCallStarted: self._on_tool_call_started,
+            ToolCallFinished: self._on_tool_call_finished,
         }
 
     def attach(self, engine: _Observable) -> None:
@@ -134,6 +149,8 @@ class HistoryRecorder:
         self._written.clear()
         self._latest_response_id = None
         self._user_started_at = None
+        self._last_user_turn_id = None
+        self._calls.clear()
         return self._conversation_id
 
     def flush(self) -> None:
@@ -159,7 +176,7 @@ class HistoryRecorder:
         self._user_started_at = None
         if not event.text.strip():
             return  # a transcription of noise is not something the user said
-        self._write(
+        self._last_user_turn_id = self._write(
             Turn(
                 role="user",
                 text=event.text,
@@ -168,6 +185,34 @@ class HistoryRecorder:
                 item_id=event.item_id,
             )
         )
+
+    # -- tool calls -----------------------------------------------------------------------
+
+    def _on_tool_call_started(self, event: EngineEvent) -> None:
+        assert isinstance(event, ToolCallStarted)
+        self._calls[event.call_id] = _StartedCall(
+            event.name, event.arguments, self._clock(), self._last_user_turn_id
+        )
+
+    def _on_tool_call_finished(self, event: EngineEvent) -> None:
+        assert isinstance(event, ToolCallFinished)
+        started = self._calls.pop(event.call_id, None)
+        if started is None:
+            return  # started before this recorder attached: its arguments are unknown
+        record = ToolCallRecord(
+            call_id=event.call_id,
+            name=event.name,
+            arguments=started.arguments,
+            result=event.result,
+            status=event.status.value,
+            started_at=started.started_at,
+            duration_ms=event.duration_ms,
+            error=event.error,
+        )
+        try:
+            self._store.record_tool_call(self._conversation_id, started.turn_id, record)
+        except HistoryUnavailable as error:
+            self._report(error)
 
     # -- assistant turns ------------------------------------------------------------------
 

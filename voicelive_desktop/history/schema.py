@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE conversations (
@@ -52,10 +53,47 @@ def installed_version(connection: sqlite3.Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
+# Tool calls with the user turn they answered (NULL when none was stored, e.g. a greeting).
+_TOOL_CALLS_V3 = """
+CREATE TABLE tool_calls (
+    id              INTEGER PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    turn_id         INTEGER REFERENCES turns(id) ON DELETE SET NULL,
+    call_id         TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    arguments       TEXT NOT NULL,
+    result          TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    error           TEXT NOT NULL DEFAULT '',
+    started_at      REAL NOT NULL,
+    duration_ms     REAL NOT NULL
+);
+CREATE INDEX tool_calls_by_conversation ON tool_calls(conversation_id, started_at, id);
+"""
+
+
+def _add_usage(connection: sqlite3.Connection) -> None:
+    connection.execute("ALTER TABLE turns ADD COLUMN usage TEXT")
+
+
+def _add_tool_calls_and_search_index(connection: sqlite3.Connection) -> None:
+    for statement in _split_statements(_TOOL_CALLS_V3):
+        connection.execute(statement)
+    # A database made where SQLite lacked FTS5 gets its index once FTS5 is there, built from
+    # every turn already stored (search_conversation_history relies on it).
+    has_index = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'turns_fts'")
+    if has_index.fetchone() is None and _fts5_available(connection):
+        for statement in _split_statements(_FTS_V1):
+            connection.execute(statement)
+        connection.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
+
+
 # One step per version after 1, each taking the database from the version before to its own.
-_UPGRADES = {
+_UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {
     # 2: the tokens (and estimated cost) each assistant turn was billed for, as JSON.
-    2: "ALTER TABLE turns ADD COLUMN usage TEXT",
+    2: _add_usage,
+    # 3: tool calls, and the full-text index for databases that were made without one.
+    3: _add_tool_calls_and_search_index,
 }
 
 
@@ -72,7 +110,7 @@ def create(connection: sqlite3.Connection, version: int = 0) -> None:
                     connection.execute(statement)
             version = 1
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            connection.execute(_UPGRADES[step])
+            _UPGRADES[step](connection)
         connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -16,6 +17,7 @@ import platformdirs
 
 from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.history import schema
+from voicelive_desktop.history.tool_call_record import TOOL_CALL_COLUMNS, ToolCallRecord
 from voicelive_desktop.history.turn_usage import TurnUsage
 from voicelive_desktop.recording.files import delete_recordings, recordings_dir
 
@@ -41,6 +43,7 @@ class Turn:
     latency_ms: float | None = None  # speech end (or text sent) → first assistant audio
     item_id: str = ""  # the service's conversation item id, when known
     usage: TurnUsage | None = None  # assistant turns: tokens billed and estimated cost
+    tool_calls: tuple[ToolCallRecord, ...] = ()  # user turns: the calls made to answer it
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Conversation:
     started_at: datetime
     updated_at: datetime
     turns: tuple[Turn, ...]
+    # Every tool call in the order it started, also those with no stored turn to belong to.
+    tool_calls: tuple[ToolCallRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,31 @@ class HistoryStore:
                 f"Cannot write the history file {self.path}: {error}."
             ) from error
 
+    def record_tool_call(
+        self, conversation_id: str, turn_id: int | None, call: ToolCallRecord
+    ) -> int:
+        """Durably store a finished tool call with the turn it answered; returns its row id."""
+        row = call.as_row()
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO conversations(id, started_at, updated_at, title)"
+                    " VALUES (?, ?, ?, '') ON CONFLICT(id)"
+                    " DO UPDATE SET updated_at = max(updated_at, excluded.updated_at)",
+                    (conversation_id, row[6], row[6]),
+                )
+                cursor = db.execute(
+                    f"INSERT INTO tool_calls(conversation_id, turn_id, {TOOL_CALL_COLUMNS})"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (conversation_id, turn_id, *row),
+                )
+        except sqlite3.Error as error:
+            raise HistoryUnavailable(
+                f"Cannot write the history file {self.path}: {error}."
+            ) from error
+        assert cursor.lastrowid is not None  # an INSERT always sets it
+        return cursor.lastrowid
+
     def delete_conversation(self, conversation_id: str) -> bool:
         """Delete a conversation, all its turns and its audio recordings; False if there was
         no such conversation."""
@@ -314,15 +344,30 @@ class HistoryStore:
         if header is None:
             return None
         rows = self._connection.execute(
-            f"SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ? ORDER BY started_at, id",
+            f"SELECT id, {_TURN_COLUMNS} FROM turns WHERE conversation_id = ?"
+            " ORDER BY started_at, id",
             (conversation_id,),
         ).fetchall()
+        call_rows = self._connection.execute(
+            f"SELECT turn_id, {TOOL_CALL_COLUMNS} FROM tool_calls WHERE conversation_id = ?"
+            " ORDER BY started_at, id",
+            (conversation_id,),
+        ).fetchall()
+        calls_of: dict[int | None, list[ToolCallRecord]] = {}
+        for call_row in call_rows:
+            calls_of.setdefault(call_row[0], []).append(ToolCallRecord.from_row(call_row[1:]))
         return Conversation(
             id=header[0],
             title=header[1],
             started_at=_from_epoch(header[2]),
             updated_at=_from_epoch(header[3]),
-            turns=tuple(_turn_from_row(row) for row in rows),
+            turns=tuple(
+                dataclasses.replace(_turn_from_row(row[1:]), tool_calls=tuple(calls_of[row[0]]))
+                if row[0] in calls_of
+                else _turn_from_row(row[1:])
+                for row in rows
+            ),
+            tool_calls=tuple(ToolCallRecord.from_row(r[1:]) for r in call_rows),
         )
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:

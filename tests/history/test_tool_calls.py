@@ -98,9 +98,7 @@ async def test_the_recorder_stores_calls_from_a_real_session(
     _check_stored(tmp_path / "h.sqlite3", conversation_id, finished)
 
 
-def _check_stored(
-    path: Path, conversation_id: str, finished: ToolCallFinished, log: EventLog
-) -> None:
+def _check_stored(path: Path, conversation_id: str, finished: ToolCallFinished) -> None:
     with HistoryStore(path) as store:
         conversation = store.load_conversation(conversation_id)
     assert conversation is not None

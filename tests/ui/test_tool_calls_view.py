@@ -255,3 +255,18 @@ def test_every_new_control_has_an_accessible_name(qtbot: QtBot) -> None:
         prompt.countdown,
     ):
         assert widget.accessibleName(), type(widget).__name__
+
+
+def test_a_prompt_at_the_end_of_a_long_conversation_is_scrolled_into_view(
+    qtbot: QtBot,
+) -> None:
+    transcript, tools = _view(qtbot)
+    for n in range(30):
+        transcript.show_event(UserTextSent(f"u{n}", f"message number {n}"))
+    tools.show_event(ToolCallStarted("c1", "open_url", URL_ARGS))
+    tools.show_event(ToolApprovalRequested("c1", "open_url", URL_ARGS, "opens_things", 60))
+    prompt = tools.prompts["c1"]
+    viewport = transcript.viewport()
+    qtbot.waitUntil(
+        lambda: prompt.isVisible() and 0 < prompt.geometry().bottom() <= viewport.height()
+    )

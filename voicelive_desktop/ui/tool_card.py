@@ -322,7 +322,8 @@ class ToolCallCard(QFrame):
                 heading = "Result" if self.status is ToolCallStatus.OK else "Sent to the model"
                 sections += ["", heading, pretty_json(self.result)]
         self.details.setPlainText("\n".join(sections))
-        lines = min(self.details.document().lineCount() + 1, _DETAIL_MAX_LINES)
+        lines = min(self.details.document().lineCount(), _DETAIL_MAX_LINES)
         line_px = self.details.fontMetrics().lineSpacing()
-        self.details.setFixedHeight(lines * line_px + 12)
+        chrome = 2 * (self.details.document().documentMargin() + self.details.frameWidth())
+        self.details.setFixedHeight(int(lines * line_px + chrome) + 2)
         self.updateGeometry()

@@ -18,6 +18,7 @@ PLACEHOLDER = "\u200b"  # zero width: nothing shows, nothing to select by accide
 _KEY_PROPERTY = int(QTextFormat.Property.UserProperty) + 1
 _FIXED_HEIGHT = int(QTextBlockFormat.LineHeightTypes.FixedHeight.value)
 _SIDE_PADDING_PX = 2
+_FOLLOW_SLACK_PX = 4
 
 
 class EmbeddedWidgets(QObject):
@@ -35,7 +36,13 @@ class EmbeddedWidgets(QObject):
         layout = edit.document().documentLayout()
         layout.update.connect(self._schedule_reposition)
         layout.documentSizeChanged.connect(self._schedule_reposition)
-        edit.verticalScrollBar().valueChanged.connect(self._schedule_reposition)
+        bar = edit.verticalScrollBar()
+        bar.valueChanged.connect(self._schedule_reposition)
+        # A widget's room grows after it was added (a prompt appears, a card expands): while
+        # the reader is at the bottom, the bottom stays in view, as it does for new text.
+        self._following = True
+        bar.valueChanged.connect(self._note_following)
+        bar.rangeChanged.connect(self._keep_following)
         edit.horizontalScrollBar().valueChanged.connect(self._schedule_reposition)
         # Kept: while the text edit is torn down its widgets still send events here.
         self._viewport = edit.viewport()
@@ -126,6 +133,14 @@ class EmbeddedWidgets(QObject):
         if widget.hasHeightForWidth():
             return max(widget.heightForWidth(width), 1)
         return max(widget.sizeHint().height(), 1)
+
+    def _note_following(self, value: int) -> None:
+        bar = self._text_edit().verticalScrollBar()
+        self._following = value >= bar.maximum() - _FOLLOW_SLACK_PX
+
+    def _keep_following(self, _minimum: int, maximum: int) -> None:
+        if self._following:
+            self._text_edit().verticalScrollBar().setValue(maximum)
 
     def _schedule_reposition(self, *_args: object) -> None:
         self._reposition_timer.start()

@@ -1,0 +1,116 @@
+"""Reproduces docs/screenshot-tools.png: in the offline demo, a finished tool call's card (with
+the spoken answer that used it) and a consent prompt waiting under the next call's card.
+
+    .venv/bin/python tools/screenshot_tools.py [--out docs/screenshot-tools.png] [--theme dark]
+
+The prompt needs a tool whose policy is Ask: the scene sets `set_timer` to Ask (falling back
+to `get_current_time` while the timer tools are missing), as a user can in Preferences → Tools.
+Settings and history go to throw-away folders, so yours are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.screenshot import start_virtual_audio, start_xvfb  # noqa: E402
+
+
+async def stage(out: Path, theme: str, with_sound: bool) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from voicelive_desktop.credentials import CredentialStore
+    from voicelive_desktop.engine.events import SessionState, ToolCallFinished
+    from voicelive_desktop.settings import SettingsStore, Theme
+    from voicelive_desktop.tools.registry import ToolPolicy
+    from voicelive_desktop.ui.controller import AppController
+    from voicelive_desktop.ui.main_window import MainWindow
+    from voicelive_desktop.ui.sessions import text_session, voice_session_factory
+    from voicelive_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow()
+    make_session = voice_session_factory() if with_sound else text_session
+    controller = AppController(window, SettingsStore(), CredentialStore(), make_session)
+    apply_theme(app, Theme(theme))
+    window.set_panel_open(False)  # the conversation is the subject
+    window.resize(860, 660)
+    window.show()
+    if not await controller.start_demo():
+        sys.exit(f"the demo did not connect: {window.error_banner.message}")
+    window.error_banner.dismiss()
+    finished: list[ToolCallFinished] = []
+    controller.adapter.event_received.connect(
+        lambda e: finished.append(e) if isinstance(e, ToolCallFinished) else None
+    )
+
+    async def ask(question: str) -> None:
+        window.message_box.setText(question)
+        window.message_box.returnPressed.emit()
+        await asyncio.sleep(0.2)
+
+    async def settled() -> None:
+        while window.session_state is not SessionState.READY:
+            await asyncio.sleep(0.05)
+
+    registry = controller.tools.registry
+    await ask("What time is it?")
+    while not finished:
+        await asyncio.sleep(0.05)
+    await settled()
+    window.tool_calls.cards[finished[0].call_id].set_expanded(True)
+    if registry.get("set_timer") is not None:
+        registry.set_policy("set_timer", ToolPolicy.ASK)
+        await ask("Set a timer for 10 seconds")
+    else:
+        registry.set_policy("get_current_time", ToolPolicy.ASK)
+        await ask("And what time is it now?")
+    while not window.tool_calls.pending_prompts():
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.5)  # the prompt armed, the countdown ticking
+    window.grab().save(str(out))
+    print(f"saved {out}")
+    await controller.shutdown()
+    window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-tools.png")
+    parser.add_argument("--theme", choices=["light", "dark"], default="light")
+    parser.add_argument("--virtual-audio", action="store_true", help="speak the answers")
+    args = parser.parse_args()
+    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    audio = start_virtual_audio() if args.virtual_audio else None
+    try:
+        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
+            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
+            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
+            import qasync
+
+            from voicelive_desktop.app import create_application
+
+            app = create_application([sys.argv[0]])
+            loop = qasync.QEventLoop(app)
+            with loop:
+                loop.run_until_complete(stage(args.out.resolve(), args.theme, audio is not None))
+    finally:
+        if audio is not None:
+            audio.stop()
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

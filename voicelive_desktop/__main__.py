@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="stop after S seconds (default: run until Ctrl+C)",
     )
+    headless.add_argument(
+        "--allow-tool",
+        action="append",
+        metavar="NAME",
+        help="let the assistant run the Ask tool NAME without asking (repeatable); "
+        "other Ask tools are denied",
+    )
     return parser
 
 

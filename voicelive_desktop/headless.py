@@ -37,6 +37,7 @@ from voicelive_desktop.engine.events import (
     UserTranscriptCompleted,
 )
 from voicelive_desktop.engine.session_settings import ConnectionSettings
+from voicelive_desktop.headless_tools import HeadlessTools
 from voicelive_desktop.history import start_recording
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.settings import AppSettings, SettingsStore
@@ -101,7 +102,8 @@ async def _demo_server() -> AsyncIterator[_Target]:
 class _Printer:
     """Turns session events into output lines and remembers how the run went."""
 
-    def __init__(self) -> None:
+    def __init__(self, answered_by_tools: set[str]) -> None:
+        self._answered_by_tools = answered_by_tools  # their answer is a later response
         self.fatal_error: str | None = None
         self.response_done = asyncio.Event()
         self.failed = asyncio.Event()
@@ -125,7 +127,8 @@ class _Printer:
             _say(f"latency: {event.latency_ms:.0f} ms")
         elif isinstance(event, ResponseFinished):
             _say(f"response: {event.status}")
-            self.response_done.set()
+            if event.response_id not in self._answered_by_tools:
+                self.response_done.set()
         elif isinstance(event, SessionErrorReported):
             _say(f"error ({event.kind.value}): {event.message}")
             if event.fatal:
@@ -163,6 +166,15 @@ async def _converse(
         if demo
         else dataclasses.replace(settings.connection, endpoint=target.endpoint)
     )
+    history_id: list[str] = []  # the recorder's conversation, once it exists
+    tools = HeadlessTools(
+        _say,
+        settings.tools.policies,
+        args.allow_tool or (),
+        current_conversation=lambda: history_id[0] if history_id else None,
+    )
+    for name in tools.unknown_allowed():
+        _say(f"tool: --allow-tool {name}: there is no tool of that name")
     session = VoiceSession(
         connection,
         AzureKeyCredential(target.api_key),
@@ -170,10 +182,15 @@ async def _converse(
         input_device=args.input_device or settings.audio.input_device or None,
         output_device=args.output_device or settings.audio.output_device or None,
         half_duplex=settings.audio.half_duplex,
+        tools=tools.registry,
     )
-    printer = _Printer()
+    tools.answer_with(session.answer_tool_approval)
+    session.subscribe(tools)
+    printer = _Printer(tools.tool_responses)
     session.subscribe(printer)
     history = start_recording(session, on_failure=lambda message: _say(f"history: {message}"))
+    if history is not None:
+        history_id.append(history.conversation_id)
     session.subscribe_devices(_print_device_event)
     stop_requested = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -202,6 +219,7 @@ async def _converse(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         await session.stop()
+        tools.timers.cancel_all()
         if history is not None:
             history.close()
     return EXIT_SESSION_FAILED if printer.fatal_error else EXIT_OK

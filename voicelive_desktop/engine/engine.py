@@ -102,6 +102,7 @@ class SessionEngine:
             on_session_updated=self._session_updated,
             on_barge_in=lambda barge_in: self._spawn(self._tell_server_barge_in(barge_in)),
             on_server_error=self._server_error,
+            awaiting_tools=lambda: self._calls.busy,
         )
         self._tools = tools
         self._tools_unsubscribe: Callable[[], None] | None = None
@@ -434,10 +435,11 @@ class SessionEngine:
         self._states.advance(_S.THINKING)
 
     def _handle_server_event(self, event: Mapping[str, Any]) -> None:
-        self._handler.handle(event)
         if event.get("type") == "input_audio_buffer.speech_started":
             self._calls.cancel_all("The user started speaking while the tool ran.")
+        # The calls see response.done first: while they still work, the state stays THINKING.
         self._calls.handle(event)
+        self._handler.handle(event)
         if self._calls.busy and self.state is _S.READY:
             self._states.advance(_S.THINKING)  # the answer waits for the tools
         if self._handler.responding:

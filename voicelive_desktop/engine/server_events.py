@@ -123,6 +123,7 @@ class ServerEventHandler:
         on_session_updated: Callable[[], None],
         on_barge_in: Callable[[BargeIn], None],
         on_server_error: Callable[[str], None] = lambda detail: None,
+        awaiting_tools: Callable[[], bool] = lambda: False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._emit = emit
@@ -132,6 +133,7 @@ class ServerEventHandler:
         self._on_session_updated = on_session_updated
         self._on_barge_in = on_barge_in
         self._on_server_error = on_server_error
+        self._awaiting_tools = awaiting_tools
         self._clock = clock
         self._responses: OrderedDict[str, _Response] = OrderedDict()
         self._finished: OrderedDict[str, None] = OrderedDict()
@@ -418,5 +420,9 @@ class ServerEventHandler:
         if not response.transcript_done:
             self._complete_transcript(response)
         self._emit(ResponseFinished(response.response_id, status, output_tokens))
-        if not self._responses and self._states.state in (_S.THINKING, _S.ASSISTANT_SPEAKING):
+        if (
+            not self._responses
+            and self._states.state in (_S.THINKING, _S.ASSISTANT_SPEAKING)
+            and not self._awaiting_tools()  # the answer comes once the tools' outputs are in
+        ):
             self._states.advance(_S.READY)

@@ -12,7 +12,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history import HistoryStore, Turn
+from voicelive_desktop.history.turn_usage import TurnUsage
+from voicelive_desktop.recording import (
+    ConversationRecorder,
+    new_recording_path,
+    recording_paths,
+    recordings_dir,
+)
 from voicelive_desktop.ui.history_dialog import HistoryDialog, open_history_dialog
 from voicelive_desktop.ui.support_actions import add_support_actions
 
@@ -187,3 +195,30 @@ def test_opening_a_damaged_history_file_explains_instead_of_crashing(
     )
     assert open_history_dialog(None, path) is None
     assert "damaged or is not a history database" in shown[0]
+
+
+def test_a_recorded_conversation_shows_its_cost_and_saves_its_audio(
+    qtbot: QtBot, store: HistoryStore, tmp_path: Path
+) -> None:
+    usage = TurnUsage(TokenCounts(text_in=120, audio_out=380), 0.0251, "USD")
+    add(store, "weather", "assistant", "Bring an umbrella.", 2, usage=usage)
+    folder = recordings_dir(store.path)
+    recorder = ConversationRecorder(new_recording_path(folder, "weather", datetime.now()))
+    recorder.add_mic(bytes(960))
+    recorder.stop()
+    saved = tmp_path / "out.wav"
+    dialog = HistoryDialog(store, ask_audio_path=lambda parent, name: saved)
+    qtbot.addWidget(dialog)
+    dialog.conversation_list.setCurrentRow(
+        listed(dialog).index(next(t for t in listed(dialog) if "Oslo" in t))
+    )
+    assert "500 tokens, ≈ $0.025 (estimate)" in dialog.viewer.toPlainText()
+    assert dialog.audio_button.isEnabled()
+    dialog.audio_button.click()
+    assert saved.stat().st_size > 44 and "Audio saved" in dialog.status_label.text()
+    dialog.conversation_list.setCurrentRow(
+        listed(dialog).index(next(t for t in listed(dialog) if "egg" in t))
+    )
+    assert not dialog.audio_button.isEnabled()  # never recorded
+    store.delete_conversation("weather")
+    assert recording_paths(folder, "weather") == []

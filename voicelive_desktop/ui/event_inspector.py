@@ -170,7 +170,13 @@ class EventInspector(QDialog):
         self.direction_box.setAccessibleName("Show events sent, received or both")
         for label, value in (("Both directions", ""), ("Sent", CLIENT), ("Received", "server")):
             self.direction_box.addItem(label, value)
+        # Qt reads a combo box's current item as its name; the label and description say
+        # what it is for.
+        self.direction_box.setAccessibleDescription("Show events sent, received or both")
         self.direction_box.currentIndexChanged.connect(self._apply_filter)
+        direction_label = QLabel("&Show:")
+        direction_label.setBuddy(self.direction_box)
+        bar.addWidget(direction_label)
         bar.addWidget(self.direction_box)
         self.pause_button = QPushButton("&Pause")
         self.pause_button.setCheckable(True)

@@ -31,6 +31,7 @@ from voicelive_desktop.history import (
     export_conversation,
     turn_caption,
 )
+from voicelive_desktop.recording.files import join_recordings, recording_paths, recordings_dir
 
 _EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -47,6 +48,13 @@ def ask_export_path(parent: QWidget, suggested_name: str) -> Path | None:
     if path.suffix.lower() not in _EXPORT_FILTERS.values():
         path = path.with_name(path.name + _EXPORT_FILTERS.get(chosen_filter, ".md"))
     return path
+
+
+def ask_audio_path(parent: QWidget, suggested_name: str) -> Path | None:
+    name, _selected = QFileDialog.getSaveFileName(
+        parent, "Save conversation audio", suggested_name, "WAV audio (*.wav)"
+    )
+    return Path(name) if name else None
 
 
 def ask_delete(parent: QWidget, title: str) -> bool:
@@ -89,10 +97,12 @@ class HistoryDialog(QDialog):
         *,
         ask_path: Callable[[QWidget, str], Path | None] = ask_export_path,
         confirm_delete: Callable[[QWidget, str], bool] = ask_delete,
+        ask_audio_path: Callable[[QWidget, str], Path | None] = ask_audio_path,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._ask_path = ask_path
+        self._ask_audio_path = ask_audio_path
         self._confirm_delete = confirm_delete
         self.setWindowTitle("Conversation history")
         self.resize(820, 560)
@@ -124,6 +134,10 @@ class HistoryDialog(QDialog):
         self.export_button.clicked.connect(self.export_selected)
         self.delete_button = QPushButton("&Delete")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.audio_button = QPushButton("Save &audio…")
+        self.audio_button.setAccessibleName("Save the conversation's recorded audio")
+        self.audio_button.setToolTip("Only conversations you recorded have audio")
+        self.audio_button.clicked.connect(self.save_selected_audio)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -133,6 +147,7 @@ class HistoryDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.audio_button)
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -196,6 +211,12 @@ class HistoryDialog(QDialog):
         self.viewer.setHtml("" if conversation is None else conversation_html(conversation))
         self.export_button.setEnabled(conversation is not None)
         self.delete_button.setEnabled(conversation is not None)
+        self.audio_button.setEnabled(bool(self._recordings(conversation)))
+
+    def _recordings(self, conversation: Conversation | None) -> list[Path]:
+        if conversation is None:
+            return []
+        return recording_paths(recordings_dir(self._store.path), conversation.id)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -227,6 +248,23 @@ class HistoryDialog(QDialog):
             self.status_label.setText(f"Could not export to {path}: {error.strerror or error}.")
             return
         self.status_label.setText(f"Exported to {path}.")
+
+    def save_selected_audio(self) -> None:
+        conversation = self._selected_conversation()
+        paths = self._recordings(conversation)
+        if conversation is None or not paths:
+            return
+        suggested = f"conversation-{conversation.started_at.astimezone():%Y%m%d-%H%M}.wav"
+        path = self._ask_audio_path(self, suggested)
+        if path is None:
+            return
+        try:
+            join_recordings(paths, path)
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            self.status_label.setText(f"Could not save the audio to {path}: {reason}.")
+            return
+        self.status_label.setText(f"Audio saved to {path}.")
 
 
 def open_history_dialog(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -148,12 +147,8 @@ class RecordingControl(QObject):
 
     def save_audio(self, target: Path) -> bool:
         """Save the conversation's recordings (one after another) as one WAV at `target`."""
-        paths = self.recordings()
         try:
-            if len(paths) == 1:
-                shutil.copyfile(paths[0], target)
-            else:
-                join_recordings(paths, target)
+            join_recordings(self.recordings(), target)
         except (OSError, ValueError) as error:
             message = getattr(error, "strerror", None) or str(error)
             self._on_problem(f"The audio could not be saved to {target}: {message}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from azure.ai.voicelive.models import (
@@ -40,7 +40,9 @@ from voicelive_desktop.engine.events import (
 from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S, FunctionCallRunner
 from voicelive_desktop.engine.greeting import greeting_request
 from voicelive_desktop.engine.input_audio import MicUpload
+from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
+from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_remote_mcp
 from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, ServerEventHandler
 from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
@@ -82,6 +84,7 @@ class SessionEngine:
         thinking_timeout_s: float = DEFAULT_THINKING_TIMEOUT_S,
         tools: ToolRegistry | None = None,
         approval_timeout_s: float = DEFAULT_APPROVAL_TIMEOUT_S,
+        remote_mcp: Sequence[RemoteMcpServer] = (),
     ) -> None:
         self._connection = connection
         self._credential = credential
@@ -116,6 +119,10 @@ class SessionEngine:
             request_response=self._request_response,
             remember=self._memory.remember_call,
             approval_timeout_s=approval_timeout_s,
+        )
+        self._remote_mcp = tuple(remote_mcp)
+        self.remote_calls = RemoteCallCards(
+            self._emit, self._send, self._request_response, self._spawn
         )
         self._mic = MicUpload(lambda: self._live)
         self._live: LiveConnection | None = None
@@ -435,6 +442,7 @@ class SessionEngine:
         self._states.advance(_S.THINKING)
 
     def _handle_server_event(self, event: Mapping[str, Any]) -> None:
+        self.remote_calls.handle(event)
         if event.get("type") == "input_audio_buffer.speech_started":
             self._calls.cancel_all("The user started speaking while the tool ran.")
         # The calls see response.done first: while they still work, the state stays THINKING.
@@ -525,11 +533,15 @@ class SessionEngine:
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
         """The user's answer to a ToolApprovalRequested; False when nothing waits for it
         (it timed out, was cancelled, or the call_id is unknown)."""
+        if self.remote_calls.owns(call_id):  # a remote MCP server's call, run by the service
+            self._spawn(self.remote_calls.answer(call_id, decision))
+            return True
         return self._calls.answer_approval(call_id, decision)
 
     def _session_config(self, session: SessionSettings) -> RequestSession:
         config = build_request_session(session)
-        return config if self._tools is None else with_tools(config, self._tools)
+        config = config if self._tools is None else with_tools(config, self._tools)
+        return with_remote_mcp(config, self._remote_mcp)
 
     def _tools_changed(self) -> None:
         """A tool was added, removed, switched on or off: tell a live session once the

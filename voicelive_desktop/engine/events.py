@@ -208,6 +208,16 @@ class ToolCallFinished:
 
 
 @dataclass(frozen=True)
+class RemoteMcpToolsListed:
+    """The service listed (or failed to list) the tools of one remote MCP server."""
+
+    server_label: str
+    status: str  # "in_progress", "completed" or "failed"
+    tools: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class AudioLevelMeasured:
     """Mic or speaker level for meters, in dBFS (-inf..0 clipped to a floor)."""
 
@@ -238,4 +248,5 @@ EngineEvent = (
     | ToolCallStarted
     | ToolApprovalRequested
     | ToolCallFinished
+    | RemoteMcpToolsListed
 )

@@ -33,6 +33,14 @@ from voicelive_desktop.simulator.input_turns import (
 )
 from voicelive_desktop.simulator.items import item_from_user_audio
 from voicelive_desktop.simulator.recorder import EventRecorder
+from voicelive_desktop.simulator.remote_mcp import (
+    InvalidMcpTool,
+    McpCallStream,
+    RemoteMcp,
+    RemoteServer,
+    parse_mcp_tools,
+    spoken_answer,
+)
 from voicelive_desktop.simulator.replies import (
     greeting,
     pre_generated_text,
@@ -90,7 +98,9 @@ class SimulatedSession:
         self._conversation = Conversation()
         self._turns = InputTurns(TurnDetection.of(self.session))
         self._pending_user_item: str | None = None
-        self._response: ResponseStream | FunctionCallStream | None = None
+        self._response: ResponseStream | FunctionCallStream | McpCallStream | None = None
+        self._remote_mcp = RemoteMcp(self.send, self._conversation)
+        self._remote_servers: list[RemoteServer] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._opened = time.monotonic()
         self._last_client_event = self._opened
@@ -99,7 +109,7 @@ class SimulatedSession:
             "input_audio_buffer.append": self._buffer_append,
             "input_audio_buffer.commit": self._buffer_commit,
             "input_audio_buffer.clear": self._buffer_clear,
-            "conversation.item.create": self._on_item(item_events.create_item),
+            "conversation.item.create": self._item_create,
             "conversation.item.delete": self._on_item(item_events.delete_item),
             "conversation.item.retrieve": self._on_item(item_events.retrieve_item),
             "conversation.item.truncate": self._on_item(item_events.truncate_item),
@@ -115,6 +125,29 @@ class SimulatedSession:
             await self.send(handle(self._conversation, event))
 
         return reply
+
+    async def _item_create(self, event: Event) -> None:
+        item = event.get("item")
+        if isinstance(item, dict) and item.get("type") == "mcp_approval_response":
+            await self._approval_response(event, item)
+        else:
+            await self._on_item(item_events.create_item)(event)
+
+    async def _approval_response(self, event: Event, item: Event) -> None:
+        if not self._remote_mcp.is_pending(item.get("approval_request_id")):
+            await self._error(
+                event,
+                f"No pending MCP approval request {item.get('approval_request_id')!r}.",
+                "invalid_value",
+                "item.approval_request_id",
+            )
+            return
+        raw = {**item, "id": item.get("id") or wire.new_id("item"), "object": "realtime.item"}
+        stream = self._remote_mcp.approval_answered(raw)
+        await self.send({"type": "conversation.item.created", "item": raw})
+        if stream is not None:
+            self._response = stream
+            self._spawn(self._run_response(stream))
 
     async def serve(self) -> None:
         """Run until the client or a fault closes the socket; cleans up its own tasks."""
@@ -187,10 +220,13 @@ class SimulatedSession:
 
     async def _session_update(self, event: Event) -> None:
         try:
-            self.session = merged_session(self.session, event.get("session"))
-        except InvalidSessionUpdate as error:
+            session = merged_session(self.session, event.get("session"))
+            remote_servers = parse_mcp_tools(session)
+        except (InvalidSessionUpdate, InvalidMcpTool) as error:
             await self._error(event, str(error), "invalid_value", error.param)
             return
+        self.session = session
+        self._remote_servers = remote_servers
         self._turns.configure(TurnDetection.of(self.session))
         if self._faults.withhold_session_updated:
             return
@@ -205,6 +241,8 @@ class SimulatedSession:
 
     async def _confirm_session(self) -> None:
         await self.send({"type": "session.updated", "session": self.session})
+        # The service lists remote MCP tools once the session is configured.
+        self._spawn(self._remote_mcp.configure(self._remote_servers))
         for kind in list(self._faults.hostile_after_session_updated):
             await self.send_raw(hostile_frames(kind, self._faults))
 
@@ -358,8 +396,13 @@ class SimulatedSession:
             )
             self._spawn(self._run_response(self._response))
             return
+        remote_call = self._remote_mcp.stream_for(modalities) if scripted is None else None
+        if remote_call is not None:
+            self._response = remote_call
+            self._spawn(self._run_response(remote_call))
+            return
         user = self._conversation.last_user_item()
-        answer = answer_from_outputs(self._conversation)
+        answer = answer_from_outputs(self._conversation) or spoken_answer(self._conversation)
         if scripted is not None:
             reply = scripted
         elif answer is not None:
@@ -393,7 +436,9 @@ class SimulatedSession:
         openai_voice = isinstance(voice, dict) and voice.get("type") == "openai"
         return isinstance(kinds, list) and "word" in kinds and not openai_voice
 
-    async def _run_response(self, stream: ResponseStream | FunctionCallStream) -> None:
+    async def _run_response(
+        self, stream: ResponseStream | FunctionCallStream | McpCallStream
+    ) -> None:
         try:
             await stream.run()
         except ConnectionDropped:

@@ -1,0 +1,184 @@
+"""Remote MCP through the service: the engine, the simulator and a real MCP server over HTTP.
+
+The simulator is a real MCP client (the `mcp` SDK) to the test server's URL, as the service
+is to a user's server; the engine turns the flow into tool cards and consent prompts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from azure.ai.voicelive.models import RequestSession
+
+from tests.engine.conftest import EventLog
+from tests.fixtures.mcp_servers import HTTP_TOKEN, HTTP_TOKEN_HEADER, HttpMcpServer
+from voicelive_desktop.engine import (
+    AssistantTranscriptCompleted,
+    ConnectionSettings,
+    SessionEngine,
+    SessionSettings,
+    key_credential,
+)
+from voicelive_desktop.engine.events import (
+    RemoteMcpToolsListed,
+    ToolApprovalDecision,
+    ToolApprovalRequested,
+    ToolCallFinished,
+    ToolCallStarted,
+    ToolCallStatus,
+)
+from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
+from voicelive_desktop.protocol import DEMO_API_KEY
+from voicelive_desktop.simulator import VoiceLiveSimulator
+
+pytestmark = pytest.mark.asyncio
+
+TEXT_ONLY = SessionSettings(modalities=("text",))
+
+
+def remote(url: str, approval: str = "always", **changes: object) -> RemoteMcpServer:
+    fields: dict[str, object] = {
+        "server_label": "tests",
+        "server_url": url,
+        "require_approval": approval,
+        "headers": {HTTP_TOKEN_HEADER: HTTP_TOKEN},
+    }
+    fields.update(changes)
+    return RemoteMcpServer(**fields)  # type: ignore[arg-type]
+
+
+@pytest_asyncio.fixture
+async def sim() -> AsyncIterator[VoiceLiveSimulator]:
+    async with VoiceLiveSimulator(use_espeak=False) as simulator:
+        yield simulator
+
+
+async def started(
+    sim: VoiceLiveSimulator, *servers: RemoteMcpServer
+) -> tuple[SessionEngine, EventLog]:
+    engine = SessionEngine(
+        ConnectionSettings(endpoint=sim.endpoint),
+        key_credential(DEMO_API_KEY),
+        TEXT_ONLY,
+        remote_mcp=servers,
+    )
+    log = EventLog()
+    engine.subscribe(log)
+    await engine.start()
+    return engine, log
+
+
+async def test_session_config_carries_the_mcp_server_and_tools_are_listed(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer
+) -> None:
+    server = remote(http_mcp_server.url, "never", allowed_tools=("echo", "pid"))
+    engine, log = await started(sim, server)
+    try:
+        listed = await log.wait_for(
+            RemoteMcpToolsListed, lambda e: e.status == "completed" and bool(e.tools)
+        )
+        assert listed.server_label == "tests" and set(listed.tools) == {"echo", "pid"}
+        tool = sim.received_of("session.update")[0]["session"]["tools"][-1]
+        assert tool["type"] == "mcp" and tool["server_url"] == http_mcp_server.url
+        assert tool["require_approval"] == "never"
+        assert tool["headers"] == {HTTP_TOKEN_HEADER: HTTP_TOKEN}
+        assert HTTP_TOKEN not in repr(server)
+    finally:
+        await engine.stop()
+
+
+async def test_a_call_without_approval_is_a_card_then_a_spoken_answer(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer
+) -> None:
+    engine, log = await started(sim, remote(http_mcp_server.url, "never"))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        await engine.send_text('call echo({"text": "from afar"})')
+        started_card = await log.wait_for(ToolCallStarted)
+        assert started_card.source == "mcp_remote" and started_card.name == "tests__echo"
+        assert started_card.arguments == '{"text": "from afar"}'
+        finished = await log.wait_for(ToolCallFinished)
+        assert finished.status is ToolCallStatus.OK and finished.result == "echo: from afar"
+        assert finished.call_id == started_card.call_id
+        answer = await log.wait_for(AssistantTranscriptCompleted, lambda e: "afar" in e.text)
+        assert "echo: from afar" in answer.text
+        assert log.of(ToolApprovalRequested) == []
+    finally:
+        await engine.stop()
+
+
+async def test_an_allowed_approval_runs_the_call_on_the_same_card(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer
+) -> None:
+    engine, log = await started(sim, remote(http_mcp_server.url))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        await engine.send_text('call echo({"text": "approved"})')
+        asked = await log.wait_for(ToolApprovalRequested)
+        assert asked.arguments == '{"text": "approved"}' and asked.name == "tests__echo"
+        assert sim.sent_of("response.mcp_call.in_progress") == []
+        await engine.remote_calls.answer(asked.call_id, ToolApprovalDecision.ALLOW_ONCE)
+        finished = await log.wait_for(ToolCallFinished)
+        assert finished.call_id == asked.call_id and finished.status is ToolCallStatus.OK
+        await log.wait_for(AssistantTranscriptCompleted, lambda e: "approved" in e.text)
+        response = sim.received_of("conversation.item.create")[-1]["item"]
+        assert response == {
+            "type": "mcp_approval_response",
+            "approval_request_id": asked.call_id,
+            "approve": True,
+        }
+    finally:
+        await engine.stop()
+
+
+async def test_a_denied_approval_never_reaches_the_server(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer
+) -> None:
+    engine, log = await started(sim, remote(http_mcp_server.url))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        await engine.send_text("call pid()")
+        asked = await log.wait_for(ToolApprovalRequested)
+        await engine.remote_calls.answer(asked.call_id, ToolApprovalDecision.DENY)
+        denied = await log.wait_for(ToolCallFinished)
+        assert denied.status is ToolCallStatus.DENIED
+        await log.wait_for(AssistantTranscriptCompleted, lambda e: "did not run" in e.text)
+        assert sim.sent_of("response.mcp_call.in_progress") == []
+    finally:
+        await engine.stop()
+
+
+async def test_a_failing_tool_and_a_dead_server_send_failed_events(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer
+) -> None:
+    engine, log = await started(sim, remote(http_mcp_server.url, "never"))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        await engine.send_text("call refuse()")
+        failed = await log.wait_for(ToolCallFinished)
+        assert failed.status is ToolCallStatus.FAILED and "refused on purpose" in failed.error
+        assert sim.sent_of("response.mcp_call.failed")
+    finally:
+        await engine.stop()
+    http_mcp_server.process.kill()
+    http_mcp_server.process.wait(5)
+    engine, log = await started(sim, remote(http_mcp_server.url, "never"))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "failed")
+        assert sim.sent_of("mcp_list_tools.failed")
+    finally:
+        await engine.stop()
+
+
+async def test_a_bad_mcp_tool_is_refused_like_the_service_does(sim: VoiceLiveSimulator) -> None:
+    engine, _ = await started(sim)
+    try:
+        bad = RequestSession()
+        bad["tools"] = [{"type": "mcp", "server_label": "x", "server_url": "ftp://nope"}]
+        await engine._send(lambda conn: conn.session.update(session=bad))
+        error = await sim.wait_for_sent("error")
+        assert "server_url" in error["error"]["message"]
+    finally:
+        await engine.stop()

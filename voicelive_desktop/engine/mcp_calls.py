@@ -1,0 +1,258 @@
+"""Calls the service runs itself: remote MCP tools and a Foundry agent's calls, as tool cards.
+
+Voice Live calls a remote MCP server on the model's behalf (how-to "Add an MCP server to
+Voice Live"): it lists the tools (`mcp_list_tools.*`), streams each call's arguments
+(`response.mcp_call_arguments.*`) and progress (`response.mcp_call.*`), and the finished
+`mcp_call` item carries `output` or `error`. With `require_approval` "always" it first sends
+an `mcp_approval_request` item and waits for an `mcp_approval_response` item. In both SDK
+samples the client asks for the spoken answer (`response.create`) once the call completed,
+and so does this module. A Foundry agent's own calls arrive as `response.foundry_agent_call*`
+events (reference 2026-04-10; generic `ServerEvent`s in SDK 1.3.1) and are shown the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from azure.ai.voicelive.aio import VoiceLiveConnection
+from azure.ai.voicelive.models import MCPApprovalResponseRequestItem
+
+from voicelive_desktop.engine.connection import Request
+from voicelive_desktop.engine.events import (
+    EngineEvent,
+    RemoteMcpToolsListed,
+    ToolApprovalDecision,
+    ToolApprovalRequested,
+    ToolCallFinished,
+    ToolCallStarted,
+    ToolCallStatus,
+)
+
+log = logging.getLogger(__name__)
+
+APPROVAL_TIMEOUT_S = 60.0
+_PREVIEW_CHARS = 120
+# Item type -> ToolCallStarted.source.
+_CALL_ITEMS = {"mcp_call": "mcp_remote", "foundry_agent_call": "agent"}
+
+
+@dataclass
+class _Call:
+    card_id: str  # the id the card knows (the approval request's, when there was one)
+    name: str
+    source: str
+    started: float
+    arguments: str = ""
+    announced: bool = False
+    failed_reason: str = ""
+
+
+@dataclass
+class _Listing:
+    label: str = ""
+    status: str = ""
+    tools: tuple[str, ...] = ()
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _error_text(error: Any) -> str:
+    if isinstance(error, Mapping):
+        return _text(error.get("message")) or _text(error.get("type")) or str(dict(error))
+    return _text(error) or ("" if error is None else str(error))
+
+
+def _card_name(item: Mapping[str, Any]) -> str:
+    label, name = _text(item.get("server_label")), _text(item.get("name")) or "call"
+    return f"{label}__{name}" if label else name
+
+
+class RemoteCallCards:
+    """Owns the cards of service-run calls and the user's answers to remote MCP approvals.
+
+    `emit` reports typed events; `send` queues one client request in order; `request_response`
+    asks for the spoken answer once the response that ran a call is done.
+    """
+
+    def __init__(
+        self,
+        emit: Callable[[EngineEvent], None],
+        send: Callable[[Request], Awaitable[None]],
+        request_response: Callable[[], Coroutine[Any, Any, None]],
+        spawn: Callable[[Coroutine[Any, Any, None]], None],
+    ) -> None:
+        self._emit = emit
+        self._send = send
+        self._request_response = request_response
+        self._spawn = spawn
+        self._calls: dict[str, _Call] = {}  # item id -> call
+        self._approvals: dict[str, str] = {}  # approval request id -> card name (pending)
+        self._approved: dict[str, str] = {}  # approval request id -> card id, for the call
+        self._always_allowed: set[str] = set()  # remote tools the user allowed for the session
+        self._answer_after_response = False
+        self._handlers: dict[str, Callable[[Mapping[str, Any]], None]] = {
+            "mcp_list_tools.in_progress": self._list_tools,
+            "mcp_list_tools.completed": self._list_tools,
+            "mcp_list_tools.failed": self._list_tools,
+            "conversation.item.created": self._item_seen,
+            "conversation.item.done": self._item_seen,
+            "response.output_item.added": self._item_seen,
+            "response.output_item.done": self._item_done,
+            "response.done": self._response_done,
+        }
+        self._listings: dict[str, _Listing] = {}  # mcp_list_tools item id -> what it listed
+
+    def owns(self, call_id: str) -> bool:
+        """Whether `call_id` is a remote approval this object answers."""
+        return call_id in self._approvals
+
+    def handle(self, event: Mapping[str, Any]) -> None:
+        """Look at one server event; never raises (the main dispatch sees it too)."""
+        kind = _text(event.get("type"))
+        try:
+            handler = self._handlers.get(kind)
+            if handler is not None:
+                handler(event)
+            elif kind.startswith(("response.mcp_call", "response.foundry_agent_call")):
+                self._call_progress(kind, event)
+        except Exception:
+            log.warning("remote call event %.60r could not be handled", kind, exc_info=True)
+
+    async def answer(self, call_id: str, decision: ToolApprovalDecision) -> None:
+        """Send the user's answer to a remote approval as an `mcp_approval_response` item."""
+        name = self._approvals.pop(call_id, None)
+        if name is None:
+            return
+        approve = decision is not ToolApprovalDecision.DENY
+        if decision is ToolApprovalDecision.ALWAYS_ALLOW:
+            self._always_allowed.add(name)
+        item = MCPApprovalResponseRequestItem(approval_request_id=call_id, approve=approve)
+
+        async def create(conn: VoiceLiveConnection) -> None:
+            await conn.conversation.item.create(item=item)
+
+        await self._send(create)
+        if approve:
+            self._approved[call_id] = call_id
+            return
+        self._emit(
+            ToolCallFinished(
+                call_id, name, ToolCallStatus.DENIED, 0.0, error="You declined this call."
+            )
+        )
+        # The model hears that the call was declined and answers without it.
+        await self._request_response()
+
+    # --- events --------------------------------------------------------------------------
+
+    def _list_tools(self, event: Mapping[str, Any]) -> None:
+        status = _text(event.get("type")).rpartition(".")[2]
+        listing = self._listings.setdefault(_text(event.get("item_id")), _Listing())
+        listing.status = status
+        self._emit(
+            RemoteMcpToolsListed(
+                listing.label, status, listing.tools, _error_text(event.get("error"))
+            )
+        )
+
+    def _item_seen(self, event: Mapping[str, Any]) -> None:
+        item = event.get("item")
+        if not isinstance(item, Mapping):
+            return
+        kind, item_id = _text(item.get("type")), _text(item.get("id"))
+        if kind == "mcp_list_tools":
+            self._list_item(item_id, item)
+        elif kind == "mcp_approval_request" and item_id not in self._approvals:
+            self._approval_requested(item_id, item)
+        elif kind in _CALL_ITEMS and item_id not in self._calls:
+            approval = _text(item.get("approval_request_id"))
+            card_id = self._approved.pop(approval, item_id) if approval else item_id
+            self._calls[item_id] = _Call(
+                card_id,
+                _card_name(item),
+                _CALL_ITEMS[kind],
+                time.monotonic(),
+                announced=card_id != item_id,
+            )
+
+    def _list_item(self, item_id: str, item: Mapping[str, Any]) -> None:
+        """Remember a listing's server and tools; the item may come after `.completed`."""
+        listing = self._listings.setdefault(item_id, _Listing())
+        listing.label = _text(item.get("server_label")) or listing.label
+        tools = item.get("tools")
+        names = tuple(_text(t.get("name")) for t in tools or [] if isinstance(t, Mapping))
+        if names and names != listing.tools:
+            listing.tools = names
+            if listing.status == "completed":
+                self._emit(RemoteMcpToolsListed(listing.label, "completed", names))
+
+    def _approval_requested(self, item_id: str, item: Mapping[str, Any]) -> None:
+        name, arguments = _card_name(item), _text(item.get("arguments"))
+        self._emit(ToolCallStarted(item_id, name, arguments, item_id, source="mcp_remote"))
+        self._approvals[item_id] = name
+        if name in self._always_allowed:
+            self._spawn(self.answer(item_id, ToolApprovalDecision.ALWAYS_ALLOW))
+            return
+        self._emit(ToolApprovalRequested(item_id, name, arguments, "external", APPROVAL_TIMEOUT_S))
+
+    def _call_progress(self, kind: str, event: Mapping[str, Any]) -> None:
+        call = self._calls.get(_text(event.get("item_id")))
+        if call is None:
+            return
+        if kind.endswith("arguments.done"):
+            call.arguments = _text(event.get("arguments")) or call.arguments
+        elif kind.endswith("arguments.delta"):
+            call.arguments += _text(event.get("delta"))
+        elif kind.endswith(".failed"):
+            call.failed_reason = _error_text(event.get("error")) or "The call failed."
+        if not call.announced and (kind.endswith("arguments.done") or kind.endswith("in_progress")):
+            call.announced = True
+            self._emit(
+                ToolCallStarted(
+                    call.card_id,
+                    call.name,
+                    call.arguments,
+                    _text(event.get("item_id")),
+                    _text(event.get("response_id")),
+                    call.source,
+                )
+            )
+
+    def _item_done(self, event: Mapping[str, Any]) -> None:
+        item = event.get("item")
+        if not isinstance(item, Mapping):
+            return
+        self._item_seen(event)
+        call = self._calls.pop(_text(item.get("id")), None)
+        if call is None:
+            return
+        if not call.announced:
+            arguments = _text(item.get("arguments")) or call.arguments
+            self._emit(ToolCallStarted(call.card_id, call.name, arguments, source=call.source))
+        output, error = _text(item.get("output")), _error_text(item.get("error"))
+        error = error or call.failed_reason
+        preview = " ".join((error or output).split())[:_PREVIEW_CHARS]
+        self._emit(
+            ToolCallFinished(
+                call.card_id,
+                call.name,
+                ToolCallStatus.FAILED if error else ToolCallStatus.OK,
+                (time.monotonic() - call.started) * 1000,
+                result_preview=preview,
+                result=output,
+                error=error,
+            )
+        )
+        # The agent speaks its own answer; a remote MCP call needs the client's response.create.
+        self._answer_after_response = self._answer_after_response or call.source == "mcp_remote"
+
+    def _response_done(self, event: Mapping[str, Any]) -> None:
+        if self._answer_after_response:
+            self._answer_after_response = False
+            self._spawn(self._request_response())

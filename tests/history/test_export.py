@@ -67,6 +67,7 @@ def test_json_export_round_trips_every_turn_field(stored, tmp_path: Path) -> Non
             "currency": "USD",
             "cost_is_estimate": True,
         },
+        "tool_calls": [],
     }
     assert document["usage_total"]["estimated_cost"] == 0.0132
     assert document["turns"][0]["text"] == "Write *bold* text\n# not a heading"

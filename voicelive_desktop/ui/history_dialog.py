@@ -31,10 +31,13 @@ from voicelive_desktop.history import (
     export_conversation,
     turn_caption,
 )
+from voicelive_desktop.history.export import calls_outside_turns, tool_call_caption
+from voicelive_desktop.history.tool_call_record import ToolCallRecord
 from voicelive_desktop.recording.files import join_recordings, recording_paths, recordings_dir
 
 _EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
 _ID_ROLE = Qt.ItemDataRole.UserRole
+_PREVIEW_CHARS = 300
 
 
 def ask_export_path(parent: QWidget, suggested_name: str) -> Path | None:
@@ -79,7 +82,32 @@ def conversation_html(conversation: Conversation) -> str:
         speaker, facts = turn_caption(turn, turn.started_at.astimezone().strftime("%H:%M:%S"))
         text = html.escape(turn.text).replace("\n", "<br>")
         parts.append(f"<p><b>{speaker}</b> <span style='color:gray'>({facts})</span><br>{text}</p>")
+        parts += [tool_call_html(call) for call in turn.tool_calls]
+    outside = calls_outside_turns(conversation)
+    if outside:
+        parts.append("<p><i>Tool calls without a stored turn</i></p>")
+        parts += [tool_call_html(call) for call in outside]
     return "\n".join(parts)
+
+
+def tool_call_html(call: ToolCallRecord) -> str:
+    """A stored tool call under its turn: name, outcome, arguments and (the start of) the
+    result or the reason it did not run."""
+    lines = [
+        f"🔧 <b><code>{html.escape(call.name)}</code></b>"
+        f" <span style='color:gray'>({html.escape(tool_call_caption(call))})</span>",
+        f"Arguments: <code>{_preview(call.arguments or '{}')}</code>",
+    ]
+    if call.error:
+        lines.append(f"Why: {_preview(call.error)}")
+    if call.result:
+        lines.append(f"Result: <code>{_preview(call.result)}</code>")
+    return "<p style='margin-left:18px'>" + "<br>".join(lines) + "</p>"
+
+
+def _preview(text: str) -> str:
+    short = text if len(text) <= _PREVIEW_CHARS else text[: _PREVIEW_CHARS - 1] + "…"
+    return html.escape(short)
 
 
 class HistoryDialog(QDialog):

@@ -42,7 +42,7 @@ async def stage(out: Path, theme: str, with_sound: bool) -> None:
     controller = AppController(window, SettingsStore(), CredentialStore(), make_session)
     apply_theme(app, Theme(theme))
     window.set_panel_open(False)  # the conversation is the subject
-    window.resize(860, 660)
+    window.resize(860, 680)
     window.show()
     if not await controller.start_demo():
         sys.exit(f"the demo did not connect: {window.error_banner.message}")
@@ -66,7 +66,6 @@ async def stage(out: Path, theme: str, with_sound: bool) -> None:
     while not finished:
         await asyncio.sleep(0.05)
     await settled()
-    window.tool_calls.cards[finished[0].call_id].set_expanded(True)
     if registry.get("set_timer") is not None:
         registry.set_policy("set_timer", ToolPolicy.ASK)
         await ask("Set a timer for 10 seconds")

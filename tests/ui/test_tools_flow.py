@@ -3,6 +3,7 @@ window shows the card and asks for consent through its real widgets."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -195,4 +196,43 @@ async def test_always_allow_runs_now_and_later_without_asking_and_is_saved(
     await wait_until(lambda: len(_finished(app)) == 2, what="the second call")
     assert echo.runs == ["one", "two"]
     assert app.window.tool_calls.pending_prompts() == []
+    await app.controller.shutdown()
+
+
+async def test_a_timer_set_by_voice_is_listed_fires_a_notification_and_leaves_the_list(
+    app: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    await _connect(app, simulator)
+    app.window.message_box.setText("Set a timer for 2 seconds")
+    app.window.message_box.returnPressed.emit()
+    strip = app.window.timers_strip
+    await wait_until(lambda: len(strip.chips) == 1, what="the timer in the list")
+    assert strip.isVisible()
+    (chip,) = strip.chips.values()
+    assert "0:02" in chip.text.text() or "0:01" in chip.text.text()
+    assert [e.name for e in _finished(app)] == ["set_timer"]
+    # Offscreen there is no tray, so the notification shows in the status bar.
+    await wait_until(
+        lambda: app.window.statusBar().currentMessage().startswith("Timer done"),
+        timeout=6,
+        what="the notification",
+    )
+    assert "is up" in app.window.statusBar().currentMessage()
+    assert strip.chips == {} and strip.isHidden()
+    await app.controller.shutdown()
+
+
+async def test_a_timer_cancelled_from_the_list_never_fires(
+    app: AppUnderTest, simulator: VoiceLiveSimulator, qtbot: QtBot
+) -> None:
+    await _connect(app, simulator)
+    app.window.message_box.setText("Set a timer for 1 second")
+    app.window.message_box.returnPressed.emit()
+    strip = app.window.timers_strip
+    await wait_until(lambda: len(strip.chips) == 1, what="the timer in the list")
+    (chip,) = strip.chips.values()
+    qtbot.mouseClick(chip.cancel_button, Qt.MouseButton.LeftButton)
+    assert strip.chips == {} and app.controller.tools.timers.timers() == []
+    await asyncio.sleep(1.5)
+    assert not app.window.statusBar().currentMessage().startswith("Timer done")
     await app.controller.shutdown()

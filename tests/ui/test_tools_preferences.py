@@ -11,11 +11,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import AppUnderTest
-from voicelive_desktop.engine.events import (
-    ToolApprovalDecision,
-    ToolApprovalRequested,
-    ToolCallStarted,
-)
 from voicelive_desktop.settings import SettingsStore
 from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry, ToolRisk, ToolSpec
 from voicelive_desktop.ui.sessions import text_session
@@ -120,22 +115,3 @@ def test_policies_chosen_in_preferences_are_saved_and_survive_a_restart(
     assert SettingsStore(isolated_env).load().settings.tools.policies == {
         "open_url": ToolPolicy.OFF
     }
-
-
-def test_always_allow_in_a_consent_prompt_becomes_the_saved_policy(
-    app_under_test: AppUnderTest, isolated_env: Path, qtbot: QtBot
-) -> None:
-    app = app_under_test
-    registry = app.controller.tools.registry
-    registry.register(_spec("read_clipboard", ToolRisk.PRIVATE_DATA, ToolPolicy.ASK))
-    window = app.window
-    window.show_event(ToolCallStarted("c1", "read_clipboard", "{}"))
-    window.show_event(ToolApprovalRequested("c1", "read_clipboard", "{}", "private_data", 60))
-    prompt = window.tool_calls.prompts["c1"]
-    qtbot.waitUntil(prompt.armed, timeout=3000)
-    qtbot.waitUntil(prompt.always_allow_button.isEnabled)
-    prompt.always_allow_button.click()
-    assert prompt.decision is ToolApprovalDecision.ALWAYS_ALLOW
-    assert registry.policy("read_clipboard") is ToolPolicy.ALWAYS_ALLOW
-    assert _policies_on_disk(isolated_env) == {"read_clipboard": "always_allow"}
-    assert window.message_box.hasFocus()

@@ -89,7 +89,12 @@ class AppController(QObject):
         if self.tray is not None:
             self.push_to_talk.mic_open_changed.connect(self.tray.set_mic_open)
         self.tools = ToolsBinding(
-            window, self.adapter, self.settings.tools.policies, self._save_tool_policies, self.tray
+            window,
+            self.adapter,
+            self.settings.tools.policies,
+            self._save_tool_policies,
+            self.tray,
+            current_conversation=self._current_conversation,
         )
 
     def _wire(self) -> None:
@@ -217,6 +222,7 @@ class AppController(QObject):
             task.cancel()
         await self.push_to_talk.close()
         await self.adapter.close()
+        self.tools.close()
         self.instruments.shutdown()
         if self.history is not None:
             self.history.close()
@@ -308,6 +314,10 @@ class AppController(QObject):
         except KeyringUnavailable as exc:
             self.credentials.use_for_this_run(endpoint, api_key)
             self.window.error_banner.show_message(str(exc))
+
+    def _current_conversation(self) -> str | None:
+        # History search leaves out the conversation going on (the model has it already).
+        return self.history.conversation_id if self.history is not None else None
 
     def _save_tool_policies(self, policies: dict[str, ToolPolicy]) -> None:
         self._save(dataclasses.replace(self.settings, tools=ToolSettings(policies=policies)))

@@ -12,6 +12,7 @@ from voicelive_desktop.engine.events import ToolApprovalDecision
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.tools.builtins import register_builtin_tools
 from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry
+from voicelive_desktop.tools.timers import TimerBoard
 from voicelive_desktop.ui.desktop_services import QtDesktopServices
 from voicelive_desktop.ui.engine_adapter import EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
@@ -24,9 +25,10 @@ PolicySaver = Callable[[dict[str, ToolPolicy]], None]
 
 
 class ToolsBinding(QObject):
-    """Owns the app's tool registry (built from the saved policies) and the Qt desktop the
-    built-in tools use; saves every policy change; passes consent answers to the session;
-    and asks for the user's attention when a call waits for consent."""
+    """Owns the app's tool registry (built from the saved policies), the Qt desktop the
+    built-in tools use and their timer board (listed under the conversation); saves every
+    policy change; passes consent answers to the session; and asks for the user's attention
+    when a call waits for consent."""
 
     def __init__(
         self,
@@ -35,6 +37,7 @@ class ToolsBinding(QObject):
         policies: Mapping[str, ToolPolicy],
         save_policies: PolicySaver,
         tray: AppTray | None = None,
+        current_conversation: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -46,7 +49,14 @@ class ToolsBinding(QObject):
             tray_icon=lambda: tray.icon if tray is not None else None,
             speaker=self._live_speaker,
         )
-        register_builtin_tools(self.registry)
+        self.timers = TimerBoard(self.desktop.notify)
+        register_builtin_tools(
+            self.registry,
+            self.desktop,
+            timers=self.timers,
+            current_conversation=current_conversation,
+        )
+        window.timers_strip.follow(self.timers)
         self._saved = dict(policies)
         self._save_policies = save_policies
         self.registry.subscribe(self._policies_changed)
@@ -56,12 +66,12 @@ class ToolsBinding(QObject):
             tray.icon.messageClicked.connect(tray.show_window)
 
     def answer(self, call_id: str, decision: ToolApprovalDecision) -> None:
-        """Send the user's consent answer; "Always allow" also becomes the tool's policy."""
-        if decision is ToolApprovalDecision.ALWAYS_ALLOW:
-            card = self.window.tool_calls.cards.get(call_id)
-            if card is not None:
-                self.registry.set_policy(card.name, ToolPolicy.ALWAYS_ALLOW)
+        """Send the user's consent answer (the engine makes "Always allow" the policy)."""
         self.adapter.answer_tool_approval(call_id, decision)
+
+    def close(self) -> None:
+        """Stop every timer (the app is quitting: nobody would see them fire)."""
+        self.timers.cancel_all()
 
     def ask_for_attention(self, call_id: str, name: str) -> None:
         """The prompt is in the transcript; make sure the user sees it."""

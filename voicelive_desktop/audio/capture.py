@@ -29,11 +29,13 @@ log = logging.getLogger(__name__)
 # PortAudio's ALSA "default"/"pulse" devices claim 32 channels and would up-mix a mono mic to
 # all of them; two is what real microphones deliver, and down-mix handles whatever we get.
 _PREFERRED_CHANNELS = 2
-# 20 ms device blocks and one hand-over to the loop per 40 ms: every callback and every wake of
-# the Qt loop costs about the same whatever it carries, and idle listening is mostly that cost
-# (issue 15). 40 ms is what the SDK's sample sends per append (1024 samples at 24 kHz).
-_BLOCK_MS = 20
+# One 40 ms device block per hand-over to the loop: every callback and every wake of the Qt
+# loop costs about the same whatever it carries, and idle listening is mostly that cost
+# (issue 15); a bare 40 ms input stream costs 2/3 of a 20 ms one. It adds no delay over 20 ms
+# blocks handed over in pairs, and 40 ms is what the SDK's sample sends per append (1024
+# samples at 24 kHz).
 HANDOVER_MS = 40
+_BLOCK_MS = HANDOVER_MS
 HANDOVER_SAMPLES = protocol.SAMPLE_RATE_HZ * HANDOVER_MS // 1000
 HANDOVER_BYTES = HANDOVER_SAMPLES * protocol.BYTES_PER_SAMPLE
 

@@ -88,6 +88,7 @@ async def test_the_inspector_holds_no_more_rows_than_the_log_keeps(
         inspector.refresh()
         assert len(inspector.model.rows) <= 25
     assert app.controller.instruments.event_log.dropped > 0
+    assert "older events dropped" in inspector.status.text()
     assert [e.seq for e in inspector.model.rows] == [
         e.seq for e in app.controller.instruments.event_log
     ]

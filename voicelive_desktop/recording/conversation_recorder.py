@@ -21,11 +21,12 @@ _MAX_PENDING_ASSISTANT_MS = 120_000
 class ConversationRecorder:
     """Owns one open recording file; fed on the event loop with audio already handed to it.
 
-    The microphone's 20 ms frames set the time line: each frame is written on the left with as
-    much queued assistant audio on the right (silence when there is none). The speaker plays
-    the assistant at the same real-time pace, so the right channel follows what was heard,
-    late by the playback buffer (about a tenth of a second). A barge-in flushes the queued
-    assistant audio, as the speaker does, so words never played are never recorded.
+    The microphone's frames set the time line: each frame is written on the left with as much
+    queued assistant audio on the right (silence when there is none). The speaker plays the
+    assistant at the same real-time pace, so the right channel follows what was heard, each
+    reply starting earlier by the speaker's pre-roll and output latency (about a tenth of a
+    second). A barge-in flushes the queued assistant audio, as the speaker does, so words
+    never played are never recorded.
     """
 
     def __init__(self, path: Path) -> None:

@@ -303,6 +303,8 @@ class EventInspector(QDialog):
             f"{shown:,} of {kept:,} kept events shown · the newest {self.source.max_events:,}"
             f" (up to {self.source.max_chars // 1_000_000} MB of JSON) are kept"
         )
+        if self.source.dropped:
+            text += f" · {self.source.dropped:,} older events dropped"
         if self.paused:
             text = "Paused · " + text
         self.status.setText(text)

@@ -14,6 +14,7 @@ from azure.ai.voicelive.models import ServerEvent
 from azure.core.credentials import AzureKeyCredential
 from azure.core.credentials_async import AsyncTokenCredential
 
+from voicelive_desktop.engine.agent_mode import connect_arguments
 from voicelive_desktop.engine.errors import ConnectionLost, map_connect_error
 from voicelive_desktop.engine.event_log import EventLog, tap_connection
 from voicelive_desktop.engine.server_events import HostileInputStats
@@ -65,15 +66,7 @@ class LiveConnection:
         With `event_log`, every message in and out is recorded there (the event inspector).
         """
         endpoint = settings.endpoint.strip()
-        if settings.api_version:
-            manager = connect(
-                credential=credential,
-                endpoint=endpoint,
-                model=settings.model,
-                api_version=settings.api_version,
-            )
-        else:
-            manager = connect(credential=credential, endpoint=endpoint, model=settings.model)
+        manager = connect(credential=credential, endpoint=endpoint, **connect_arguments(settings))
         try:
             # The SDK sets no handshake timeout, so a silent host would hang for minutes. On
             # this timeout the SDK's half-made aiohttp session is left for the GC to collect

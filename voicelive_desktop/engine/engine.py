@@ -15,6 +15,7 @@ from azure.ai.voicelive.models import (
     UserMessageItem,
 )
 
+from voicelive_desktop.engine.agent_mode import for_agent
 from voicelive_desktop.engine.backoff import ReconnectBackoff
 from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
@@ -541,7 +542,7 @@ class SessionEngine:
     def _session_config(self, session: SessionSettings) -> RequestSession:
         config = build_request_session(session)
         config = config if self._tools is None else with_tools(config, self._tools)
-        return with_remote_mcp(config, self._remote_mcp)
+        return for_agent(with_remote_mcp(config, self._remote_mcp), self._connection)
 
     def _tools_changed(self) -> None:
         """A tool was added, removed, switched on or off: tell a live session once the

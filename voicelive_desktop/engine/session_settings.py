@@ -41,6 +41,23 @@ class EndOfUtteranceLevel(str, enum.Enum):
     HIGH = "high"
 
 
+class ConnectionProfile(str, enum.Enum):
+    """Who answers: a model with the app's instructions and tools, or a Foundry agent."""
+
+    MODEL = "model"
+    FOUNDRY_AGENT = "foundry_agent"
+
+
+@dataclass(frozen=True)
+class FoundryAgentSettings:
+    """Which Foundry agent answers in agent mode (engine/agent_mode.py)."""
+
+    agent_name: str = ""
+    project_name: str = ""
+    agent_version: str = ""  # "": the agent's latest version
+    conversation_id: str = ""  # "": a new conversation
+
+
 @dataclass(frozen=True)
 class ConnectionSettings:
     """Where to connect and how to authenticate (the secret itself is never stored here)."""
@@ -49,6 +66,8 @@ class ConnectionSettings:
     model: str = DEFAULT_MODEL
     auth: AuthMethod = AuthMethod.API_KEY
     api_version: str | None = None  # None: the SDK's default
+    profile: ConnectionProfile = ConnectionProfile.MODEL
+    agent: FoundryAgentSettings = field(default_factory=FoundryAgentSettings)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,13 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from voicelive_desktop.simulator import item_events, wire
+from voicelive_desktop.simulator.agent_mode import (
+    AgentConnection,
+    agent_answer,
+    agent_call_query,
+    agent_reply,
+    send_agent_call,
+)
 from voicelive_desktop.simulator.client_events import parse_frame
 from voicelive_desktop.simulator.conversation import Conversation
 from voicelive_desktop.simulator.faults import SimulatorFaults
@@ -84,12 +91,16 @@ class SimulatedSession:
         request: web.Request,
         *,
         model: str | None,
+        agent: AgentConnection | None = None,
         faults: SimulatorFaults,
         recorder: EventRecorder,
         synthesizer: SpeechSynthesizer,
     ) -> None:
         self.number = number
         self.session: dict[str, Any] = default_session(wire.new_id("sess"), model)
+        self._agent = agent
+        if agent is not None:
+            self.session["instructions"] = agent.instructions
         self._ws = ws
         self._request = request
         self._faults = faults
@@ -125,6 +136,11 @@ class SimulatedSession:
             await self.send(handle(self._conversation, event))
 
         return reply
+
+    @property
+    def agent(self) -> AgentConnection | None:
+        """The Foundry agent this session was opened for (agent mode), else None."""
+        return self._agent
 
     async def _item_create(self, event: Event) -> None:
         item = event.get("item")
@@ -225,6 +241,8 @@ class SimulatedSession:
         except (InvalidSessionUpdate, InvalidMcpTool) as error:
             await self._error(event, str(error), "invalid_value", error.param)
             return
+        if self._agent is not None:  # the agent's own instructions stay
+            session["instructions"] = self._agent.instructions
         self.session = session
         self._remote_servers = remote_servers
         self._turns.configure(TurnDetection.of(self.session))
@@ -396,13 +414,21 @@ class SimulatedSession:
             )
             self._spawn(self._run_response(self._response))
             return
+        agent_query = agent_call_query(self._conversation) if self._agent else None
+        if agent_query is not None and scripted is None:
+            self._spawn(self._agent_call(agent_query, options))
+            return
         remote_call = self._remote_mcp.stream_for(modalities) if scripted is None else None
         if remote_call is not None:
             self._response = remote_call
             self._spawn(self._run_response(remote_call))
             return
         user = self._conversation.last_user_item()
-        answer = answer_from_outputs(self._conversation) or spoken_answer(self._conversation)
+        answer = (
+            answer_from_outputs(self._conversation)
+            or spoken_answer(self._conversation)
+            or agent_answer(self._conversation)
+        )
         if scripted is not None:
             reply = scripted
         elif answer is not None:
@@ -413,6 +439,8 @@ class SimulatedSession:
             reply = reply_to_speech(user.speech_ms)
         else:
             reply = reply_to_text(user.text or "")
+        if self._agent is not None and scripted is None:
+            reply = agent_reply(self._agent, reply)
         stream = ResponseStream(
             send=self.send,
             conversation=self._conversation,
@@ -449,6 +477,11 @@ class SimulatedSession:
         finally:
             self._response = None
             self._turns.set_responding(False)
+
+    async def _agent_call(self, query: str, options: Event) -> None:
+        """The agent calls its own tool, then answers from it (no client request between)."""
+        await send_agent_call(self.send, self._conversation, query)
+        await self._start_response(options)
 
     async def _response_cancel(self, event: Event) -> None:
         wanted = event.get("response_id")

@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from voicelive_desktop.protocol import DEMO_API_KEY, REALTIME_PATH
+from voicelive_desktop.simulator.agent_mode import agent_from_query, agent_refusal
 from voicelive_desktop.simulator.connection import SimulatedSession
 from voicelive_desktop.simulator.faults import Hostile, SimulatorFaults
 from voicelive_desktop.simulator.handshake import HandshakePolicy
@@ -169,7 +170,7 @@ class VoiceLiveSimulator:
                 },
                 status=503,
             )
-        refusal = self.policy.refusal(request)
+        refusal = self.policy.refusal(request) or agent_refusal(request.query, request.headers)
         if refusal is not None:
             self.handshakes.append(refusal.status)
             return refusal
@@ -182,6 +183,7 @@ class VoiceLiveSimulator:
             ws,
             request,
             model=request.query.get("model"),
+            agent=agent_from_query(request.query),
             faults=self.faults,
             recorder=self.recorder,
             synthesizer=self.synthesizer,

@@ -14,7 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from tests.fixtures.virtual_audio import VirtualAudio
 from tests.ui.helpers import AppUnderTest, wait_until
-from voicelive_desktop.engine.events import ResponseFinished, UserTranscriptCompleted
+from voicelive_desktop.engine.events import (
+    AssistantAudioReceived,
+    ResponseFinished,
+    UserTranscriptCompleted,
+)
 from voicelive_desktop.history import HistoryStore, default_history_path
 from voicelive_desktop.recording import recording_paths, recordings_dir
 from voicelive_desktop.simulator import VoiceLiveSimulator
@@ -76,6 +80,10 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     mic, assistant = channels(files[0])
     assert loud_ms(mic) > 1000  # the spoken question
     assert loud_ms(assistant) > 1000  # the spoken answer
+    # All of the answer that was played is in the recording, once.
+    sent = b"".join(e.pcm16 for e in app.events if isinstance(e, AssistantAudioReceived))
+    answer_ms = loud_ms(np.frombuffer(sent, dtype="<i2").astype(np.float32))
+    assert abs(loud_ms(assistant) - answer_ms) <= answer_ms // 10
     # They take turns: the assistant speaks after the user's speech, not over it.
     first_mic = int(np.argmax(np.abs(mic) > 3000))
     first_assistant = int(np.argmax(np.abs(assistant) > 3000))

@@ -6,6 +6,8 @@ import logging
 import time
 import wave
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ
@@ -13,20 +15,27 @@ from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ
 log = logging.getLogger(__name__)
 
 _CHANNELS = 2
-# Assistant audio waiting to be laid beside the mic: more than this is dropped (oldest first),
-# so a stalled microphone cannot grow the queue without end.
-_MAX_PENDING_ASSISTANT_MS = 120_000
+_BYTES_PER_MS = SAMPLE_RATE_HZ * BYTES_PER_SAMPLE // 1000
+# Assistant audio not played yet: beyond this the oldest items go, so a speaker that is gone
+# (nothing plays) cannot grow the queue without end.
+_MAX_PENDING_BYTES = 120_000 * _BYTES_PER_MS
+
+
+@dataclass
+class _ItemAudio:
+    item_id: str
+    audio: bytearray  # not yet played
+    offset: int = 0  # bytes of the item played before `audio`
 
 
 class ConversationRecorder:
     """Owns one open recording file; fed on the event loop with audio already handed to it.
 
     The microphone's frames set the time line: each frame is written on the left with as much
-    queued assistant audio on the right (silence when there is none). The speaker plays the
-    assistant at the same real-time pace, so the right channel follows what was heard, each
-    reply starting earlier by the speaker's pre-roll and output latency (about a tenth of a
-    second). A barge-in flushes the queued assistant audio, as the speaker does, so words
-    never played are never recorded.
+    heard assistant audio on the right (silence when there is none). Assistant audio becomes
+    "heard" as the speaker reports it played (`release_played` with its played ms per item),
+    so the right channel is the assistant as the user heard it: after the pre-roll, never
+    the words a barge-in cut off, nothing while the speaker was gone.
     """
 
     def __init__(self, path: Path) -> None:
@@ -36,8 +45,9 @@ class ConversationRecorder:
         self._file.setnchannels(_CHANNELS)
         self._file.setsampwidth(BYTES_PER_SAMPLE)
         self._file.setframerate(SAMPLE_RATE_HZ)
-        self._assistant: deque[bytes] = deque()
-        self._assistant_bytes = 0
+        self._unplayed: deque[_ItemAudio] = deque()  # handed to the speaker, not played yet
+        self._unplayed_bytes = 0
+        self._assistant: deque[bytes] = deque()  # played: waiting for the mic's time line
         self.frames_written = 0
         self.started_at = time.monotonic()
 
@@ -49,20 +59,49 @@ class ConversationRecorder:
     def duration_s(self) -> float:
         return self.frames_written / SAMPLE_RATE_HZ
 
-    def add_assistant(self, pcm16: bytes) -> None:
-        """Queue assistant audio (24 kHz mono PCM16) as it is handed to the speaker."""
+    def add_assistant(self, item_id: str, pcm16: bytes) -> None:
+        """Queue assistant audio (24 kHz mono PCM16) of `item_id` as it goes to the speaker."""
         if self._file is None or not pcm16:
             return
-        self._assistant.append(pcm16)
-        self._assistant_bytes += len(pcm16)
-        limit = SAMPLE_RATE_HZ * BYTES_PER_SAMPLE * _MAX_PENDING_ASSISTANT_MS // 1000
-        while self._assistant_bytes > limit and self._assistant:
-            self._assistant_bytes -= len(self._assistant.popleft())
+        if self._unplayed and self._unplayed[-1].item_id == item_id:
+            self._unplayed[-1].audio += pcm16
+        else:
+            self._unplayed.append(_ItemAudio(item_id, bytearray(pcm16)))
+        self._unplayed_bytes += len(pcm16)
+        while self._unplayed_bytes > _MAX_PENDING_BYTES and len(self._unplayed) > 1:
+            self._unplayed_bytes -= len(self._unplayed.popleft().audio)
+
+    def release_played(self, played_ms: Callable[[str], int] | None) -> None:
+        """Move the assistant audio the speaker has played so far (`played_ms(item_id)`, the
+        item's milliseconds heard) onto the recording's time line; None: all of it."""
+        while self._unplayed:
+            head = self._unplayed[0]
+            if played_ms is None:
+                played_bytes = head.offset + len(head.audio)
+            else:
+                played_bytes = played_ms(head.item_id) * _BYTES_PER_MS
+            take = min(len(head.audio), max(0, played_bytes - head.offset))
+            take -= take % BYTES_PER_SAMPLE
+            if take:
+                self._assistant.append(bytes(head.audio[:take]))
+                del head.audio[:take]
+                head.offset += take
+                self._unplayed_bytes -= take
+            if len(self._unplayed) == 1:
+                return  # more of it may still come
+            following = self._unplayed[1].item_id
+            if head.audio and (played_ms is None or played_ms(following) == 0):
+                return  # still playing
+            # The next item plays: what is left of this one (rounding) was heard too.
+            self._assistant.append(bytes(head.audio))
+            self._unplayed_bytes -= len(head.audio)
+            self._unplayed.popleft()
 
     def flush_assistant(self) -> None:
         """The speaker was flushed (barge-in): what it did not play is not recorded either."""
+        self._unplayed.clear()
+        self._unplayed_bytes = 0
         self._assistant.clear()
-        self._assistant_bytes = 0
 
     def add_mic(self, pcm16: bytes) -> None:
         """Write one mic frame beside the same length of assistant audio."""
@@ -95,7 +134,6 @@ class ConversationRecorder:
                 self._assistant[0] = head[needed:]
                 needed = 0
         taken = b"".join(parts)
-        self._assistant_bytes -= len(taken)
         return taken + bytes(size - len(taken))
 
     def stop(self) -> None:

@@ -92,14 +92,16 @@ class RecordingControl(QObject):
         if recorder is None:
             return
         if isinstance(event, AssistantAudioReceived):
-            recorder.add_assistant(event.pcm16)
+            recorder.add_assistant(event.item_id, event.pcm16)
         elif isinstance(event, AssistantInterrupted):
             recorder.flush_assistant()
 
     def _mic(self, pcm16: bytes) -> None:
         recorder = self.recorder
-        if recorder is None:
+        if recorder is None or self.session is None:
             return
+        # Per mic frame, only while recording: what the speaker played since the last one.
+        recorder.release_played(self.session.playback.played_ms)
         recorder.add_mic(pcm16)
         if not recorder.recording:  # a write failed and the recorder gave up
             self._stop()

@@ -270,3 +270,12 @@ def test_a_prompt_at_the_end_of_a_long_conversation_is_scrolled_into_view(
     qtbot.waitUntil(
         lambda: prompt.isVisible() and 0 < prompt.geometry().bottom() <= viewport.height()
     )
+
+
+def test_a_call_the_service_runs_says_so_on_its_card(qtbot: QtBot) -> None:
+    _transcript, tools = _view(qtbot)
+    tools.show_event(ToolCallStarted("c1", "roll", '{"sides": 20}', source="mcp_remote"))
+    tools.show_event(ToolCallStarted("c2", "get_current_time", "{}"))
+    assert tools.cards["c1"].source_label.text() == "remote MCP"
+    assert tools.cards["c1"].source_label.isVisibleTo(tools.cards["c1"])
+    assert not tools.cards["c2"].source_label.isVisibleTo(tools.cards["c2"])

@@ -236,3 +236,29 @@ async def test_a_timer_cancelled_from_the_list_never_fires(
     await asyncio.sleep(1.5)
     assert not app.window.statusBar().currentMessage().startswith("Timer done")
     await app.controller.shutdown()
+
+
+def _offered_tools(simulator: VoiceLiveSimulator) -> list[list[str]]:
+    """The tool names of every session.update the simulator received, in order."""
+    return [
+        [tool.get("name", "") for tool in e.payload.get("session", {}).get("tools") or []]
+        for e in simulator.received_events
+        if e.type == "session.update"
+    ]
+
+
+async def test_a_policy_changed_in_preferences_reaches_the_live_session(
+    app: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    await _connect(app, simulator)
+    assert "get_current_time" in _offered_tools(simulator)[-1]
+    page = app.controller.open_preferences().tools_page
+    assert page is not None
+    box = page.policy_boxes["get_current_time"]
+    box.setCurrentIndex(box.findData(ToolPolicy.OFF.value))
+    await wait_until(
+        lambda: "get_current_time" not in _offered_tools(simulator)[-1],
+        what="a session.update without the tool",
+    )
+    assert "secret_echo" in _offered_tools(simulator)[-1]
+    await app.controller.shutdown()

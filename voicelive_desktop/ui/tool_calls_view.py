@@ -44,7 +44,7 @@ class ToolCallsView(QObject):
     def show_event(self, event: EngineEvent) -> None:
         """Update the cards and prompts for one engine event (others are ignored)."""
         if isinstance(event, ToolCallStarted):
-            self._card(event.call_id, event.name, event.arguments)
+            self._card(event.call_id, event.name, event.arguments, event.source)
         elif isinstance(event, ToolApprovalRequested):
             self._ask(event)
         elif isinstance(event, ToolCallFinished):
@@ -60,10 +60,12 @@ class ToolCallsView(QObject):
 
     # ---- internals ------------------------------------------------------------------------
 
-    def _card(self, call_id: str, name: str, arguments: str) -> ToolCallCard:
+    def _card(
+        self, call_id: str, name: str, arguments: str, source: str = "function"
+    ) -> ToolCallCard:
         card = self.cards.get(call_id)
         if card is None:
-            card = ToolCallCard(call_id, name, arguments)
+            card = ToolCallCard(call_id, name, arguments, source)
             self.cards[call_id] = card
             card.destroyed.connect(lambda _=None, c=call_id: self.cards.pop(c, None))
             self.transcript.add_widget(card_key(call_id), card, card.plain_text())

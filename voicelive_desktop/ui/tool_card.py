@@ -46,6 +46,12 @@ _STATUS_COLOURS = {  # (light, dark)
     ToolCallStatus.DENIED: ("#b7791f", "#f0b429"),
     ToolCallStatus.CANCELLED: ("#6b7280", "#9ca3af"),
 }
+# Who runs a call that this app does not run itself (ToolCallStarted.source).
+SOURCE_LABELS = {"mcp_remote": "remote MCP", "agent": "agent"}
+_SOURCE_TIPS = {
+    "mcp_remote": "The service calls this remote MCP server's tool; this app only shows it.",
+    "agent": "The Foundry agent runs this call itself; this app only shows it.",
+}
 _STATUS_GLYPHS = {
     ToolCallStatus.OK: "✓",
     ToolCallStatus.FAILED: "✕",
@@ -163,7 +169,14 @@ class ToolCallCard(QFrame):
     """One tool call: name, argument summary, state and duration; expanding shows the exact
     arguments and the result (or why it failed, was denied or cancelled)."""
 
-    def __init__(self, call_id: str, name: str, arguments: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        call_id: str,
+        name: str,
+        arguments: str,
+        source: str = "function",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.call_id = call_id
         self.name = name
@@ -214,6 +227,15 @@ class ToolCallCard(QFrame):
         header.setSpacing(8)
         header.addWidget(self.mark)
         header.addWidget(self.name_label)
+        self.source_label = QLabel(SOURCE_LABELS.get(source, ""))
+        self.source_label.setObjectName("toolCallSource")
+        self.source_label.setToolTip(_SOURCE_TIPS.get(source, ""))
+        self.source_label.setStyleSheet(
+            "#toolCallSource { border: 1px solid palette(mid); border-radius: 7px;"
+            " padding: 0px 6px; font-size: 8pt; }"
+        )
+        self.source_label.setVisible(source in SOURCE_LABELS)
+        header.addWidget(self.source_label)
         header.addWidget(self.summary_label, 1)
         header.addWidget(self.state_label)
         header.addWidget(self.duration_label)

@@ -6,12 +6,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.speech_audio import espeak_pcm16, speak_into
 from tests.engine.test_engine_simulator import assert_every_event_was_typed, back_to_ready
 from voicelive_desktop.engine import (
     AssistantTranscriptCompleted,
@@ -391,3 +393,24 @@ async def test_reconnect_mid_call_cancels_it_and_replays_finished_calls(
     assert replayed[3]["content"][0]["text"] == first_answer
     assert simulator.sent_of("error") == []
     assert probe.runs == [("echo", {"text": "kept"})]
+
+
+async def test_spoken_barge_in_cancels_a_slow_tool(
+    live: tuple[SessionEngine, EventLog],
+    simulator: VoiceLiveSimulator,
+    probe: ToolProbe,
+    tmp_path: Path,
+) -> None:
+    engine, log = live
+    await engine.send_text('call slow_echo({"text": "late"})')
+    await log.wait_for(ToolCallStarted)
+    speech = espeak_pcm16("Actually, forget it.", tmp_path)
+    await speak_into(engine.submit_input_audio, speech, silence_ms=800)
+    cancelled = await log.wait_for(ToolCallFinished)
+    assert cancelled.status is ToolCallStatus.CANCELLED
+    assert "started speaking" in cancelled.error
+    await log.wait_for(ResponseFinished, lambda e: len(log.of(ResponseFinished)) == 2)
+    probe.release.set()
+    await asyncio.sleep(0.2)
+    assert outputs_sent(simulator) == [] and probe.runs == []
+    assert simulator.sent_of("error") == []

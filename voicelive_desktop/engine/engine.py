@@ -48,7 +48,7 @@ from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, S
 from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
 from voicelive_desktop.engine.state import SessionStateMachine
-from voicelive_desktop.engine.tool_config import tools_signature, with_tools
+from voicelive_desktop.engine.tool_config import OfferedTools
 from voicelive_desktop.protocol import pcm16_bytes_to_ms
 from voicelive_desktop.tools.registry import ToolRegistry
 
@@ -108,10 +108,9 @@ class SessionEngine:
             on_server_error=self._server_error,
             awaiting_tools=lambda: self._calls.busy,
         )
-        self._tools = tools
-        self._tools_unsubscribe: Callable[[], None] | None = None
-        self._tools_sent = ""  # the tools_signature the service was last told
-        self._tools_update: asyncio.Task[None] | None = None
+        self._tools = OfferedTools(
+            tools, reconfigure=self._reconfigure_live, report=lambda e: self._report(e, fatal=False)
+        )
         self._configure_lock = asyncio.Lock()
         self._calls = FunctionCallRunner(
             registry=tools or ToolRegistry(),
@@ -210,8 +209,7 @@ class SessionEngine:
             await self._teardown()
             raise
         self._mic.start()
-        if self._tools is not None and self._tools_unsubscribe is None:
-            self._tools_unsubscribe = self._tools.subscribe(self._tools_changed)
+        self._tools.follow()
         self._states.advance(_S.READY)
         if self._session.greet_on_connect:
             # Once per conversation: a reconnect resumes it and must not greet again.
@@ -250,9 +248,7 @@ class SessionEngine:
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         self._reconnector = None
-        if self._tools_unsubscribe is not None:
-            self._tools_unsubscribe()
-            self._tools_unsubscribe = None
+        self._tools.unfollow()
         self._mic.stop()
         self._drop_turn_in_progress()
         await self._close_connection()
@@ -299,8 +295,7 @@ class SessionEngine:
                 self._config_waiter = None
             if waiter.done() and not waiter.cancelled():
                 waiter.exception()  # retrieved: nobody else awaits it
-        if self._tools is not None and "tools" in config:
-            self._tools_sent = tools_signature(self._tools)
+        self._tools.confirmed(config)
 
     def _session_updated(self) -> None:
         if self._config_waiter is not None and not self._config_waiter.done():
@@ -540,34 +535,12 @@ class SessionEngine:
         return self._calls.answer_approval(call_id, decision)
 
     def _session_config(self, session: SessionSettings) -> RequestSession:
-        config = build_request_session(session)
-        config = config if self._tools is None else with_tools(config, self._tools)
+        config = self._tools.session_config(build_request_session(session))
         return for_agent(with_remote_mcp(config, self._remote_mcp), self._connection)
 
-    def _tools_changed(self) -> None:
-        """A tool was added, removed, switched on or off: tell a live session once the
-        burst of changes (a server registering its tools one by one) is over."""
-        if self._tools_update is None or self._tools_update.done():
-            self._tools_update = asyncio.get_running_loop().create_task(
-                self._update_tools(), name="voicelive-tools-update"
-            )
-            self._background.add(self._tools_update)
-            self._tools_update.add_done_callback(self._background.discard)
-
-    async def _update_tools(self) -> None:
-        await asyncio.sleep(0)  # let the rest of a burst of changes land first
-        # Not connected: the next connect or reconnect sends the tools as they are then. The
-        # same signature (Ask <-> Always allow) changes nothing the model sees. A change made
-        # while an update was on its way is caught by the loop's next round.
-        while (
-            self._tools is not None
-            and self._states.in_conversation
-            and tools_signature(self._tools) != self._tools_sent
-        ):
-            try:
-                await self._configure(self._session_config(self._session))
-            except VoiceLiveError as exc:
-                log.warning("the tool list was not applied: %s", exc.message)
-                self._report(exc, fatal=False)
-                return
-            log.info("tool list applied live (%d tools)", len(self._tools.enabled()))
+    async def _reconfigure_live(self) -> bool:
+        """The registry changed: send the session config again if a conversation is open."""
+        if not self._states.in_conversation:
+            return False
+        await self._configure(self._session_config(self._session))
+        return True

@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ DEFAULT_APPROVAL_TIMEOUT_S = 60.0
 # The model reads every output; a tool that returns a book gets the first pages.
 MAX_OUTPUT_CHARS = 8_000
 _PREVIEW_CHARS = 120
+_MAX_VOID_RESPONSES = 32
 
 _Status = ToolCallStatus
 
@@ -131,6 +133,8 @@ class FunctionCallRunner:
         self._clock = clock
         self._checker = ArgumentChecker()
         self._batches: dict[str, _Batch] = {}
+        # Responses whose calls were cancelled: their late events must not start them again.
+        self._void: OrderedDict[str, None] = OrderedDict()
         self._approvals: dict[str, asyncio.Future[ToolApprovalDecision]] = {}
         self._follow_ups: set[asyncio.Task[None]] = set()
         self._handlers: dict[str, Callable[[Mapping[str, Any]], None]] = {
@@ -148,7 +152,7 @@ class FunctionCallRunner:
     def handle(self, event: Mapping[str, Any]) -> None:
         """Take one server event (any type; others are ignored); never raises."""
         handler = self._handlers.get(_text(event, "type"))
-        if handler is None:
+        if handler is None or self._response_id(event) in self._void:
             return
         try:
             handler(event)
@@ -166,6 +170,9 @@ class FunctionCallRunner:
     def cancel_all(self, reason: str) -> None:
         """Barge-in or disconnect: cancel every running call; none of them sends an output."""
         for batch in list(self._batches.values()):
+            self._void[batch.response_id] = None
+            while len(self._void) > _MAX_VOID_RESPONSES:
+                self._void.popitem(last=False)
             for call in batch.calls.values():
                 if call.settled:
                     continue
@@ -179,6 +186,13 @@ class FunctionCallRunner:
             task.cancel()
 
     # -- server events ---------------------------------------------------------------
+
+    @staticmethod
+    def _response_id(event: Mapping[str, Any]) -> str:
+        body = event.get("response")
+        if isinstance(body, Mapping):
+            return _text(body, "id")
+        return _text(event, "response_id")
 
     def _call(self, event: Mapping[str, Any], response_id: str, item: Mapping[str, Any]) -> _Call:
         """The call of `item` (a function_call item), known from before or new."""

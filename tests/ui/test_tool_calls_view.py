@@ -279,3 +279,18 @@ def test_a_call_the_service_runs_says_so_on_its_card(qtbot: QtBot) -> None:
     assert tools.cards["c1"].source_label.text() == "remote MCP"
     assert tools.cards["c1"].source_label.isVisibleTo(tools.cards["c1"])
     assert not tools.cards["c2"].source_label.isVisibleTo(tools.cards["c2"])
+
+
+def test_parallel_prompts_are_answered_oldest_first_from_the_keyboard(qtbot: QtBot) -> None:
+    _transcript, tools = _view(qtbot)
+    answers: list[tuple[str, object]] = []
+    tools.approval_answered.connect(lambda c, d: answers.append((c, d)))
+    for call_id in ("c1", "c2"):
+        tools.show_event(ToolCallStarted(call_id, "open_url", URL_ARGS))
+        tools.show_event(ToolApprovalRequested(call_id, "open_url", URL_ARGS, "opens_things", 60))
+    first, second = tools.prompts["c1"], tools.prompts["c2"]
+    qtbot.waitUntil(lambda: first.hasFocus() and first.armed() and second.armed())
+    qtbot.keyClick(first, Qt.Key.Key_Escape)
+    assert second.hasFocus()
+    qtbot.keyClick(second, Qt.Key.Key_Return)
+    assert answers == [("c1", ToolApprovalDecision.DENY), ("c2", ToolApprovalDecision.ALLOW_ONCE)]

@@ -386,8 +386,10 @@ class MainWindow(QMainWindow):
         self.text_submitted.emit(text)
 
     def _after_consent(self) -> None:
-        # The prompt took the keyboard; give it back to where the user types.
-        self.message_box.setFocus()
+        # The prompt took the keyboard; give it back to where the user types (unless another
+        # prompt still waits for an answer).
+        if not self.tool_calls.pending_prompts():
+            self.message_box.setFocus()
 
     def _copy_conversation(self) -> None:
         QGuiApplication.clipboard().setText(self.transcript.conversation_text())

@@ -94,6 +94,8 @@ class ToolCallsView(QObject):
         if prompt.decision is not None or prompt.call_id not in self.prompts:
             return
         self.transcript.embeds.reposition()
+        if self.pending_prompts()[0] is not prompt:
+            return  # an older prompt keeps the keyboard; this one waits its turn in view
         bar = self.transcript.verticalScrollBar()
         below = prompt.geometry().bottom() - self.transcript.viewport().height() + 8
         if below > 0:
@@ -106,6 +108,9 @@ class ToolCallsView(QObject):
         if card is not None:
             card.set_awaiting_consent(False)
         self.approval_answered.emit(call_id, decision)
+        waiting = self.pending_prompts()
+        if waiting:  # parallel calls: the keyboard moves on to the next question
+            waiting[0].setFocus()
 
     def _prompt_gone(self, call_id: str) -> None:
         prompt = self.prompts.pop(call_id, None)

@@ -11,6 +11,7 @@ import pytest
 from tests.engine.conftest import EventLog, WallClockPlayback
 from voicelive_desktop.engine import (
     AssistantAudioReceived,
+    AssistantInterrupted,
     AssistantTranscriptCompleted,
     AssistantWordTimed,
     ConnectionSettings,
@@ -86,3 +87,24 @@ async def test_openai_voices_ask_for_no_timestamps_and_get_none(
     assert "output_audio_timestamp_types" not in update
     assert log.of(AssistantWordTimed) == []
     assert not simulator.sent_of("response.audio_timestamp.delta")
+
+
+async def test_no_word_is_reported_after_a_barge_in(simulator: VoiceLiveSimulator) -> None:
+    engine = SessionEngine(
+        ConnectionSettings(endpoint=simulator.endpoint),
+        key_credential(DEMO_API_KEY),
+        SessionSettings(),
+        playback=WallClockPlayback(),
+    )
+    log = EventLog()
+    engine.subscribe(log)
+    await engine.start()
+    await engine.send_text("Tell me something long enough to interrupt")
+    await log.wait_for(AssistantWordTimed, lambda w: w.audio_offset_ms > 600, timeout=20)
+    await engine.interrupt()
+    cut = await log.wait_for(AssistantInterrupted)
+    await log.wait_for(ResponseFinished, timeout=10)
+    await engine.stop()
+    after = log.events[log.events.index(cut) :]
+    assert not [e for e in after if isinstance(e, AssistantWordTimed)]
+    assert cut.played_ms > 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -44,15 +45,20 @@ class ToolsPage(QWidget):
         self.table.setAccessibleName("Tools the assistant can use")
         self.table.setHorizontalHeaderLabels(list(_COLUMNS))
         self.table.verticalHeader().hide()
+        # A one-line row must still fit its policy box.
+        self.table.verticalHeader().setMinimumSectionSize(QComboBox().sizeHint().height() + 8)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setStyleSheet("QTableWidget::item { padding: 4px 2px; }")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # Wrapped descriptions need their rows re-measured whenever the column width changes.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.empty_note = QLabel("No tools are available.")
         self.empty_note.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -90,7 +96,7 @@ class ToolsPage(QWidget):
             risk = QTableWidgetItem(RISK_LABELS.get(spec.risk, spec.risk.value))
             risk.setToolTip(RISK_EXPLANATIONS.get(spec.risk, ""))
             self.table.setItem(row, 2, risk)
-            self.table.setCellWidget(row, 3, self._policy_box(spec))
+            self.table.setCellWidget(row, 3, _centred(self._policy_box(spec)))
         self.table.resizeRowsToContents()
         self.empty_note.setVisible(not specs)
 
@@ -109,8 +115,21 @@ class ToolsPage(QWidget):
         self.policy_boxes[spec.name] = box
         return box
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # the real column widths are known now
+
     def stop_following(self) -> None:
         """Stop listening to the registry (the dialog closed)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+
+def _centred(box: QComboBox) -> QWidget:
+    """`box` at its natural height in the middle of a taller table cell."""
+    cell = QWidget()
+    layout = QHBoxLayout(cell)
+    layout.setContentsMargins(4, 0, 4, 0)
+    layout.addWidget(box, 0, Qt.AlignmentFlag.AlignVCenter)
+    return cell

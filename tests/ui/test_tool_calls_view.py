@@ -7,7 +7,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -254,7 +254,10 @@ def test_every_new_control_has_an_accessible_name(qtbot: QtBot) -> None:
         prompt.deny_button,
         prompt.countdown,
     ):
-        assert widget.accessibleName(), type(widget).__name__
+        # What a screen reader gets, through Qt's accessibility interface.
+        interface = QAccessible.queryAccessibleInterface(widget)
+        assert interface is not None
+        assert interface.text(QAccessible.Text.Name) == widget.accessibleName() != ""
 
 
 def test_a_prompt_at_the_end_of_a_long_conversation_is_scrolled_into_view(
@@ -294,3 +297,14 @@ def test_parallel_prompts_are_answered_oldest_first_from_the_keyboard(qtbot: QtB
     assert second.hasFocus()
     qtbot.keyClick(second, Qt.Key.Key_Return)
     assert answers == [("c1", ToolApprovalDecision.DENY), ("c2", ToolApprovalDecision.ALLOW_ONCE)]
+
+
+def test_a_call_cleared_away_while_running_does_not_come_back(qtbot: QtBot) -> None:
+    transcript, tools = _view(qtbot)
+    tools.show_event(ToolCallStarted("c1", "set_timer", '{"seconds": 5}'))
+    transcript.clear_conversation()
+    qtbot.waitUntil(lambda: tools.cards == {})
+    tools.show_event(ToolCallFinished("c1", "set_timer", ToolCallStatus.OK, 5.0))
+    assert tools.cards == {} and transcript.turns == []
+    tools.show_event(ToolCallStarted("c2", "get_current_time", "{}"))  # new calls still show
+    assert list(tools.cards) == ["c2"]

@@ -40,9 +40,15 @@ class ToolCallsView(QObject):
         self.transcript = transcript
         self.cards: dict[str, ToolCallCard] = {}
         self.prompts: dict[str, ConsentPrompt] = {}
+        # Calls whose card the user cleared away: their late events must not bring it back.
+        self._cleared: set[str] = set()
 
     def show_event(self, event: EngineEvent) -> None:
         """Update the cards and prompts for one engine event (others are ignored)."""
+        if not isinstance(event, (ToolCallStarted, ToolApprovalRequested, ToolCallFinished)):
+            return
+        if event.call_id in self._cleared:
+            return
         if isinstance(event, ToolCallStarted):
             self._card(event.call_id, event.name, event.arguments, event.source)
         elif isinstance(event, ToolApprovalRequested):
@@ -67,9 +73,13 @@ class ToolCallsView(QObject):
         if card is None:
             card = ToolCallCard(call_id, name, arguments, source)
             self.cards[call_id] = card
-            card.destroyed.connect(lambda _=None, c=call_id: self.cards.pop(c, None))
+            card.destroyed.connect(lambda _=None, c=call_id: self._card_gone(c))
             self.transcript.add_widget(card_key(call_id), card, card.plain_text())
         return card
+
+    def _card_gone(self, call_id: str) -> None:
+        if self.cards.pop(call_id, None) is not None:
+            self._cleared.add(call_id)
 
     def _ask(self, event: ToolApprovalRequested) -> None:
         card = self._card(event.call_id, event.name, event.arguments)

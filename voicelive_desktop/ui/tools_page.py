@@ -103,6 +103,9 @@ class ToolsPage(QWidget):
     def _policy_box(self, spec: ToolSpec) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(f"Policy for {spec.name}")
+        # Qt's accessible name of a combo box is its current item; the description says what
+        # the box is for.
+        box.setAccessibleDescription(f"Policy for {spec.name}: off, ask each time or always")
         for policy in ToolPolicy:
             box.addItem(POLICY_LABELS[policy], policy.value)
         box.setCurrentIndex(box.findData(self.registry.policy(spec.name).value))

@@ -154,3 +154,32 @@ async def test_no_tools_means_no_calls(connection: VoiceLiveConnection) -> None:
     await _ask(connection, "What time is it?")
     events = await events_until(connection, "response.done")
     assert "response.function_call_arguments.done" not in types(events)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("tools", "choice", "param"),
+    [
+        ([{"type": "function", "name": "bad name"}], "auto", "session.tools[0].name"),
+        (
+            [{"type": "function", "name": "a"}, {"type": "function", "name": "a"}],
+            "auto",
+            "session.tools[1].name",
+        ),
+        (
+            [{"type": "function", "name": "a", "parameters": []}],
+            "auto",
+            "session.tools[0].parameters",
+        ),
+        ([{"type": "function", "name": "a"}], "sometimes", "session.tool_choice"),
+        ([], {"type": "function", "name": "a"}, "session.tool_choice"),
+    ],
+)
+async def test_unusable_function_tools_are_refused(
+    connection: VoiceLiveConnection, tools: list[dict[str, object]], choice: object, param: str
+) -> None:
+    await connection.send(
+        {"type": "session.update", "session": {"tools": tools, "tool_choice": choice}}
+    )
+    error = await next_event(connection)
+    assert error.type == "error" and error.error.param == param

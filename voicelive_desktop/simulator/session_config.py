@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ _VAD_DEFAULTS: dict[str, Any] = {
     "interrupt_response": True,
 }
 _MODALITIES = frozenset({"text", "audio"})
+_FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _AUDIO_FORMATS = frozenset({"pcm16"})
 
 
@@ -75,6 +77,7 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
     if "input_audio_transcription" in update:
         _check_transcription(merged["input_audio_transcription"])
     _check_modalities(merged.get("modalities"))
+    _check_function_tools(merged.get("tools"), merged.get("tool_choice"))
     for key in ("input_audio_format", "output_audio_format"):
         if merged.get(key) not in _AUDIO_FORMATS:
             raise InvalidSessionUpdate(
@@ -160,6 +163,48 @@ def _check_transcription(value: Any) -> None:
     if language is not None and not isinstance(language, str):
         raise InvalidSessionUpdate(
             f"Invalid 'language' {language!r}: expected a language code.", f"{param}.language"
+        )
+
+
+def _check_function_tools(tools: Any, choice: Any) -> None:
+    """Function tools as the Realtime reference defines them: a unique `name` (letters,
+    digits, '_' and '-', at most 64) and an object `parameters` schema; `tool_choice` one of
+    auto, none, required, or a function that exists. (Other tool types are checked where the
+    simulator models them.)"""
+    if tools is None:
+        tools = []
+    if not isinstance(tools, list):
+        raise InvalidSessionUpdate("'tools' must be a list.", "session.tools")
+    names: set[str] = set()
+    for index, tool in enumerate(tools):
+        where = f"session.tools[{index}]"
+        if not isinstance(tool, dict) or tool.get("type") != "function":
+            continue
+        name = tool.get("name")
+        if not isinstance(name, str) or not _FUNCTION_NAME.match(name):
+            raise InvalidSessionUpdate(
+                f"Invalid 'name' {name!r}: use 1-64 letters, digits, '_' or '-'.", f"{where}.name"
+            )
+        if name in names:
+            raise InvalidSessionUpdate(f"Duplicate function name {name!r}.", f"{where}.name")
+        names.add(name)
+        parameters = tool.get("parameters")
+        if parameters is not None and (
+            not isinstance(parameters, dict) or parameters.get("type", "object") != "object"
+        ):
+            raise InvalidSessionUpdate(
+                "Invalid 'parameters': a JSON Schema of type 'object' is required.",
+                f"{where}.parameters",
+            )
+    wanted = choice.get("name") if isinstance(choice, dict) else None
+    if isinstance(choice, dict) and (choice.get("type") != "function" or wanted not in names):
+        raise InvalidSessionUpdate(
+            f"Invalid 'tool_choice': no function named {wanted!r}.", "session.tool_choice"
+        )
+    if not isinstance(choice, dict) and choice not in (None, "auto", "none", "required"):
+        raise InvalidSessionUpdate(
+            f"Invalid 'tool_choice' {choice!r}: use auto, none, required or a function.",
+            "session.tool_choice",
         )
 
 

@@ -414,3 +414,21 @@ async def test_spoken_barge_in_cancels_a_slow_tool(
     await asyncio.sleep(0.2)
     assert outputs_sent(simulator) == [] and probe.runs == []
     assert simulator.sent_of("error") == []
+
+
+async def test_a_slow_consent_outlives_the_thinking_timeout(
+    simulator: VoiceLiveSimulator, registry: ToolRegistry, probe: ToolProbe
+) -> None:
+    engine, log = tool_engine(simulator, registry, thinking_timeout_s=0.3)
+    await engine.start()
+    try:
+        await engine.send_text('call private_echo({"text": "slow"})')
+        asked = await log.wait_for(ToolApprovalRequested)
+        await asyncio.sleep(0.8)  # the user reads the prompt for a while
+        assert engine.state is SessionState.THINKING
+        engine.answer_tool_approval(asked.call_id, ToolApprovalDecision.ALLOW_ONCE)
+        assert await answer(log) == "Echo says slow."
+        await log.wait_for(ResponseFinished, lambda e: len(log.of(ResponseFinished)) == 2)
+        assert engine.state is SessionState.READY
+    finally:
+        await engine.stop()

@@ -176,7 +176,12 @@ class SessionEngine:
 
     def _give_up_thinking(self) -> None:
         self._thinking_check = None
-        if self.state is _S.THINKING and not self._handler.responding and not self._calls.busy:
+        if self.state is _S.THINKING and self._calls.busy:
+            # Tools still run or wait for consent; their answer gets the full wait afterwards.
+            self._thinking_check = asyncio.get_running_loop().call_later(
+                self._thinking_timeout_s, self._give_up_thinking
+            )
+        elif self.state is _S.THINKING and not self._handler.responding:
             log.warning(
                 "no response %g s after the turn ended; listening again", self._thinking_timeout_s
             )

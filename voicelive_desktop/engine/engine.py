@@ -531,6 +531,10 @@ class SessionEngine:
 
     # -- tools -----------------------------------------------------------------------
 
+    def use_remote_mcp(self, servers: Sequence[RemoteMcpServer]) -> None:
+        """Offer these remote MCP servers from the next session config on (set before start)."""
+        self._remote_mcp = tuple(servers)
+
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
         """The user's answer to a ToolApprovalRequested; False when nothing waits for it
         (it timed out, was cancelled, or the call_id is unknown)."""

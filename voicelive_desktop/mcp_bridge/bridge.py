@@ -7,7 +7,9 @@ import logging
 from collections.abc import Callable
 
 from voicelive_desktop.credentials import KeyringUnavailable
-from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpServerList
+from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
+from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpServerList, McpTransport
+from voicelive_desktop.mcp_bridge.example import EXAMPLE_REMOTE_URL, ExampleHttpHost
 from voicelive_desktop.mcp_bridge.secrets import McpSecretStore, ServerSecrets
 from voicelive_desktop.mcp_bridge.server_connection import (
     McpServerConnection,
@@ -41,6 +43,7 @@ class McpBridge:
         self._statuses: dict[str, McpServerStatus] = {}
         self._listeners: list[StatusListener] = []
         self._lock = asyncio.Lock()
+        self._example_host = ExampleHttpHost()
 
     def subscribe(self, listener: StatusListener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -53,7 +56,11 @@ class McpBridge:
         """Make the running set match `servers`: stop what went or changed, start what is new."""
         async with self._lock:
             self.servers = servers
-            wanted = {s.name: s for s in servers.servers if s.enabled}
+            wanted = {
+                s.name: s
+                for s in servers.servers
+                if s.enabled and s.transport is not McpTransport.REMOTE
+            }
             for name, connection in list(self._connections.items()):
                 if wanted.get(name) != connection.config:
                     await self._stop(name)
@@ -63,6 +70,7 @@ class McpBridge:
             for name in list(self._statuses):
                 if servers.named(name) is None:
                     del self._statuses[name]
+            await self._host_example(servers)
 
     async def restart(self, name: str) -> McpServerStatus:
         async with self._lock:
@@ -77,6 +85,22 @@ class McpBridge:
         async with self._lock:
             for name in list(self._connections):
                 await self._stop(name)
+            await self._example_host.stop()
+
+    async def _host_example(self, servers: McpServerList) -> None:
+        """Serve the dice example over HTTP while an enabled remote entry points at it."""
+        wanted = [
+            s
+            for s in servers.servers
+            if s.enabled and s.transport is McpTransport.REMOTE and s.url == EXAMPLE_REMOTE_URL
+        ]
+        if not wanted:
+            await self._example_host.stop()
+            return
+        running = await self._example_host.start()
+        for config in wanted:
+            state = ServerState.RUNNING if running else ServerState.FAILED
+            self._report(McpServerStatus(config.name, state, reason=self._example_host.problem))
 
     async def _start(self, config: McpServerConfig) -> None:
         try:
@@ -107,3 +131,25 @@ class McpBridge:
         self._statuses[status.name] = status
         for listener in list(self._listeners):
             listener(status)
+
+    def remote_servers(self) -> list[RemoteMcpServer]:
+        """The enabled servers the service connects to, with their keyring values."""
+        found: list[RemoteMcpServer] = []
+        for config in self.servers.servers:
+            if config.transport is not McpTransport.REMOTE or not config.enabled:
+                continue
+            try:
+                headers = dict(self._secrets.read(config).headers) if config.header_names else {}
+            except KeyringUnavailable as exc:
+                self._report(McpServerStatus(config.name, ServerState.FAILED, reason=str(exc)))
+                continue
+            found.append(
+                RemoteMcpServer(
+                    server_label=config.name,
+                    server_url=config.url,
+                    allowed_tools=config.allowed_tools,
+                    require_approval=config.require_approval,
+                    headers=headers,
+                )
+            )
+        return found

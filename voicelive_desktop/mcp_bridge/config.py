@@ -40,6 +40,7 @@ class McpTransport(str, enum.Enum):
 
     STDIO = "stdio"  # the app starts the command and speaks JSON-RPC on its stdin/stdout
     HTTP = "http"  # streamable HTTP to a URL the server already listens on
+    REMOTE = "remote"  # the Voice Live service connects to the URL itself (an MCPServer tool)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class McpServerConfig:
     header_names: tuple[str, ...] = ()  # values in the keyring
     enabled: bool = True
     call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S
+    allowed_tools: tuple[str, ...] = ()  # remote only; empty: all
+    require_approval: str = "always"  # remote only: "always" or "never"
 
     @property
     def source(self) -> str:
@@ -71,7 +74,9 @@ class McpServerConfig:
             )
         if self.transport is McpTransport.STDIO and not self.command.strip():
             raise InvalidServerConfig(f"Server {self.name!r}: enter the command to run.")
-        if self.transport is McpTransport.HTTP and not re.match(r"^https?://\S+$", self.url):
+        if self.require_approval not in ("always", "never"):
+            raise InvalidServerConfig(f"Server {self.name!r}: approval must be always or never.")
+        if self.transport is not McpTransport.STDIO and not re.match(r"^https?://\S+$", self.url):
             raise InvalidServerConfig(
                 f"Server {self.name!r}: the URL must start with http:// or https:// "
                 f"(got {self.url!r})."
@@ -183,6 +188,8 @@ def _server_to_json(server: McpServerConfig) -> dict[str, Any]:
         "header_names": list(server.header_names),
         "enabled": server.enabled,
         "call_timeout_s": server.call_timeout_s,
+        "allowed_tools": list(server.allowed_tools),
+        "require_approval": server.require_approval,
     }
 
 
@@ -210,4 +217,6 @@ def _server_from_json(raw: Any) -> McpServerConfig:
         header_names=_strings(raw.get("header_names", []), f"{name}: header_names"),
         enabled=bool(raw.get("enabled", True)),
         call_timeout_s=float(timeout),
+        allowed_tools=_strings(raw.get("allowed_tools", []), f"{name}: allowed_tools"),
+        require_approval=str(raw.get("require_approval", "always")),
     )

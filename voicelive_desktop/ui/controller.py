@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
+from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
+from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
@@ -24,6 +26,7 @@ from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.tools.registry import ToolPolicy
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
+from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.session_instruments import SessionInstruments
@@ -41,6 +44,13 @@ if TYPE_CHECKING:
     from voicelive_desktop.simulator import VoiceLiveSimulator
 
 log = logging.getLogger(__name__)
+
+
+def use_remote_mcp(session: ConversationSession, servers: list[RemoteMcpServer]) -> None:
+    """Give a new session's engine the remote MCP servers (before it connects)."""
+    engine = getattr(session, "engine", session)
+    if isinstance(engine, SessionEngine):
+        engine.use_remote_mcp(servers)
 
 
 class AppController(QObject):
@@ -100,6 +110,8 @@ class AppController(QObject):
             self.tray,
             current_conversation=self._current_conversation,
         )
+        self.mcp = McpBinding(self.tools.registry, store.path.parent, parent=window)
+        self.mcp.problem.connect(window.show_error)
 
     def _wire(self) -> None:
         w, a = self.window, self.adapter
@@ -124,6 +136,7 @@ class AppController(QObject):
         """What happens right after the window shows: demo, connect, or ask (first run)."""
         if self._startup_notice:
             self.window.error_banner.show_message(self._startup_notice)
+        self.mcp.start()
         if demo:
             await self.start_demo()
             return
@@ -212,6 +225,7 @@ class AppController(QObject):
         except (OSError, ValueError) as exc:
             self.window.show_error(str(exc))
             return False
+        use_remote_mcp(session, self.mcp.remote_servers())
         self.instruments.session_made(session, connection.model, self.settings.session.voice.name)
         if self.history is not None:
             self.history.attach(session)
@@ -228,6 +242,7 @@ class AppController(QObject):
             task.cancel()
         await self.push_to_talk.close()
         await self.adapter.close()
+        await self.mcp.close()
         self.tools.close()
         self.instruments.shutdown()
         if self.history is not None:
@@ -263,6 +278,7 @@ class AppController(QObject):
             key_stored=key_stored,
             session_live=self.adapter.connected,
             tools=self.tools.registry,
+            mcp=self.mcp,
             parent=self.window,
         )
         dialog.applied.connect(self.apply_preferences)

@@ -7,6 +7,7 @@ import dataclasses
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QBoxLayout,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +27,8 @@ from voicelive_desktop.push_to_talk.global_hotkey import global_hotkey_blocker
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.tools.registry import ToolRegistry
 from voicelive_desktop.ui.form_fields import device_combo, device_name
+from voicelive_desktop.ui.mcp_binding import McpBinding
+from voicelive_desktop.ui.mcp_servers_section import McpServersSection
 from voicelive_desktop.ui.setting_form import SettingForm
 from voicelive_desktop.ui.tools_page import ToolsPage
 
@@ -83,6 +86,7 @@ class PreferencesDialog(QDialog):
         key_stored: bool,
         session_live: bool = False,
         tools: ToolRegistry | None = None,
+        mcp: McpBinding | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -117,6 +121,11 @@ class PreferencesDialog(QDialog):
             index = tabs.addTab(self.tools_page, "Tools")
             tabs.setTabToolTip(index, "What the assistant may do, and when it must ask first")
             self.finished.connect(self.tools_page.stop_following)
+            if mcp is not None:
+                self.mcp_section = McpServersSection(mcp)
+                page_layout = self.tools_page.layout()
+                if isinstance(page_layout, QBoxLayout):
+                    page_layout.addWidget(self.mcp_section, 1)
         self.tabs = tabs
 
         self.notice = QLabel(RECONNECT_NOTICE)

@@ -1,0 +1,194 @@
+"""MCP through the whole app: Preferences adds the shipped dice server with one click, and
+the offline demo answers through it as a local server and as a remote one."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import AppUnderTest, wait_until
+from voicelive_desktop.engine.events import (
+    AssistantTranscriptCompleted,
+    SessionState,
+    ToolCallFinished,
+    ToolCallStarted,
+    ToolCallStatus,
+)
+from voicelive_desktop.mcp_bridge.config import McpTransport
+from voicelive_desktop.mcp_bridge.server_connection import ServerState
+from voicelive_desktop.ui import consent_prompt
+from voicelive_desktop.ui.mcp_server_dialog import STDIO_WARNING, McpServerDialog
+from voicelive_desktop.ui.mcp_servers_section import McpServersSection
+from voicelive_desktop.ui.sessions import text_session
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(autouse=True)
+def short_arming_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(consent_prompt, "ARMING_DELAY_MS", 50)
+
+
+@pytest.fixture
+def app(qtbot: QtBot, isolated_env: Path) -> AppUnderTest:
+    return AppUnderTest(qtbot, isolated_env, text_session)
+
+
+def child_pids() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[1]) == os.getpid() and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+async def _allow_prompt(app: AppUnderTest) -> None:
+    await wait_until(lambda: bool(app.window.tool_calls.pending_prompts()), what="the prompt")
+    prompt = app.window.tool_calls.pending_prompts()[0]
+    await wait_until(lambda: prompt.armed() and prompt.allow_once_button.isEnabled(), what="armed")
+    prompt.allow_once_button.click()
+
+
+async def _say(app: AppUnderTest, text: str) -> None:
+    app.window.message_box.setText(text)
+    app.window.message_box.returnPressed.emit()
+
+
+def _section(app: AppUnderTest) -> McpServersSection:
+    dialog = app.controller.open_preferences()
+    section = dialog.mcp_section
+    assert section.isVisibleTo(dialog) or True
+    return section
+
+
+async def test_example_server_answers_in_the_demo_as_local_and_remote(app: AppUnderTest) -> None:
+    before = child_pids()
+    section = _section(app)
+    section.example_button.click()
+    registry = app.controller.tools.registry
+    await wait_until(lambda: registry.get("dice__roll_dice") is not None, what="dice tools")
+    binding = app.controller.mcp
+    assert binding.status("dice").state is ServerState.RUNNING
+    await wait_until(
+        lambda: binding.status("dice-remote").state is ServerState.RUNNING, what="host"
+    )
+    assert "called by the service" in section.table.item(1, 3).text()
+    assert "1 tools" in section.table.item(0, 3).text()
+    app.controller.preferences.close()
+
+    assert await app.controller.start_demo()
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+
+    # Local: the app runs the stdio server after the user's consent.
+    await _say(app, 'call dice__roll_dice({"sides": 20, "count": 2})')
+    await _allow_prompt(app)
+    await wait_until(lambda: len(_finished(app)) == 1, what="the local call")
+    local = _finished(app)[0]
+    assert local.status is ToolCallStatus.OK and json.loads(local.result)["summary"]
+    await wait_until(lambda: _spoken(app, "Rolled 2 20-sided dice"), what="the local answer")
+
+    # Remote: the (simulated) service calls the same server over HTTP after the same consent.
+    await _say(app, "Please roll a d20 for me")
+    await _allow_prompt(app)
+    await wait_until(lambda: len(_finished(app)) == 2, what="the remote call")
+    remote = _finished(app)[1]
+    assert remote.status is ToolCallStatus.OK and remote.name == "dice-remote__roll_dice"
+    sources = [e.source for e in app.events if isinstance(e, ToolCallStarted)]
+    assert sources == ["function", "mcp_remote"]
+    await wait_until(lambda: _spoken(app, "Rolled a 20-sided die"), what="the remote answer")
+    assert len(app.window.tool_calls.cards) == 2
+
+    await app.controller.shutdown()
+    await wait_until(lambda: child_pids() - before == set(), what="no MCP process left")
+
+
+def _finished(app: AppUnderTest) -> list[ToolCallFinished]:
+    return [e for e in app.events if isinstance(e, ToolCallFinished)]
+
+
+def _spoken(app: AppUnderTest, words: str) -> bool:
+    return any(words in e.text for e in app.events if isinstance(e, AssistantTranscriptCompleted))
+
+
+async def test_a_failing_server_shows_its_reason_and_stderr(
+    app: AppUnderTest, tmp_path: Path
+) -> None:
+    script = tmp_path / "broken_server.py"
+    script.write_text("import sys\nprint('missing API_TOKEN', file=sys.stderr)\nsys.exit(1)\n")
+    section = _section(app)
+    dialog = section.edit(None)
+    assert dialog.warning.isVisibleTo(dialog) and "user rights" in STDIO_WARNING
+    dialog.name.setText("broken")
+    dialog.command.setText(str(Path(os.sys.executable)))
+    dialog.args.setText(str(script))
+    dialog.accept()
+    await wait_until(
+        lambda: app.controller.mcp.status("broken").state is ServerState.FAILED, what="failure"
+    )
+    section.table.selectRow(0)
+    assert "missing API_TOKEN" in section.details.text()
+    assert "failed" in section.table.item(0, 3).text()
+    section.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
+    assert app.controller.mcp.servers.named("broken").enabled is False  # type: ignore[union-attr]
+    await app.controller.shutdown()
+
+
+async def test_the_dialog_refuses_a_bad_entry_with_the_reason(app: AppUnderTest) -> None:
+    dialog = McpServerDialog()
+    dialog.name.setText("two__parts")
+    dialog.command.setText("x")
+    dialog.accept()
+    assert dialog.result_config() is None and "server name" in dialog.error.text()
+    dialog.transport.setCurrentIndex(2)
+    assert not dialog.warning.isVisibleTo(dialog)
+    dialog.name.setText("remote")
+    dialog.url.setText("ftp://x")
+    dialog.accept()
+    assert "http://" in dialog.error.text()
+    dialog.url.setText("https://mcp.example.com/mcp")
+    dialog.headers.setPlainText("Authorization: Bearer abc")
+    dialog.accept()
+    config = dialog.result_config()
+    assert config is not None and config.transport is McpTransport.REMOTE
+    assert dialog.result_secrets().headers == {"Authorization": "Bearer abc"}
+    await app.controller.shutdown()
+
+
+async def test_import_adds_servers_from_a_common_config_file(
+    app: AppUnderTest, tmp_path: Path
+) -> None:
+    path = tmp_path / "claude_desktop_config.json"
+    command = os.sys.executable
+    path.write_text(
+        json.dumps(
+            {
+                "mcpServers": {
+                    "dice two": {
+                        "command": command,
+                        "args": ["-m", "voicelive_desktop.mcp_bridge.dice_server"],
+                    }
+                }
+            }
+        )
+    )
+    section = _section(app)
+    assert section.import_file(path) == []
+    await wait_until(
+        lambda: app.controller.tools.registry.get("dice-two__roll_dice") is not None,
+        what="imported tools",
+    )
+    assert json.loads(app.controller.mcp.store.path.read_text())["servers"][0]["name"] == (
+        "dice-two"
+    )
+    await app.controller.shutdown()

@@ -1,0 +1,98 @@
+"""The shipped dice server as Preferences adds it with one click: local, or remote.
+
+The remote example stands in for a server on the internet: the app itself serves the dice
+server over streamable HTTP on 127.0.0.1 while a remote entry points there, so the offline
+demo's simulated service has a real MCP server to call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpTransport
+from voicelive_desktop.mcp_bridge.dice_server import example_server_command
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_REMOTE_PORT = 8931
+EXAMPLE_REMOTE_URL = f"http://127.0.0.1:{EXAMPLE_REMOTE_PORT}/mcp"
+_READY_TIMEOUT_S = 15.0
+
+
+def example_local_config() -> McpServerConfig:
+    command, args = example_server_command()
+    return McpServerConfig(name="dice", command=command, args=args)
+
+
+def example_remote_config() -> McpServerConfig:
+    return McpServerConfig(
+        name="dice-remote", transport=McpTransport.REMOTE, url=EXAMPLE_REMOTE_URL
+    )
+
+
+class ExampleHttpHost:
+    """Owns the child process that serves the dice server for the remote example."""
+
+    def __init__(self) -> None:
+        self._process: asyncio.subprocess.Process | None = None
+        self.problem = ""  # why it could not start, for the server list
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.returncode is None
+
+    async def start(self) -> bool:
+        if self.running:
+            return True
+        command, args = example_server_command()
+        self._process = await asyncio.create_subprocess_exec(
+            command,
+            *args,
+            "--http",
+            str(EXAMPLE_REMOTE_PORT),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _READY_TIMEOUT_S
+        while loop.time() < deadline:
+            if self._process.returncode is not None:
+                break
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", EXAMPLE_REMOTE_PORT)
+            except OSError:
+                await asyncio.sleep(0.1)
+                continue
+            writer.close()
+            self.problem = ""
+            return True
+        await self.stop()
+        self.problem = (
+            f"The example server could not listen on port {EXAMPLE_REMOTE_PORT} (is another "
+            "program using it?)."
+        )
+        log.warning("mcp example: %s", self.problem)
+        return False
+
+    async def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 5)
+        except asyncio.TimeoutError:
+            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                await process.wait()
+
+
+__all__ = [
+    "EXAMPLE_REMOTE_URL",
+    "ExampleHttpHost",
+    "example_local_config",
+    "example_remote_config",
+]

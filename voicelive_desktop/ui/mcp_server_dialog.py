@@ -1,0 +1,183 @@
+"""The add/edit dialog of one MCP server: name, transport and its fields, secrets, warning."""
+
+from __future__ import annotations
+
+import shlex
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicelive_desktop.mcp_bridge.config import (
+    CALL_TIMEOUT_RANGE,
+    InvalidServerConfig,
+    McpServerConfig,
+    McpTransport,
+)
+from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
+
+STDIO_WARNING = (
+    "<b>A local (stdio) server runs on this computer with your user rights:</b> it can read, "
+    "change and send anything you can. Add only servers you trust."
+)
+TRANSPORT_LABELS = {
+    McpTransport.STDIO: "Local program (stdio)",
+    McpTransport.HTTP: "Local or LAN URL (streamable HTTP, called by this app)",
+    McpTransport.REMOTE: "Remote URL (called by the Voice Live service)",
+}
+_SECRET_NOTE = "Values are kept in the system keyring, never in a file."
+
+
+def _pairs(text: str, separator: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        name, found, value = line.partition(separator)
+        if not found or not name.strip():
+            raise InvalidServerConfig(f"Line {number} must look like NAME{separator}value.")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+class McpServerDialog(QDialog):
+    """Edits one server; `result_config()` and `result_secrets()` hold what was accepted."""
+
+    def __init__(
+        self,
+        config: McpServerConfig | None = None,
+        secrets: ServerSecrets | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit MCP server" if config else "Add MCP server")
+        config = config or McpServerConfig(name="")
+        secrets = secrets or ServerSecrets()
+        self._config: McpServerConfig | None = None
+        self._secrets = ServerSecrets()
+        self.name = QLineEdit(config.name)
+        self.transport = QComboBox()
+        for label in TRANSPORT_LABELS.values():
+            self.transport.addItem(label)
+        self.transport.setCurrentIndex(list(TRANSPORT_LABELS).index(config.transport))
+        self.command = QLineEdit(config.command)
+        self.args = QLineEdit(shlex.join(config.args))
+        self.cwd = QLineEdit(config.cwd)
+        self.env = QPlainTextEdit("\n".join(f"{k}={v}" for k, v in secrets.env.items()))
+        self.url = QLineEdit(config.url)
+        self.headers = QPlainTextEdit("\n".join(f"{k}: {v}" for k, v in secrets.headers.items()))
+        self.allowed = QLineEdit(", ".join(config.allowed_tools))
+        self.approval = QComboBox()
+        self.approval.addItem("Ask me before each call", "always")
+        self.approval.addItem("Never ask", "never")
+        self.approval.setCurrentIndex(0 if config.require_approval == "always" else 1)
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(*CALL_TIMEOUT_RANGE)
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(config.call_timeout_s)
+        for box in (self.env, self.headers):
+            box.setMaximumHeight(70)
+        self.warning = QLabel(STDIO_WARNING)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b7791f;")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c53030;")
+        self.error.setWordWrap(True)
+        self.form = QFormLayout()
+        self.form.addRow("Name", self.name)
+        self.form.addRow("Runs as", self.transport)
+        self.form.addRow("Command", self.command)
+        self.form.addRow("Arguments", self.args)
+        self.form.addRow("Working folder", self.cwd)
+        self.form.addRow("Environment\n(NAME=value)", self.env)
+        self.form.addRow("URL", self.url)
+        self.form.addRow("Headers\n(Name: value)", self.headers)
+        self.form.addRow("Allowed tools", self.allowed)
+        self.form.addRow("Approval", self.approval)
+        self.form.addRow("Call timeout", self.timeout)
+        note = QLabel(_SECRET_NOTE)
+        note.setEnabled(False)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
+        layout.addLayout(self.form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.transport.currentIndexChanged.connect(self._show_fields)
+        self._show_fields()
+
+    def chosen_transport(self) -> McpTransport:
+        return list(TRANSPORT_LABELS)[self.transport.currentIndex()]
+
+    def _show_fields(self) -> None:
+        transport = self.chosen_transport()
+        stdio = transport is McpTransport.STDIO
+        remote = transport is McpTransport.REMOTE
+        for field, shown in (
+            (self.command, stdio),
+            (self.args, stdio),
+            (self.cwd, stdio),
+            (self.env, stdio),
+            (self.url, not stdio),
+            (self.headers, not stdio),
+            (self.allowed, remote),
+            (self.approval, remote),
+            (self.timeout, not remote),
+        ):
+            self.form.setRowVisible(field, shown)
+        self.warning.setVisible(stdio)
+
+    def accept(self) -> None:
+        try:
+            config, secrets = self._read()
+            config.validate()
+        except (InvalidServerConfig, ValueError) as exc:
+            self.error.setText(str(exc))
+            return
+        self._config, self._secrets = config, secrets
+        super().accept()
+
+    def _read(self) -> tuple[McpServerConfig, ServerSecrets]:
+        transport = self.chosen_transport()
+        stdio = transport is McpTransport.STDIO
+        env = _pairs(self.env.toPlainText(), "=") if stdio else {}
+        headers = {} if stdio else _pairs(self.headers.toPlainText(), ":")
+        try:
+            args = tuple(shlex.split(self.args.text())) if stdio else ()
+        except ValueError as exc:
+            raise InvalidServerConfig(f"The arguments cannot be split: {exc}.") from None
+        allowed = tuple(t.strip() for t in self.allowed.text().split(",") if t.strip())
+        config = McpServerConfig(
+            name=self.name.text().strip(),
+            transport=transport,
+            command=self.command.text().strip() if stdio else "",
+            args=args,
+            cwd=self.cwd.text().strip() if stdio else "",
+            env_names=tuple(env),
+            url="" if stdio else self.url.text().strip(),
+            header_names=tuple(headers),
+            call_timeout_s=self.timeout.value(),
+            allowed_tools=allowed if transport is McpTransport.REMOTE else (),
+            require_approval=str(self.approval.currentData()),
+        )
+        return config, ServerSecrets(env, headers)
+
+    def result_config(self) -> McpServerConfig | None:
+        return self._config
+
+    def result_secrets(self) -> ServerSecrets:
+        return self._secrets

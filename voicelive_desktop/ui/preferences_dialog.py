@@ -26,6 +26,7 @@ from voicelive_desktop.engine.session_settings import AuthMethod
 from voicelive_desktop.push_to_talk.global_hotkey import global_hotkey_blocker
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.tools.registry import ToolRegistry
+from voicelive_desktop.ui.agent_profile import AgentProfileBox, show_agent_control
 from voicelive_desktop.ui.form_fields import device_combo, device_name
 from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.mcp_servers_section import McpServersSection
@@ -160,6 +161,7 @@ class PreferencesDialog(QDialog):
         self.api_key.textChanged.connect(self._update_notice)
         self.form.edited.connect(lambda _key: self._update_notice())
         self.auth_group.buttonToggled.connect(self._update_notice)
+        show_agent_control(self.form.editors, settings.connection)
         self.input_device.currentIndexChanged.connect(self._update_notice)
         self.output_device.currentIndexChanged.connect(self._update_notice)
 
@@ -201,7 +203,16 @@ class PreferencesDialog(QDialog):
         self.auth_key.toggled.connect(self.api_key.setEnabled)
         self.api_key.setEnabled(self.auth_key.isChecked())
         form.addRow("API key:", self.api_key)
+        self.agent_box = AgentProfileBox(connection)
+        self.agent_box.profile_changed.connect(self._agent_profile_changed)
+        form.addRow(self.agent_box)
         return page
+
+    def _agent_profile_changed(self) -> None:
+        if self.agent_box.agent_choice.isChecked():
+            self.auth_entra.setChecked(True)  # agents answer only to Entra ID sign-in
+        show_agent_control(self.form.editors, self.current_settings().connection)
+        self._update_notice()
 
     def _audio_tab(
         self, settings: AppSettings, input_devices: list[str], output_devices: list[str]
@@ -235,9 +246,11 @@ class PreferencesDialog(QDialog):
     def current_settings(self) -> AppSettings:
         """The settings as the widgets show them now."""
         current = self.form.current()
-        connection = dataclasses.replace(
-            current.connection,
-            auth=AuthMethod.ENTRA_ID if self.auth_entra.isChecked() else AuthMethod.API_KEY,
+        connection = self.agent_box.applied(
+            dataclasses.replace(
+                current.connection,
+                auth=AuthMethod.ENTRA_ID if self.auth_entra.isChecked() else AuthMethod.API_KEY,
+            )
         )
         audio = dataclasses.replace(
             current.audio,

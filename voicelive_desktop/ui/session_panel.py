@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.ui.agent_profile import show_agent_control
 from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS
 from voicelive_desktop.ui.setting_form import SettingForm
 
@@ -86,6 +87,7 @@ class SessionPanel(QWidget):
         column.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        show_agent_control(self.editors, settings.connection)
 
     def _build_status(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -124,6 +126,7 @@ class SessionPanel(QWidget):
         self._settle.stop()
         self._pending.clear()
         self.form.show_settings(settings)
+        show_agent_control(self.editors, settings.connection)
 
     def show_status(self, status: ApplyStatus, error: str = "") -> None:
         """Say what became of the last change: applied, waiting, or the service's error."""

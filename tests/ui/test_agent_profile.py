@@ -1,0 +1,60 @@
+"""Agent mode in Preferences and the session panel: the profile, and what the agent controls."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pytestqt.qtbot import QtBot
+
+from voicelive_desktop.engine.session_settings import (
+    AuthMethod,
+    ConnectionProfile,
+    FoundryAgentSettings,
+)
+from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
+from voicelive_desktop.ui.session_panel import SessionPanel
+
+
+def dialog_for(qtbot: QtBot, settings: AppSettings) -> PreferencesDialog:
+    dialog = PreferencesDialog(settings, input_devices=[], output_devices=[], key_stored=False)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_choosing_a_foundry_agent_stores_it_signs_in_with_entra_and_locks_instructions(
+    qtbot: QtBot,
+) -> None:
+    dialog = dialog_for(qtbot, AppSettings())
+    instructions = dialog.form.editors["instructions"].widget
+    assert instructions.isEnabled()
+    box = dialog.agent_box
+    box.agent_choice.setChecked(True)
+    box.agent_name.setText("HelpDesk")
+    box.project_name.setText("contoso-support")
+    box.conversation_id.setText("conv_7")
+    connection = dialog.current_settings().connection
+    assert connection.profile is ConnectionProfile.FOUNDRY_AGENT
+    assert connection.agent == FoundryAgentSettings("HelpDesk", "contoso-support", "", "conv_7")
+    assert connection.auth is AuthMethod.ENTRA_ID
+    assert not instructions.isEnabled()
+    assert "Foundry agent HelpDesk" in dialog.form.editors["instructions"].focus.toolTip()
+    assert dialog.needs_reconnect()
+    box.model_choice.setChecked(True)
+    assert instructions.isEnabled()
+    assert dialog.current_settings().connection.profile is ConnectionProfile.MODEL
+
+
+def test_the_session_panel_shows_that_the_agent_sets_the_instructions(qtbot: QtBot) -> None:
+    settings = AppSettings()
+    agent = dataclasses.replace(
+        settings.connection,
+        profile=ConnectionProfile.FOUNDRY_AGENT,
+        agent=FoundryAgentSettings("HelpDesk", "contoso"),
+    )
+    panel = SessionPanel(dataclasses.replace(settings, connection=agent))
+    qtbot.addWidget(panel)
+    editor = panel.editors["instructions"]
+    assert not editor.widget.isEnabled() and "HelpDesk" in editor.focus.toolTip()
+    panel.show_settings(settings)
+    assert editor.widget.isEnabled()

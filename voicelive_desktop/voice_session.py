@@ -222,6 +222,9 @@ class VoiceSession:
         self._manual_turns_only = session.turn_detection.mode is TurnDetectionMode.NONE
         return applied
 
+    async def speak(self, text: str) -> None:
+        await self.engine.speak(text)
+
     async def send_text(self, text: str) -> None:
         await self.engine.send_text(text)
 

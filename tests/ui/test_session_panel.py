@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 
 from tests.ui.helpers import AppUnderTest, wait_until
-from voicelive_desktop.engine.events import AssistantTranscriptCompleted, UserTextSent
+from voicelive_desktop.engine.events import (
+    AssistantTranscriptCompleted,
+    SessionState,
+    UserTextSent,
+)
 from voicelive_desktop.engine.session_settings import (
     EndOfUtteranceLevel,
     EndOfUtteranceModel,
@@ -19,6 +23,7 @@ from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.session_panel import ApplyStatus
 from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS, PUSH_TO_TALK
+from voicelive_desktop.ui.voice_preview import SAMPLE_SENTENCE
 
 Session = dict[str, Any]
 
@@ -237,3 +242,50 @@ def test_vad_threshold_is_a_line_on_the_mic_meter(app_under_test: AppUnderTest) 
     _edit(app, "turn_mode", TurnDetectionMode.SERVER_VAD)
     assert meter.threshold_db == vad_threshold_dbfs(0.8)
     assert "threshold" in meter.accessibleDescription()
+
+
+@pytest.mark.asyncio
+async def test_preview_speaks_in_a_separate_session_and_leaves_the_conversation_alone(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    updates_before = len(simulator.received_of("session.update"))
+    panel.editors["voice"].set_value("en-GB-SoniaNeural")  # shown, not yet applied
+    preview = app.controller.panel.preview
+    finished: list[str] = []
+    preview.finished.connect(finished.append)
+    panel.preview_button.click()
+    await wait_until(lambda: preview.busy, what="the preview to start")
+    assert not panel.preview_button.isEnabled()  # one preview at a time
+    await wait_until(lambda: finished == ["completed"], timeout=20, what="the sentence played")
+    await wait_until(lambda: not preview.busy, what="the preview to close")
+    assert panel.preview_button.isEnabled()
+    assert len(simulator.handshakes) == 2  # its own connection
+    preview_update = simulator.received_of("session.update")[-1]["session"]
+    assert preview_update["voice"]["name"] == "en-GB-SoniaNeural"
+    assert preview_update["turn_detection"] is None  # the preview's mic never takes a turn
+    spoken = simulator.received_of("response.create")[-1]["response"]
+    text = spoken["pre_generated_assistant_message"]["content"][0]["text"]
+    assert text == SAMPLE_SENTENCE
+    # The conversation was not touched: no update sent to it, nothing in its transcript.
+    assert len(simulator.received_of("session.update")) == updates_before + 1
+    assert SAMPLE_SENTENCE not in app.window.transcript.conversation_text()
+    assert app.window.session_state is SessionState.READY
+    await app.controller.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_preview_works_in_the_offline_demo_without_a_connection(
+    app_under_test: AppUnderTest,
+) -> None:
+    app = app_under_test
+    preview = app.controller.panel.preview
+    finished: list[str] = []
+    preview.finished.connect(finished.append)
+    app.window.session_panel.preview_button.click()
+    await wait_until(lambda: finished == ["completed"], timeout=20, what="the demo preview")
+    assert app.controller.demo_server is not None
+    assert app.controller.demo_server.received_of("response.create")
+    await app.controller.shutdown()

@@ -12,6 +12,7 @@ from azure.ai.voicelive.models import (
     ConversationRequestItem,
     InputTextContentPart,
     RequestSession,
+    ResponseCreateParams,
     UserMessageItem,
 )
 
@@ -39,7 +40,7 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
 )
 from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S, FunctionCallRunner
-from voicelive_desktop.engine.greeting import greeting_request
+from voicelive_desktop.engine.greeting import greeting_request, spoken_as_given
 from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
@@ -456,7 +457,14 @@ class SessionEngine:
         else:
             self._no_response_running.set()
 
-    async def _request_response(self) -> None:
+    async def speak(self, text: str) -> None:
+        """Have the voice say `text` word for word (the voice preview), with response.create's
+        pre-generated assistant message (how-to-voice-live-proactive-messages.md, Option 1)."""
+        self._require_conversation()
+        await self._request_response(spoken_as_given(text))
+        self._states.advance(_S.THINKING)
+
+    async def _request_response(self, options: ResponseCreateParams | None = None) -> None:
         """`response.create`, once the server has no response running: it refuses a second
         one ("conversation_already_has_active_response"), and the cancel of an interrupted
         response takes a round trip before its `response.done` arrives."""
@@ -466,7 +474,10 @@ class SessionEngine:
                 await asyncio.wait_for(self._no_response_running.wait(), RESPONSE_SETTLE_TIMEOUT_S)
             except asyncio.TimeoutError:
                 log.warning("the interrupted response did not end; asking for a new one anyway")
-        await self._send(lambda conn: conn.response.create())
+        if options is None:
+            await self._send(lambda conn: conn.response.create())
+        else:
+            await self._send(lambda conn: conn.response.create(response=options))
 
     async def interrupt(self) -> None:
         """User-initiated barge-in: silence the assistant and tell the server where it stopped."""

@@ -36,6 +36,7 @@ from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tools_binding import ToolsBinding
 from voicelive_desktop.ui.tray import create_tray
+from voicelive_desktop.ui.voice_preview import Target, VoicePreview
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class AppController(QObject):
         self.adapter = EngineAdapter(self)
         self.demo_server: VoiceLiveSimulator | None = None
         self.demo = False
+        self.opened_with: Target | None = None  # connection and credential in use
         self.welcome: WelcomeDialog | None = None
         self.preferences: PreferencesDialog | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -127,7 +129,13 @@ class AppController(QObject):
         if self.settings.ui.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.ui.window_geometry.encode()))
         self.panel = SessionPanelBinding(
-            w, a, self.settings, apply=self._apply, reconnect=self._reconnect
+            w,
+            a,
+            self.settings,
+            apply=self._apply,
+            reconnect=self._reconnect,
+            preview=VoicePreview(self.make_session, self._preview_target, self),
+            spawn=self._spawn,
         )
 
     # ---- start-up -------------------------------------------------------------------------
@@ -197,6 +205,13 @@ class AppController(QObject):
 
     async def start_demo(self) -> bool:
         """Start the built-in simulator on this loop (once) and connect to it."""
+        target = await self._demo_target()
+        if target is None:
+            return False
+        return await self._open(*target, demo=True)
+
+    async def _demo_target(self) -> Target | None:
+        """The built-in simulator, started on this loop the first time; None if it cannot."""
         if self.demo_server is None:
             try:
                 from voicelive_desktop.simulator import VoiceLiveSimulator
@@ -204,9 +219,8 @@ class AppController(QObject):
                 self.demo_server = await VoiceLiveSimulator().start()
             except OSError as exc:
                 self.window.show_error(f"The offline demo server could not start: {exc}")
-                return False
-        connection = ConnectionSettings(endpoint=self.demo_server.endpoint)
-        return await self._open(connection, key_credential(DEMO_API_KEY), demo=True)
+                return None
+        return ConnectionSettings(endpoint=self.demo_server.endpoint), key_credential(DEMO_API_KEY)
 
     async def _open(
         self, connection: ConnectionSettings, credential: Credential, *, demo: bool
@@ -230,10 +244,18 @@ class AppController(QObject):
         if self.history is not None:
             self.history.attach(session)
         opened = await self.adapter.open(session)
+        self.opened_with = (connection, credential) if opened else None
         if opened:
             self.adapter.set_muted(self.window.mute_button.isChecked())
             self.instruments.session_opened(session)
         return opened
+
+    async def _preview_target(self) -> Target | None:
+        """The voice preview uses the connection in use; without one, the offline demo (no
+        account needed, nothing billed)."""
+        if self.opened_with is not None and self.adapter.connected:
+            return self.opened_with
+        return await self._demo_target()
 
     async def shutdown(self) -> None:
         """Stop the session and the demo server, remember the window; never hangs on a dead

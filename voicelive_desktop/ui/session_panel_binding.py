@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -13,6 +14,7 @@ from voicelive_desktop.ui.engine_adapter import APPLIED, STORED, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.session_panel import ApplyStatus
 from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY, Applies
+from voicelive_desktop.ui.voice_preview import VoicePreview
 
 
 class SessionPanelBinding(QObject):
@@ -27,6 +29,8 @@ class SessionPanelBinding(QObject):
         *,
         apply: Callable[[AppSettings], bool],
         reconnect: Callable[[], None],
+        preview: VoicePreview,
+        spawn: Callable[[Coroutine[Any, Any, object]], None],
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -42,6 +46,12 @@ class SessionPanelBinding(QObject):
             lambda _key: self.show_vad_line(self.panel.current_settings())
         )
         adapter.settings_outcome.connect(self._show_outcome)
+        self.preview = preview
+        self.panel.preview_requested.connect(
+            lambda: spawn(preview.play(self.panel.current_settings()))
+        )
+        preview.busy_changed.connect(self.panel.set_preview_busy)
+        preview.failed.connect(lambda message: self.panel.show_status(ApplyStatus.REFUSED, message))
         self.show_vad_line(settings)
 
     def show_settings(self, settings: AppSettings) -> None:

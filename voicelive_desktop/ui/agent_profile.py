@@ -26,6 +26,7 @@ from voicelive_desktop.engine.session_settings import (
     FoundryAgentSettings,
 )
 from voicelive_desktop.ui.setting_editors import FieldEditor
+from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
 
 # The setting editors whose values the agent decides.
 AGENT_CONTROLLED_EDITORS = ("instructions",)
@@ -51,8 +52,10 @@ def show_agent_control(editors: Mapping[str, FieldEditor], connection: Connectio
         if editor is None:
             continue
         editor.widget.setEnabled(not note)
-        editor.focus.setToolTip(note or "")
-        editor.focus.setAccessibleDescription(note or "")
+        # Back in model mode the field's own description returns (screen readers need one).
+        description = note or FIELDS_BY_KEY[key].description
+        editor.focus.setToolTip(description)
+        editor.focus.setAccessibleDescription(description)
 
 
 class AgentProfileBox(QGroupBox):
@@ -64,6 +67,8 @@ class AgentProfileBox(QGroupBox):
         super().__init__("Who answers", parent)
         self.model_choice = QRadioButton("A model (the instructions and tools set here)")
         self.agent_choice = QRadioButton("A Foundry agent")
+        self.model_choice.setToolTip("A model answers, with the instructions and tools set here")
+        self.agent_choice.setToolTip("A Foundry agent answers, with its own instructions and tools")
         group = QButtonGroup(self)
         group.addButton(self.model_choice)
         group.addButton(self.agent_choice)
@@ -81,6 +86,7 @@ class AgentProfileBox(QGroupBox):
             (self.conversation_id, "Conversation to continue"),
         ):
             field.setAccessibleName(name)
+            field.setAccessibleDescription(f"{name} of the Foundry agent that answers")
             field.textChanged.connect(self.profile_changed)
         self.note = QLabel(AGENT_NOTE)
         self.note.setWordWrap(True)

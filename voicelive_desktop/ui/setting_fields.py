@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicelive_desktop.engine.session_settings import (
+    ConnectionProfile,
     EndOfUtteranceLevel,
     EndOfUtteranceModel,
     TurnDetectionMode,
@@ -225,6 +226,8 @@ FIELDS: tuple[SettingField, ...] = (
         "How the assistant should behave (the system prompt)",
         "session.instructions",
         ed.LongText("How the assistant should behave (system prompt)", INSTRUCTION_PRESETS),
+        # A Foundry agent brings its own instructions (ui.agent_profile says so beside it).
+        relevant=lambda s: s.connection.profile is not ConnectionProfile.FOUNDRY_AGENT,
     ),
     _field(
         "greet_on_connect",

@@ -39,7 +39,8 @@ def test_timed_words_are_found_in_the_transcript_text_in_order() -> None:
     assert spans[0] == (0, 5) and spans[2] is None and spans[-1] == (23, 29)
     assert heard_until(TEXT, WORDS, 0) == len("Hello")
     assert heard_until(TEXT, WORDS, 950) == len("Hello there, Voice")
-    assert heard_until(TEXT, WORDS, 2100) == len(TEXT)  # the full stop comes with the end
+    assert heard_until(TEXT, WORDS, 2100) == len(TEXT)  # the full stop comes with its word
+    assert heard_until(TEXT + " More", WORDS, 5000) == len(TEXT)  # "More" is not timed yet
 
 
 class FakeSpeaker:
@@ -112,12 +113,12 @@ def test_after_a_barge_in_the_unheard_words_are_struck_through(qtbot: QtBot) -> 
     highlighter.tick()
     feed(view, highlighter, AssistantInterrupted("i1", 500))
     assert not highlighter.running
-    assert view.heard_text("i1") == "Hello there"
+    assert view.heard_text("i1") == "Hello there,"
     assert style_at(view, 0, 2)[1] is False
     assert style_at(view, 0, 20)[1] is True  # "VoiceLive speaks." was never heard
     speaker.played["i1"] = 2100
     highlighter.tick()  # a stopped highlighter changes nothing any more
-    assert view.heard_text("i1") == "Hello there"
+    assert view.heard_text("i1") == "Hello there,"
 
 
 def test_a_text_only_session_shows_the_words_plainly(qtbot: QtBot) -> None:
@@ -166,3 +167,27 @@ async def test_on_the_speaker_words_follow_the_audio_played(
     assert [len(s) for s in seen] == sorted(len(s) for s in seen)
     assert seen[-1] == full
     await app.controller.shutdown()
+
+
+def test_a_word_whose_timestamp_comes_late_lights_up_at_once(qtbot: QtBot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    speaker = FakeSpeaker()
+    highlighter = WordHighlighter(view, speaker.played_ms, view)
+    speaker.played["i1"] = 1000
+    first, second, *_ = WORDS
+    feed(
+        view,
+        highlighter,
+        AssistantTranscriptDelta("r1", "i1", TEXT),
+        AssistantWordTimed("r1", "i1", first.text, first.offset_ms, first.duration_ms),
+    )
+    assert view.heard_text("i1") == "Hello"
+    # "there" started at 400 ms, already played; its timestamp only comes now.
+    feed(view, highlighter, AssistantWordTimed("r1", "i1", second.text, 400, 500))
+    highlighter.tick()
+    assert view.heard_text("i1") == "Hello there,"
+    text_colour = view.palette().color(QPalette.ColorRole.Text)
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.turns[0].body_at + 9)
+    assert cursor.charFormat().foreground().color() == text_colour  # shown, not only counted

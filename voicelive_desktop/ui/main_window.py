@@ -108,8 +108,6 @@ class MainWindow(QMainWindow):
         self.demo_badge.hide()
         header.addWidget(self.demo_badge)
         header.addStretch(1)
-        self.recording = RecordingIndicator()
-        header.addWidget(self.recording)
         self.panel_button = QPushButton("Session settings")
         self.panel_button.setCheckable(True)
         self.panel_button.setToolTip("Show or hide the session panel (voice, turn-taking, …)")
@@ -163,6 +161,9 @@ class MainWindow(QMainWindow):
         self.mute_button.setToolTip("Stop sending your microphone to the assistant")
         self.mute_button.toggled.connect(self._on_mute_toggled)
         controls.addWidget(self.mute_button)
+        # Beside Mute: both decide what happens to the microphone's sound.
+        self.recording = RecordingIndicator()
+        controls.addWidget(self.recording)
         # Push-to-talk lives here; the key bindings for it are installed by the controller.
         self.push_to_talk_button = QPushButton("Hold to talk")
         self.push_to_talk_button.setToolTip("Hold while speaking; release to send")

@@ -49,6 +49,7 @@ class Turn:
     words: list[TimedWord] = field(default_factory=list)  # word timestamps, when sent
     heard_ms: int | None = None  # audio played so far; None: not followed (text as it came)
     body_at: int = -1  # where the text starts in the document, while it is laid out
+    heard_shown: int = -1  # characters shown as heard, as last laid out
 
 
 class TranscriptView(QTextEdit):
@@ -105,11 +106,10 @@ class TranscriptView(QTextEdit):
         )
         if turn is None or not turn.words or turn.interrupted:
             return
-        before = (
-            None if turn.heard_ms is None else heard_until(turn.text, turn.words, turn.heard_ms)
-        )
         turn.heard_ms = played_ms
-        if heard_until(turn.text, turn.words, played_ms) != before:
+        # Against what is shown, not the last played time: a word's timestamp may come after
+        # its start was played, and then it lights up without the played time moving.
+        if heard_until(turn.text, turn.words, played_ms) != turn.heard_shown:
             self._restyle(turn)
 
     def heard_text(self, item_id: str) -> str | None:
@@ -237,7 +237,7 @@ class TranscriptView(QTextEdit):
         cursor.insertBlock(self._body_block)
         turn.body_at = cursor.position()
         if turn.heard_ms is not None and turn.words:
-            heard = heard_until(turn.text, turn.words, turn.heard_ms)
+            heard = turn.heard_shown = heard_until(turn.text, turn.words, turn.heard_ms)
             cursor.insertText(turn.text[:heard], self._body)
             rest = self._never_heard if turn.interrupted else self._not_yet_heard
             cursor.insertText(turn.text[heard:], rest)
@@ -253,7 +253,8 @@ class TranscriptView(QTextEdit):
         if turn is not self.turns[-1] or turn.body_at < 0 or turn.heard_ms is None:
             self._render_all()
             return
-        heard = turn.body_at + heard_until(turn.text, turn.words, turn.heard_ms)
+        turn.heard_shown = heard_until(turn.text, turn.words, turn.heard_ms)
+        heard = turn.body_at + turn.heard_shown
         end = turn.body_at + len(turn.text)
         cursor = QTextCursor(self.document())
         for start, stop, style in (

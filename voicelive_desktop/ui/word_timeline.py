@@ -43,14 +43,11 @@ def word_spans(text: str, words: Sequence[TimedWord]) -> list[tuple[int, int] | 
 def heard_until(text: str, words: Sequence[TimedWord], played_ms: int) -> int:
     """The character index in `text` up to which the words were heard after `played_ms`.
 
-    A word counts as heard once its start has been played. With everything heard (the
-    played time past the last word's end), the whole text is heard, trailing punctuation
-    included.
+    A word counts as heard once its start has been played; the punctuation right after it
+    goes with it. Text beyond the last timed word is not heard yet (its timestamps have not
+    come); `HEARD_ALL` marks the whole text heard.
     """
-    if not words:
-        return len(text) if played_ms >= HEARD_ALL else 0
-    last = words[-1]
-    if played_ms >= last.offset_ms + last.duration_ms:
+    if played_ms >= HEARD_ALL:
         return len(text)
     heard = 0
     for word, span in zip(words, word_spans(text, words), strict=True):
@@ -58,4 +55,6 @@ def heard_until(text: str, words: Sequence[TimedWord], played_ms: int) -> int:
             break
         if span is not None:
             heard = span[1]
+    while heard < len(text) and not text[heard].isspace() and not text[heard].isalnum():
+        heard += 1
     return heard

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from voicelive_desktop.ui.timers_strip import TimersStrip, format_left
+from voicelive_desktop.ui.timers_strip import TimersStrip, format_left, short_duration
 
 
 @dataclass(frozen=True)
 class _Timer:
     timer_id: str
     label: str
+    seconds: int
     fires_at: datetime
 
 
@@ -54,20 +55,27 @@ def test_timers_show_counting_down_and_cancel_from_the_strip(qtbot: QtBot) -> No
     strip.follow(board)
     assert strip.isHidden()
     now = datetime.now().astimezone()
-    board.add(_Timer("t1", "tea", now + timedelta(seconds=3.2)))
-    board.add(_Timer("t2", "", now + timedelta(seconds=600)))
+    board.add(_Timer("t1", "tea", 3, now + timedelta(seconds=3.2)))
+    board.add(_Timer("t2", "", 600, now + timedelta(seconds=600)))
     strip.show()
     assert list(strip.chips) == ["t1", "t2"]
     tea = strip.chips["t1"]
     assert tea.text.text() == "⏱ tea · 0:04"
     qtbot.waitUntil(lambda: tea.text.text() == "⏱ tea · 0:03", timeout=3000)
-    assert strip.chips["t2"].text.text().startswith("⏱ Timer · 10:00")
+    assert strip.chips["t2"].text.text().startswith("⏱ 10 min timer · 10:00")
     assert tea.cancel_button.accessibleName() == "Cancel timer tea"
     qtbot.mouseClick(tea.cancel_button, Qt.MouseButton.LeftButton)
     assert "t1" not in board.running
     assert list(strip.chips) == ["t2"]
     board.cancel("t2")  # fired or cancelled elsewhere
     assert strip.chips == {} and strip.isHidden()
+
+
+def test_an_unlabelled_timer_is_named_by_its_length() -> None:
+    assert short_duration(45) == "45 s"
+    assert short_duration(600) == "10 min"
+    assert short_duration(5400) == "1 h 30 min"
+    assert short_duration(3661) == "1 h 1 min 1 s"
 
 
 def test_time_left_reads_like_a_kitchen_timer() -> None:

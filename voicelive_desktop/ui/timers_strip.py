@@ -21,6 +21,9 @@ class RunningTimer(Protocol):
     def label(self) -> str: ...
 
     @property
+    def seconds(self) -> int: ...  # how long it was set for
+
+    @property
     def fires_at(self) -> datetime: ...  # timezone-aware
 
 
@@ -42,13 +45,22 @@ def format_left(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def short_duration(seconds: int) -> str:
+    """How long a timer was set for, briefly: 45 s, 10 min, 1 h 30 min."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    parts.append(f"{secs} s" if secs or not (hours or minutes) else "")
+    return " ".join(part for part in parts if part)
+
+
 class TimerChip(QFrame):
     """One running timer: its label, the time left, and a button that cancels it."""
 
     def __init__(self, timer: RunningTimer, cancel: Callable[[str], None]) -> None:
         super().__init__()
         self.timer_id = timer.timer_id
-        self.title = timer.label or "Timer"
+        self.title = timer.label or f"{short_duration(timer.seconds)} timer"
         self.fires_at = timer.fires_at
         self.setObjectName("timerChip")
         self.setStyleSheet(

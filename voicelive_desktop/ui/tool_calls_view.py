@@ -55,7 +55,9 @@ class ToolCallsView(QObject):
             self._ask(event)
         elif isinstance(event, ToolCallFinished):
             card = self._card(event.call_id, event.name, "")
-            card.finish(event.status, event.duration_ms, event.result, event.error)
+            card.finish(
+                event.status, event.duration_ms, event.result, event.error, event.result_preview
+            )
             self.transcript.embeds.set_plain_text(card_key(event.call_id), card.plain_text())
             if self.prompts.pop(event.call_id, None) is not None:
                 self.transcript.remove_widget(prompt_key(event.call_id))

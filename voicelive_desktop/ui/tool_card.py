@@ -271,9 +271,20 @@ class ToolCallCard(QFrame):
         self._show_state()
 
     def finish(
-        self, status: ToolCallStatus, duration_ms: float, result: str = "", error: str = ""
+        self,
+        status: ToolCallStatus,
+        duration_ms: float,
+        result: str = "",
+        error: str = "",
+        preview: str = "",
     ) -> None:
-        """Show how the call ended; the spinner and the running clock stop."""
+        """Show how the call ended; the spinner and the running clock stop. The summary line
+        gains what came back (`preview`) or why it did not run."""
+        outcome = error if status is not ToolCallStatus.OK else preview
+        if outcome:
+            summary = f"{summarize_arguments(self.arguments)} → {' '.join(outcome.split())}"
+            self.summary_label.setText(summary)
+            self.summary_label.setToolTip(summary)
         self.status = status
         self.awaiting_consent = False
         self.duration_ms = duration_ms

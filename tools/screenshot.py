@@ -1,5 +1,6 @@
 """Reproduces docs/screenshot-main-window.png: the main window mid-conversation in the
-offline demo, rendered by a real X server (Xvfb, started here when DISPLAY is unset).
+offline demo, the session panel open beside it, rendered by a real X server (Xvfb, started
+here when DISPLAY is unset).
 With --inspector it reproduces docs/screenshot-inspector.png instead: View → Event inspector
 after the same conversation, an audio delta selected.
 
@@ -70,6 +71,18 @@ async def shoot_inspector(controller: Any, out: Path) -> None:
     inspector.grab().save(str(out))
 
 
+def show_turn_taking_options(window: Any) -> None:
+    """Azure semantic VAD with filler-word removal and end-of-utterance detection, so the
+    panel shows its turn-taking controls in use."""
+    from voicelive_desktop.engine.session_settings import EndOfUtteranceModel, TurnDetectionMode
+
+    editors = window.session_panel.editors
+    editors["turn_mode"].enter(TurnDetectionMode.AZURE_SEMANTIC_VAD)
+    editors["remove_filler_words"].enter(True)
+    editors["end_of_utterance"].enter(EndOfUtteranceModel.SEMANTIC)
+    window.session_panel.flush_edits()
+
+
 async def stage_conversation(out: Path, theme: str, with_sound: bool, inspector: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -87,8 +100,10 @@ async def stage_conversation(out: Path, theme: str, with_sound: bool, inspector:
     make_session = voice_session_factory() if with_sound else text_session
     controller = AppController(window, SettingsStore(), CredentialStore(), make_session)
     apply_theme(app, Theme(theme))
-    window.resize(820, 640)
+    window.resize(1200, 720)
     window.show()
+    window.restore_panel(True, 360)  # the session panel open beside the conversation
+    show_turn_taking_options(window)
     if not await controller.start_demo():
         sys.exit(f"the demo did not connect: {window.error_banner.message}")
     window.error_banner.dismiss()

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from voicelive_desktop.engine.events import SessionState
 from voicelive_desktop.engine.session_settings import TurnDetectionMode
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings
@@ -46,6 +47,7 @@ class SessionPanelBinding(QObject):
             lambda _key: self.show_vad_line(self.panel.current_settings())
         )
         adapter.settings_outcome.connect(self._show_outcome)
+        adapter.state_changed.connect(self._session_state)
         self.preview = preview
         self.panel.preview_requested.connect(
             lambda: spawn(preview.play(self.panel.current_settings()))
@@ -78,6 +80,11 @@ class SessionPanelBinding(QObject):
         detection = session_for(settings).turn_detection
         vad = detection.mode is not TurnDetectionMode.NONE
         self.window.show_vad_threshold(detection.threshold if vad else None)
+
+    def _session_state(self, state: SessionState) -> None:
+        # A new session uses every setting: what the panel said about the last one is done.
+        if state is SessionState.CONNECTING:
+            self.panel.show_status(ApplyStatus.IDLE)
 
     def _follow_edit(self, _key: str) -> None:
         self.show_vad_line(self.panel.current_settings())

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from voicelive_desktop.settings import AppSettings
-from voicelive_desktop.ui.setting_editors import FieldEditor
+from voicelive_desktop.ui.setting_editors import FieldEditor, Toggle
 from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY, SettingField, fold
 
 
@@ -32,6 +32,9 @@ class SettingForm(QObject):
         for key in keys:
             setting = FIELDS_BY_KEY[key]
             editor = self.make_editor(setting)
+            if isinstance(setting.editor, Toggle):
+                form.addRow(editor.widget)  # a check box's own text is its label
+                continue
             label = QLabel(f"{setting.label}:")
             label.setBuddy(editor.focus)
             self.labels[key] = label

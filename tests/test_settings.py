@@ -11,6 +11,7 @@ import pytest
 from voicelive_desktop.engine.session_settings import (
     AuthMethod,
     ConnectionSettings,
+    EchoCancellationMode,
     SessionSettings,
     TurnDetectionMode,
     TurnDetectionSettings,
@@ -49,7 +50,7 @@ def _custom_settings() -> AppSettings:
                 silence_duration_ms=800,
             ),
             noise_suppression=False,
-            echo_cancellation=False,
+            echo_cancellation=EchoCancellationMode.OFF,
             input_transcription_model="",
         ),
         audio=AudioSettings(input_device="mic", output_device="speaker", half_duplex=True),

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from voicelive_desktop.engine.session_settings import EchoCancellationMode
 from voicelive_desktop.settings import SETTINGS_VERSION, AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.settings_migrations import (
     MIGRATIONS,
@@ -76,11 +77,34 @@ def test_the_checked_in_version_1_file_loads_with_its_values(tmp_path: Path) -> 
     assert settings.session.temperature == original["session"]["temperature"]
     assert settings.push_to_talk.enabled == original["push_to_talk"]["enabled"]
     assert settings.ui.theme.value == original["ui"]["theme"]
+    # The v1 echo checkbox (unticked in this file) became the mode "off".
+    assert original["session"]["echo_cancellation"] is False
+    assert settings.session.echo_cancellation is EchoCancellationMode.OFF
+
+
+def test_the_checked_in_version_2_file_loads_with_its_echo_choice(tmp_path: Path) -> None:
+    shutil.copy(DATA / "settings-v2.json", tmp_path / "settings.json")
+    loaded = SettingsStore(tmp_path).load()
+    assert loaded.message is None
+    assert loaded.settings.session.echo_cancellation is EchoCancellationMode.OFF
+
+
+def test_a_ticked_v1_echo_checkbox_becomes_the_client_reference_mode(tmp_path: Path) -> None:
+    data = json.loads((DATA / "settings-v1.json").read_text())
+    data["session"]["echo_cancellation"] = True
+    (tmp_path / "settings.json").write_text(json.dumps(data))
+    loaded = SettingsStore(tmp_path).load()
+    assert loaded.message is None
+    assert (
+        loaded.settings.session.echo_cancellation
+        is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE
+    )
 
 
 def test_a_newer_file_loads_what_is_known_and_says_so(tmp_path: Path) -> None:
     data = json.loads((DATA / "settings-v1.json").read_text())
     data["version"] = SETTINGS_VERSION + 5
+    data["session"]["echo_cancellation"] = "off"  # a newer file has at least today's shape
     data["from_the_future"] = {"x": 1}
     (tmp_path / "settings.json").write_text(json.dumps(data))
     loaded = SettingsStore(tmp_path).load()

@@ -21,6 +21,7 @@ from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.engine import session_config
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
+    EchoCancellationMode,
     SessionSettings,
     TurnDetectionSettings,
     VoiceSettings,
@@ -30,7 +31,7 @@ from voicelive_desktop.tools.registry import ToolPolicy
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 SETTINGS_FILE_NAME = "settings.json"
 CONFIG_DIR_ENV = "VOICELIVE_DESKTOP_CONFIG_DIR"
 
@@ -44,6 +45,13 @@ END_OF_UTTERANCE_TIMEOUT_MS_RANGE = (100, 5000)
 VOICE_TEMPERATURE_RANGE = session_config.VOICE_TEMPERATURE_RANGE
 SPEAKING_RATE_RANGE = session_config.SPEAKING_RATE_RANGE
 SESSION_PANEL_WIDTH_RANGE = (220, 900)
+
+
+# A fresh install pairs the mic with what this computer plays: the best echo cancellation
+# where the endpoint takes it (VoiceSession falls back to the local canceller where not).
+APP_SESSION_DEFAULTS = SessionSettings(
+    echo_cancellation=EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE
+)
 
 
 class PushToTalkMode(str, enum.Enum):
@@ -108,7 +116,7 @@ class AppSettings:
 
     version: int = SETTINGS_VERSION
     connection: ConnectionSettings = field(default_factory=ConnectionSettings)
-    session: SessionSettings = field(default_factory=SessionSettings)
+    session: SessionSettings = field(default_factory=lambda: APP_SESSION_DEFAULTS)
     audio: AudioSettings = field(default_factory=AudioSettings)
     push_to_talk: PushToTalkSettings = field(default_factory=PushToTalkSettings)
     ui: UiSettings = field(default_factory=UiSettings)
@@ -238,7 +246,12 @@ def _from_json(cls: type[_T], data: dict[str, Any], prefix: str, reset: list[str
             reset.append(name)
             continue
         values[f.name] = converted
-    return cls(**values)
+    base = _APP_DEFAULTS.get(cls)
+    return typing.cast(_T, dataclasses.replace(base, **values)) if base else cls(**values)
+
+
+# Where the app's default differs from the dataclass's own (a key missing from the file).
+_APP_DEFAULTS: dict[type, Any] = {SessionSettings: APP_SESSION_DEFAULTS}
 
 
 _INVALID = object()

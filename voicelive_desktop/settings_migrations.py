@@ -32,8 +32,26 @@ def _add_tool_policies(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _echo_cancellation_becomes_a_mode(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 -> v3: the server echo cancellation checkbox became a choice of four modes.
+
+    Ticked (the old default) becomes the new default, the service with this computer's
+    playback as the reference; unticked stays off.
+    """
+    session = data.get("session")
+    if isinstance(session, dict) and isinstance(session.get("echo_cancellation"), bool):
+        ticked = session["echo_cancellation"]
+        session = dict(session)
+        session["echo_cancellation"] = "service_client_reference" if ticked else "off"
+        data["session"] = session
+    return data
+
+
 # MIGRATIONS[n] takes a version-n file to version n + 1.
-MIGRATIONS: dict[int, Migration] = {1: _add_tool_policies}
+MIGRATIONS: dict[int, Migration] = {
+    1: _add_tool_policies,
+    2: _echo_cancellation_becomes_a_mode,
+}
 
 
 class SettingsFromNewerVersion(Exception):

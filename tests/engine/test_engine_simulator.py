@@ -41,6 +41,7 @@ from voicelive_desktop.engine import (
     key_credential,
 )
 from voicelive_desktop.engine.backoff import ReconnectBackoff
+from voicelive_desktop.engine.session_settings import EchoCancellationMode
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.simulator import Hostile, VoiceLiveSimulator
 
@@ -145,7 +146,7 @@ async def test_settings_applied_live(
             turn_detection=TurnDetectionSettings(
                 mode=TurnDetectionMode.AZURE_SEMANTIC_VAD, threshold=0.3, silence_duration_ms=700
             ),
-            echo_cancellation=False,
+            echo_cancellation=EchoCancellationMode.OFF,
         )
     )
     applied = simulator.session_config

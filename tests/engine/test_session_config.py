@@ -21,7 +21,11 @@ from voicelive_desktop.engine import (
     build_request_session,
 )
 from voicelive_desktop.engine.session_config import build_voice
-from voicelive_desktop.engine.session_settings import EndOfUtteranceLevel, EndOfUtteranceModel
+from voicelive_desktop.engine.session_settings import (
+    EchoCancellationMode,
+    EndOfUtteranceLevel,
+    EndOfUtteranceModel,
+)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +84,10 @@ def test_defaults_give_a_complete_pcm16_session() -> None:
         "silence_duration_ms": 500,
     }
     assert wire["input_audio_noise_reduction"] == {"type": "azure_deep_noise_suppression"}
-    assert wire["input_audio_echo_cancellation"] == {"type": "server_echo_cancellation"}
+    assert wire["input_audio_echo_cancellation"] == {
+        "type": "server_echo_cancellation",
+        "reference_source": "server",
+    }
     assert wire["input_audio_transcription"] == {"model": "azure-speech"}
     assert wire["instructions"].startswith("You are a helpful")
 
@@ -187,7 +194,7 @@ def test_switched_off_features_are_sent_as_explicit_nulls() -> None:
     settings = SessionSettings(
         turn_detection=TurnDetectionSettings(mode=TurnDetectionMode.NONE),
         noise_suppression=False,
-        echo_cancellation=False,
+        echo_cancellation=EchoCancellationMode.OFF,
         input_transcription_model="",
     )
     wire = build_request_session(settings).as_dict()

@@ -14,6 +14,7 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
 )
 from voicelive_desktop.engine.session_settings import (
+    EchoCancellationMode,
     EndOfUtteranceLevel,
     EndOfUtteranceModel,
     TurnDetectionMode,
@@ -88,7 +89,6 @@ CASES: list[tuple[str, Any, Callable[[AppUnderTest], None] | None, Callable[[Ses
     ),
     ("speaking_rate", 1.3, None, lambda s: s["voice"]["rate"] == "1.3"),
     ("noise_suppression", False, None, lambda s: s["input_audio_noise_reduction"] is None),
-    ("echo_cancellation", False, None, lambda s: s["input_audio_echo_cancellation"] is None),
     (
         "transcription_model",
         "whisper-1",
@@ -130,8 +130,25 @@ async def _connect(app: AppUnderTest, simulator: VoiceLiveSimulator) -> None:
 def test_every_panel_field_has_a_live_test() -> None:
     tested = {case[0] for case in CASES}
     in_panel = {key for keys in PANEL_SECTIONS.values() for key in keys}
-    # The greeting only acts when a session opens; it has a test of its own.
-    assert in_panel - tested == {"greet_on_connect"}
+    # The greeting only acts when a session opens, and the echo mode fixes mono or stereo
+    # input for a session: each has a test of its own.
+    assert in_panel - tested == {"greet_on_connect", "echo_cancellation"}
+
+
+@pytest.mark.asyncio
+async def test_the_echo_mode_is_kept_for_the_next_connection(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    updates_before = len(simulator.sent_of("session.updated"))
+    _edit(app, "echo_cancellation", EchoCancellationMode.THIS_COMPUTER)
+    await wait_until(lambda: panel.status is ApplyStatus.ON_RECONNECT, what="kept for later")
+    assert len(simulator.sent_of("session.updated")) == updates_before
+    await app.controller.shutdown()
+    saved = app.store.load().settings
+    assert saved.session.echo_cancellation is EchoCancellationMode.THIS_COMPUTER
 
 
 @pytest.mark.asyncio

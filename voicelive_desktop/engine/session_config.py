@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from azure.ai.voicelive.models import (
-    AudioEchoCancellation,
     AudioInputTranscriptionOptions,
     AudioNoiseReduction,
     AudioTimestampType,
@@ -24,6 +23,7 @@ from azure.ai.voicelive.models import (
     TurnDetection,
 )
 
+from voicelive_desktop.engine.echo_mode import build_echo_cancellation
 from voicelive_desktop.engine.session_settings import (
     EndOfUtteranceModel,
     SessionSettings,
@@ -155,9 +155,7 @@ def build_request_session(settings: SessionSettings) -> RequestSession:
         if settings.noise_suppression
         else None
     )
-    session["input_audio_echo_cancellation"] = (
-        AudioEchoCancellation() if settings.echo_cancellation else None
-    )
+    session["input_audio_echo_cancellation"] = build_echo_cancellation(settings.echo_cancellation)
     session["input_audio_transcription"] = build_input_transcription(settings)
     if voice_kind(settings.voice.name.strip(), settings.voice.custom_endpoint_id) is not (
         VoiceKind.OPENAI

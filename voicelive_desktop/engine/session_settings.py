@@ -58,6 +58,15 @@ class FoundryAgentSettings:
     conversation_id: str = ""  # "": a new conversation
 
 
+class EchoCancellationMode(str, enum.Enum):
+    """Who removes the assistant's voice that the microphone picks up from the speakers."""
+
+    OFF = "off"
+    SERVICE = "service"  # the service, with its own output as the reference
+    SERVICE_WITH_CLIENT_REFERENCE = "service_client_reference"  # ch1: what this computer plays
+    THIS_COMPUTER = "this_computer"  # a local WebRTC AEC3 before the mic audio is sent
+
+
 @dataclass(frozen=True)
 class ConnectionSettings:
     """Where to connect and how to authenticate (the secret itself is never stored here)."""
@@ -108,7 +117,9 @@ class SessionSettings:
     modalities: tuple[str, ...] = ("text", "audio")
     turn_detection: TurnDetectionSettings = field(default_factory=TurnDetectionSettings)
     noise_suppression: bool = True
-    echo_cancellation: bool = True
+    # The engine's default is mono (any caller can feed it); the app's default, which pairs
+    # the mic with what it plays, is in settings.AppSettings.
+    echo_cancellation: EchoCancellationMode = EchoCancellationMode.SERVICE
     input_transcription_model: str = "azure-speech"  # "" turns input transcription off
     input_transcription_language: str = ""  # "" lets the service detect it
     phrase_list: tuple[str, ...] = ()  # recognition hints; azure-speech only

@@ -17,6 +17,7 @@ from typing import Any
 
 from voicelive_desktop.engine.session_settings import (
     ConnectionProfile,
+    EchoCancellationMode,
     EndOfUtteranceLevel,
     EndOfUtteranceModel,
     TurnDetectionMode,
@@ -345,14 +346,29 @@ FIELDS: tuple[SettingField, ...] = (
     _field(
         "echo_cancellation",
         "Echo cancellation",
-        "The service removes the assistant's own voice picked up by your microphone",
+        "Removes the assistant's own voice that your microphone picks up from the speakers, "
+        "so it does not interrupt itself. With this computer's playback as the reference the "
+        "service knows exactly what was playing; on this computer works with any endpoint",
         "session.echo_cancellation",
-        ed.Toggle("Echo cancellation (server side)"),
+        ed.Choice(
+            [
+                (
+                    "By the service, with this computer's playback as the reference",
+                    EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE,
+                ),
+                ("By the service", EchoCancellationMode.SERVICE),
+                ("On this computer", EchoCancellationMode.THIS_COMPUTER),
+                ("Off (headphones)", EchoCancellationMode.OFF),
+            ]
+        ),
+        # Mono or stereo input is fixed when the session opens.
+        applies=Applies.RECONNECT,
     ),
     _field(
         "half_duplex",
         "Half-duplex",
-        "Mute the mic while the assistant speaks",
+        "Last resort when echo still interrupts: mute the mic while the assistant speaks "
+        "(you can then not interrupt it by voice)",
         "audio.half_duplex",
         ed.Toggle("Half-duplex: mute the mic while the assistant speaks"),
         applies=Applies.APP,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -11,12 +12,17 @@ from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.audio.capture import MicCapture
 from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.echo_reference import PlaybackHistory
 from voicelive_desktop.audio.errors import AudioDeviceNotFound, AudioError, AudioUnavailable
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
 from voicelive_desktop.audio.levels import AudioLevel
+from voicelive_desktop.audio.local_echo_canceller import EchoCancellerUnavailable
+from voicelive_desktop.audio.mic_echo_stage import stage_for
 from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.audio.supervisor import StreamSupervisor
+from voicelive_desktop.echo_report import EchoReport, measure_echo, save_echo_report
 from voicelive_desktop.engine import SessionEngine
+from voicelive_desktop.engine.echo_mode import effective_echo_mode
 from voicelive_desktop.engine.events import (
     AudioLevelMeasured,
     EngineEvent,
@@ -27,6 +33,7 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
+    EchoCancellationMode,
     SessionSettings,
     TurnDetectionMode,
 )
@@ -73,6 +80,10 @@ class VoiceSession:
             device_name=output_device,
             preroll_ms=preroll_ms,
         )
+        # The echo mode is fixed for the session: it decides mono or stereo input.
+        self.echo_mode = effective_echo_mode(session.echo_cancellation, connection.api_version)
+        self._echo_problem = self._set_up_echo()
+        session = dataclasses.replace(session, echo_cancellation=self.echo_mode)
         self.engine = SessionEngine(
             connection,
             credential,
@@ -141,12 +152,43 @@ class VoiceSession:
 
     # -- lifecycle -------------------------------------------------------------------
 
+    def _set_up_echo(self) -> str | None:
+        """Give the mic its echo stage and the speaker its history; returns a problem to
+        report when the chosen mode could not be set up (a fallback is then in use)."""
+        history = PlaybackHistory()
+        try:
+            stage = stage_for(self.echo_mode, history)
+        except EchoCancellerUnavailable as error:
+            self.echo_mode = EchoCancellationMode.SERVICE
+            stage = None
+            problem: str | None = f"{error} The service's echo cancellation is used instead."
+        else:
+            problem = None
+        self.capture.echo_stage = stage
+        self.playback.history = history if stage is not None else None
+        log.info("echo cancellation: %s", self.echo_mode.value)
+        return problem
+
+    @property
+    def echo_report(self) -> EchoReport:
+        """What the echo handling measured so far (delay, suppression)."""
+        return measure_echo(
+            self.echo_mode,
+            self.capture.echo_stage,
+            self.playback.latency_ms / 1000.0,
+            self.capture.input_latency_s,
+        )
+
     async def start(self) -> None:
         """Open the devices, then connect; raises VoiceLiveError like `SessionEngine.start`.
 
         A device that cannot open is reported (not raised): the conversation still works by
         text, and the device is reopened as soon as it is there.
         """
+        if self._echo_problem is not None:
+            self._emit(
+                SessionErrorReported(ErrorKind.AUDIO_DEVICE, self._echo_problem, fatal=False)
+            )
         supervise = True
         for direction, stream in (
             (Direction.INPUT, self.capture),
@@ -188,6 +230,9 @@ class VoiceSession:
         await self._close_audio()
         await self.engine.stop()
         self._log_session_health()
+        report = self.echo_report
+        log.info("echo: %s", "; ".join(report.lines()))
+        save_echo_report(report)
 
     def _log_session_health(self) -> None:
         # One line per session with every glitch counter: what support asks for first when a

@@ -15,6 +15,7 @@ from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
 from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
+from voicelive_desktop.audio.mic_echo_stage import MicEchoStage
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
 from voicelive_desktop.audio.portaudio import sounddevice
 from voicelive_desktop.audio.samples import (
@@ -70,6 +71,30 @@ class MicCapture(DeviceStream):
         self._pcm16: Int16Array = np.zeros(HANDOVER_SAMPLES, dtype=np.int16)
         self._silence = bytes(HANDOVER_BYTES)
         self.overflows = 0
+        # Echo handling on the loop side (None: the raw mono mic goes out); see `echo_stage`.
+        self._echo_stage: MicEchoStage | None = None
+        # Capture clock, to date each frame for the echo reference: 24 kHz samples produced
+        # and handed over since open, when the newest was captured (callback time less the
+        # input latency PortAudio reports).
+        self._produced = 0
+        self._handed = 0
+        self._newest_at = 0.0
+        self._input_latency_s = 0.0
+
+    @property
+    def input_latency_s(self) -> float:
+        """Input latency PortAudio reported for the open (or last) stream."""
+        return self._input_latency_s
+
+    @property
+    def echo_stage(self) -> MicEchoStage | None:
+        return self._echo_stage
+
+    @echo_stage.setter
+    def echo_stage(self, stage: MicEchoStage | None) -> None:
+        """Set before `open`; a stereo stage makes every frame (and muted silence) stereo."""
+        self._echo_stage = stage
+        self._silence = bytes(HANDOVER_BYTES * (stage.channels if stage is not None else 1))
 
     def open(self, fall_back_to_default: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default, see `_begin_open`);
@@ -101,6 +126,10 @@ class MicCapture(DeviceStream):
                 f"The microphone {device.name!r} could not be opened: {last_error}."
             ) from last_error
         self._converter = converter
+        self._produced = self._handed = 0
+        self._input_latency_s = float(stream.latency)
+        if self._echo_stage is not None:
+            self._echo_stage.pairing.reset()  # a new capture clock
         self.last_callback_at = time.monotonic()
         self._start(stream, device)
         log.info(
@@ -112,24 +141,36 @@ class MicCapture(DeviceStream):
 
     def _callback(self, indata: FloatArray, frames: int, time_info: Any, status: Any) -> None:
         # PortAudio thread: no locks, no waiting, only numpy on one small block.
-        self.last_callback_at = time.monotonic()
+        self.last_callback_at = now = time.monotonic()
         if status.input_overflow:
             self.overflows += 1
         if self._loop is None:
             return
         # Frames stay at PCM16 scale from the down-mix on (see `CaptureConverter`).
-        self._framer.push(self._converter.process(indata), self._hand_over)
+        samples = self._converter.process(indata)
+        self._produced += samples.size
+        self._newest_at = now - self._input_latency_s
+        self._framer.push(samples, self._hand_over)
 
     def _hand_over(self, frame: FloatArray) -> None:
         # PortAudio thread: `frame` is the framer's buffer, so it becomes bytes here; the bytes
         # and the level are the only objects a frame allocates.
+        captured_at = self._newest_at - (self._produced - self._handed) / protocol.SAMPLE_RATE_HZ
+        self._handed += HANDOVER_SAMPLES
         level = measure_level(frame, PCM16_FULL_SCALE)
-        self._post(self._deliver, pcm16_from_scaled(frame, self._pcm16).tobytes(), level)
+        pcm16 = pcm16_from_scaled(frame, self._pcm16).tobytes()
+        self._post(self._deliver, pcm16, level, captured_at)
 
-    def _deliver(self, pcm16: bytes, level: AudioLevel) -> None:
+    def _deliver(self, pcm16: bytes, level: AudioLevel, captured_at: float) -> None:
         if self._stream is None:
             return
+        stage = self._echo_stage
         if self.muted or self.gate():
+            if stage is not None:
+                stage.follow(HANDOVER_SAMPLES, captured_at)  # keep up with the speaker
             self._on_frame(self._silence, SILENT_LEVEL)
+        elif stage is not None:
+            payload, heard = stage.process_pcm16(pcm16, captured_at)
+            self._on_frame(payload, measure_level(heard, PCM16_FULL_SCALE))
         else:
             self._on_frame(pcm16, level)

@@ -14,6 +14,7 @@ import numpy as np
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
 from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.echo_reference import PlaybackHistory
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.jitter_buffer import JitterBuffer
 from voicelive_desktop.audio.levels import AudioLevel, amplitude_to_dbfs
@@ -81,6 +82,8 @@ class SpeakerPlayback(DeviceStream):
         self._pause_timer: asyncio.TimerHandle | None = None
         self.device_underflows = 0
         self.dropped_ms = 0
+        # What was played and when, for the echo reference (None: nobody needs it).
+        self.history: PlaybackHistory | None = None
 
     @property
     def last_callback_at(self) -> float:
@@ -138,6 +141,8 @@ class SpeakerPlayback(DeviceStream):
         self._cancel_pause()
         self._paused = self._idle_reported = False
         self._start(stream, device)
+        if self.history is not None:
+            self.history.configure(rate, float(stream.latency))
         log.info("speaker open: %s at %d Hz, latency %.0f ms", device.name, rate, self.latency_ms)
 
     def close(self) -> None:
@@ -232,11 +237,15 @@ class SpeakerPlayback(DeviceStream):
         if self._steady_callbacks < _STEADY_CALLBACKS or now - self._opened_at < _WARM_UP_S:
             self._steady_callbacks = 0 if status.output_underflow else self._steady_callbacks + 1
             outdata.fill(0.0)
+            if self.history is not None:
+                self.history.record_silence(frames, now)
             return
         if status.output_underflow:
             self.device_underflows += 1
         if self._buffer.idle:
             outdata.fill(0.0)
+            if self.history is not None:
+                self.history.record_silence(frames, now)
             self._level_samples = 0  # a level in progress ends with the sound
             if not self._idle_reported:
                 self._idle_reported = True
@@ -248,6 +257,8 @@ class SpeakerPlayback(DeviceStream):
         mono = self._mono
         self._buffer.pull(mono)
         outdata[:] = self._mono_column
+        if self.history is not None:
+            self.history.record(mono, now)
         if self._level_samples == 0:
             self._level_sum_squares, self._level_peak = 0.0, 0.0
         self._level_sum_squares += float(np.dot(mono, mono))

@@ -1,0 +1,97 @@
+"""The echo's residual delay, measured by cross-correlating the mic with the reference."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal
+
+from voicelive_desktop.audio.samples import FloatArray
+
+_WINDOW_S = 1.5
+_EVERY_S = 1.0
+_MAX_LAG_S = 0.4
+# Below this normalised correlation the peak is not trusted (user talking, no echo heard).
+MIN_CONFIDENCE = 0.25
+# A reference quieter than this (RMS at PCM16 scale, about -50 dBFS) carries no usable echo.
+_MIN_REFERENCE_RMS = 100.0
+_MIN_CHANGE_S = 0.0002
+
+
+class EchoDelayEstimator:
+    """Owns the last few seconds of (mic, reference) pairs and the residual delay they show.
+
+    Once a second, with enough reference signal in the window, the echo's lag behind the
+    reference is found as the peak of their cross-correlation (`scipy.signal.correlate`),
+    refined between samples by a parabola. The window is short enough that a delay drifting
+    by several milliseconds a minute does not smear the peak. The residual delay is
+    corrected by the lag's distance from the intended lead, so it converges in one or two
+    measurements and then follows slow changes. Not thread-safe: the loop thread only.
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        size = int(rate * _WINDOW_S)
+        self._mic: FloatArray = np.zeros(size, dtype=np.float32)
+        self._reference: FloatArray = np.zeros(size, dtype=np.float32)
+        self._filled = 0
+        self._write = 0
+        self._since_estimate = 0
+        self.residual_s = 0.0
+        self.confidence = 0.0
+        self.measurements = 0
+        self.last_lag_s: float | None = None  # the echo's lag behind the reference, last seen
+
+    def add(self, mic: FloatArray, reference: FloatArray, lead_s: float) -> None:
+        """One frame of each (equal lengths); estimates when a second has gone by."""
+        n, size = mic.size, self._mic.size
+        start = self._write % size
+        take = min(n, size - start)
+        self._mic[start : start + take] = mic[:take]
+        self._reference[start : start + take] = reference[:take]
+        if take < n:
+            self._mic[: n - take] = mic[take:]
+            self._reference[: n - take] = reference[take:]
+        self._write += n
+        self._filled = min(size, self._filled + n)
+        self._since_estimate += n
+        if self._filled == size and self._since_estimate >= _EVERY_S * self.rate:
+            self._since_estimate = 0
+            self.estimate(lead_s)
+
+    def _window(self, ring: FloatArray) -> FloatArray:
+        """The ring's contents, oldest first, as float64."""
+        start = self._write % ring.size
+        return np.concatenate([ring[start:], ring[:start]]).astype(np.float64)
+
+    def estimate(self, lead_s: float) -> float | None:
+        """Measure the lag now; updates `residual_s` and returns the lag (None: not trusted)."""
+        raw_reference = self._window(self._reference)
+        if np.sqrt(np.mean(raw_reference**2)) < _MIN_REFERENCE_RMS:
+            return None
+        reference, mic = raw_reference, self._window(self._mic)
+        correlation = signal.correlate(mic, reference, mode="full", method="fft")
+        lags = signal.correlation_lags(mic.size, reference.size, mode="full")
+        usable = np.abs(lags) <= int(_MAX_LAG_S * self.rate)
+        correlation, lags = correlation[usable], lags[usable]
+        peak = int(np.argmax(np.abs(correlation)))
+        norm = float(np.sqrt(np.dot(mic, mic) * np.dot(reference, reference)))
+        self.confidence = abs(float(correlation[peak])) / norm if norm > 0 else 0.0
+        if self.confidence < MIN_CONFIDENCE:
+            return None
+        lag_s = float(lags[peak] + _subsample(correlation, peak)) / self.rate
+        self.last_lag_s = lag_s
+        self.measurements += 1
+        if abs(lag_s - lead_s) >= _MIN_CHANGE_S:
+            self.residual_s += lag_s - lead_s
+            # What the window holds was paired with the old delay: measure afresh.
+            self._filled = 0
+        return lag_s
+
+
+def _subsample(correlation: FloatArray, peak: int) -> float:
+    """The peak's offset from `peak` by a parabola through it and its neighbours."""
+    if peak == 0 or peak == correlation.size - 1:
+        return 0.0
+    left, centre, right = (abs(float(v)) for v in correlation[peak - 1 : peak + 2])
+    denominator = left - 2 * centre + right
+    return 0.0 if denominator == 0 else 0.5 * (left - right) / denominator

@@ -1,0 +1,132 @@
+"""What the mic path does about echo before a frame goes on the wire, per echo mode."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+import numpy as np
+
+from voicelive_desktop import protocol
+from voicelive_desktop.audio.echo_reference import EchoReferencePairing, PlaybackHistory
+from voicelive_desktop.audio.local_echo_canceller import (
+    EchoCancellerUnavailable,
+    LocalEchoCanceller,
+)
+from voicelive_desktop.audio.samples import FloatArray, Int16Array, pcm16_from_scaled
+from voicelive_desktop.engine.session_settings import EchoCancellationMode
+
+log = logging.getLogger(__name__)
+
+
+class MicEchoStage(Protocol):
+    """Turns one 20 ms mic frame (24 kHz, PCM16 scale) into wire bytes and the signal the
+    level meter shows (what is left after cancellation, at PCM16 scale)."""
+
+    channels: int
+
+    @property
+    def pairing(self) -> EchoReferencePairing: ...
+
+    @property
+    def canceller(self) -> LocalEchoCanceller | None: ...
+
+    def process(self, mic: FloatArray, captured_at: float) -> tuple[bytes, FloatArray]: ...
+
+    def process_pcm16(self, pcm16: bytes, captured_at: float) -> tuple[bytes, FloatArray]: ...
+
+    def follow(self, samples: int, captured_at: float) -> None: ...
+
+
+_FRAME = protocol.FRAME_SAMPLES
+_FRAME_S = protocol.FRAME_MS / 1000
+
+
+class _FramedStage:
+    """What both stages do with a capture hand-over of several 20 ms frames (loop thread)."""
+
+    pairing: EchoReferencePairing
+
+    def process(self, mic: FloatArray, captured_at: float) -> tuple[bytes, FloatArray]:
+        raise NotImplementedError
+
+    def process_pcm16(self, pcm16: bytes, captured_at: float) -> tuple[bytes, FloatArray]:
+        """A hand-over of mono PCM16 (whole 20 ms frames), the first captured at
+        `captured_at`: each frame is paired with its own reference."""
+        samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32)
+        payloads: list[bytes] = []
+        heard: list[FloatArray] = []
+        for index, start in enumerate(range(0, samples.size - _FRAME + 1, _FRAME)):
+            payload, left = self.process(
+                samples[start : start + _FRAME], captured_at + index * _FRAME_S
+            )
+            payloads.append(payload)
+            heard.append(left)
+        return b"".join(payloads), np.concatenate(heard)
+
+    def follow(self, samples: int, captured_at: float) -> None:
+        """A muted hand-over: keep the pairing following the speaker, send nothing of it."""
+        for index in range(samples // _FRAME):
+            self.pairing.reference_for(captured_at + index * _FRAME_S)
+
+
+class ClientReferenceStage(_FramedStage):
+    """Owns the stereo wire frame: channel 0 the mic, channel 1 what was playing.
+
+    The service cancels; a local canceller, when given, runs beside it only to show the user
+    (meter) and support (diagnostics) roughly what the service's canceller leaves.
+    """
+
+    channels = 2
+
+    def __init__(
+        self, pairing: EchoReferencePairing, canceller: LocalEchoCanceller | None = None
+    ) -> None:
+        self.pairing = pairing
+        self.canceller = canceller
+        self._stereo: Int16Array = np.zeros((protocol.FRAME_SAMPLES, 2), dtype=np.int16)
+
+    def process(self, mic: FloatArray, captured_at: float) -> tuple[bytes, FloatArray]:
+        reference = self.pairing.reference_for(captured_at)
+        self.pairing.observe(mic, reference)
+        self._stereo[:, 0] = pcm16_from_scaled(mic)
+        self._stereo[:, 1] = pcm16_from_scaled(reference)
+        heard = mic
+        if self.canceller is not None:
+            heard = self.canceller.process(mic, reference).astype(np.float32)
+        return self._stereo.tobytes(), heard
+
+
+class LocalCancellerStage(_FramedStage):
+    """Owns on-computer cancellation: the mic goes out mono, with the echo already removed."""
+
+    channels = 1
+
+    def __init__(self, pairing: EchoReferencePairing, canceller: LocalEchoCanceller) -> None:
+        self.pairing = pairing
+        self.canceller = canceller
+
+    def process(self, mic: FloatArray, captured_at: float) -> tuple[bytes, FloatArray]:
+        reference = self.pairing.reference_for(captured_at)
+        self.pairing.observe(mic, reference)
+        cleaned = self.canceller.process(mic, reference)
+        return cleaned.tobytes(), cleaned.astype(np.float32)
+
+
+def stage_for(mode: EchoCancellationMode, history: PlaybackHistory) -> MicEchoStage | None:
+    """The stage an echo mode needs (None: the raw mic goes out mono).
+
+    Raises EchoCancellerUnavailable when the mode needs the local canceller and it cannot
+    load; the client reference then still works, without its local estimate.
+    """
+    if mode is EchoCancellationMode.THIS_COMPUTER:
+        return LocalCancellerStage(EchoReferencePairing(history), LocalEchoCanceller())
+    if mode is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE:
+        pairing = EchoReferencePairing(history)
+        try:
+            estimate: LocalEchoCanceller | None = LocalEchoCanceller()
+        except EchoCancellerUnavailable:
+            log.warning("no local canceller: the mic meter shows the mic before cancellation")
+            estimate = None
+        return ClientReferenceStage(pairing, estimate)
+    return None

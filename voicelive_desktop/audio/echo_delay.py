@@ -37,13 +37,19 @@ class EchoDelayEstimator:
         self._write = 0
         self._since_estimate = 0
         self.residual_s = 0.0
+        self._lead_s = 0.0
+        # The delay each frame in the window was paired with (it glides, so it varies).
+        self._applied = np.zeros(int(_WINDOW_S * 50), dtype=np.float64)
         self.confidence = 0.0
         self.measurements = 0
         self.last_lag_s: float | None = None  # the echo's lag behind the reference, last seen
 
-    def add(self, mic: FloatArray, reference: FloatArray, lead_s: float) -> None:
-        """One frame of each (equal lengths); estimates when a second has gone by."""
+    def add(self, mic: FloatArray, reference: FloatArray, lead_s: float, applied_s: float) -> None:
+        """One frame of each (equal lengths), paired with `applied_s` of residual delay so that
+        the echo should lag the reference by `lead_s`; estimates when a second has gone by."""
         n, size = mic.size, self._mic.size
+        self._lead_s = lead_s
+        self._applied[(self._write // n) % self._applied.size] = applied_s
         start = self._write % size
         take = min(n, size - start)
         self._mic[start : start + take] = mic[:take]
@@ -56,14 +62,19 @@ class EchoDelayEstimator:
         self._since_estimate += n
         if self._filled == size and self._since_estimate >= _EVERY_S * self.rate:
             self._since_estimate = 0
-            self.estimate(lead_s)
+            self.estimate()
 
     def _window(self, ring: FloatArray) -> FloatArray:
         """The ring's contents, oldest first, as float64."""
         start = self._write % ring.size
         return np.concatenate([ring[start:], ring[:start]]).astype(np.float64)
 
-    def estimate(self, lead_s: float) -> float | None:
+    def restart(self) -> None:
+        """Forget the window: the pairing now applies a different delay."""
+        self._filled = 0
+        self._since_estimate = 0
+
+    def estimate(self) -> float | None:
         """Measure the lag now; updates `residual_s` and returns the lag (None: not trusted)."""
         raw_reference = self._window(self._reference)
         if np.sqrt(np.mean(raw_reference**2)) < _MIN_REFERENCE_RMS:
@@ -81,10 +92,9 @@ class EchoDelayEstimator:
         lag_s = float(lags[peak] + _subsample(correlation, peak)) / self.rate
         self.last_lag_s = lag_s
         self.measurements += 1
-        if abs(lag_s - lead_s) >= _MIN_CHANGE_S:
-            self.residual_s += lag_s - lead_s
-            # What the window holds was paired with the old delay: measure afresh.
-            self._filled = 0
+        measured = float(np.mean(self._applied)) + lag_s - self._lead_s
+        if abs(measured - self.residual_s) >= _MIN_CHANGE_S:
+            self.residual_s = measured
         return lag_s
 
 

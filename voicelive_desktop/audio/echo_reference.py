@@ -39,6 +39,7 @@ LEAD_MS = 10.0
 # below it, it glides towards it (clock drift, callback jitter).
 _RESYNC_S = 0.020
 _SMOOTHING = 0.05  # per frame: a 0.4 s time constant over callback-time jitter
+_GLIDE_S_PER_FRAME = 0.0005 * protocol.FRAME_MS / 1000  # 0.5 ms per second
 
 
 class PlaybackHistory:
@@ -123,9 +124,20 @@ class EchoReferencePairing:
     re-measured as the session goes on.
     """
 
-    def __init__(self, history: PlaybackHistory) -> None:
+    def __init__(
+        self,
+        history: PlaybackHistory,
+        follow_residual: bool = True,
+        initial_residual_s: float = 0.0,
+    ) -> None:
+        """`follow_residual` False: measure the residual delay (diagnostics) but pair by the
+        reported latencies alone, for a canceller that finds the rest itself (AEC3).
+        `initial_residual_s`: what an earlier session on the same devices measured."""
         self.history = history
+        self.follow_residual = follow_residual
+        self._applied_s = initial_residual_s if follow_residual else 0.0
         self.estimator = EchoDelayEstimator(protocol.SAMPLE_RATE_HZ)
+        self.estimator.residual_s = initial_residual_s
         self._frame = protocol.FRAME_SAMPLES
         self._generation = -1
         self._position: float | None = None  # stream index of the next reference sample
@@ -145,6 +157,17 @@ class EchoReferencePairing:
         """How far the reference runs ahead of the echo once aligned."""
         return LEAD_MS
 
+    @property
+    def applied_delay_s(self) -> float:
+        """The residual delay the pairing uses now (it glides towards the measured one)."""
+        return self._applied_s
+
+    @property
+    def expected_lag_ms(self) -> float:
+        """The pairing's estimate of how far the echo lags channel 1 right now: the lead, plus
+        what it has measured but not yet taken up."""
+        return LEAD_MS + (self.estimator.residual_s - self._applied_s) * 1000
+
     def reset(self) -> None:
         """Forget the read position (the mic was reopened: its clock anchor changed)."""
         self._position = None
@@ -162,9 +185,16 @@ class EchoReferencePairing:
         if history.generation != self._generation:
             self._adopt(rate, history.generation)
         index, heard_at = anchor
-        wanted = captured_at - self.estimator.residual_s + LEAD_MS / 1000 - heard_at
+        self._glide_residual()
+        applied_before = self._applied_s
+        wanted = captured_at - self._applied_s + LEAD_MS / 1000 - heard_at
         target = index + wanted * rate
         if self._position is None or abs(target - self._position) > _RESYNC_S * rate:
+            if self.follow_residual:
+                # Re-aligning anyway: take up the measured delay at once.
+                self._applied_s = self.estimator.residual_s
+                self.estimator.restart()
+                target = index + (wanted - (self._applied_s - applied_before)) * rate
             self._position = target
             self._realign = False
             self.resyncs += 1
@@ -184,7 +214,16 @@ class EchoReferencePairing:
 
     def observe(self, mic: FloatArray, reference: FloatArray) -> None:
         """Feed the estimator one mic frame and its reference (both at PCM16 scale)."""
-        self.estimator.add(mic, reference, self.lead_ms / 1000)
+        self.estimator.add(mic, reference, self.lead_ms / 1000, self._applied_s)
+
+    def _glide_residual(self) -> None:
+        """Move the applied delay towards the measured one, slowly. A canceller that has
+        converged loses the echo for about a second when its reference jumps, even in a
+        pause (seen with WebRTC's AEC3); a glide of 0.5 ms a second it follows like drift."""
+        if not self.follow_residual:
+            return
+        error = self.estimator.residual_s - self._applied_s
+        self._applied_s += max(-_GLIDE_S_PER_FRAME, min(_GLIDE_S_PER_FRAME, error))
 
     def _adopt(self, rate: int, generation: int) -> None:
         self._generation = generation

@@ -120,7 +120,9 @@ def stage_for(mode: EchoCancellationMode, history: PlaybackHistory) -> MicEchoSt
     load; the client reference then still works, without its local estimate.
     """
     if mode is EchoCancellationMode.THIS_COMPUTER:
-        return LocalCancellerStage(EchoReferencePairing(history), LocalEchoCanceller())
+        # AEC3 finds the residual delay itself and would stumble on a corrected jump.
+        pairing = EchoReferencePairing(history, follow_residual=False)
+        return LocalCancellerStage(pairing, LocalEchoCanceller())
     if mode is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE:
         pairing = EchoReferencePairing(history)
         try:

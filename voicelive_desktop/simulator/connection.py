@@ -24,6 +24,7 @@ from voicelive_desktop.simulator.agent_mode import (
 )
 from voicelive_desktop.simulator.client_events import parse_frame
 from voicelive_desktop.simulator.conversation import Conversation
+from voicelive_desktop.simulator.echo import InputEcho, StereoWithoutConfig
 from voicelive_desktop.simulator.faults import SimulatorFaults
 from voicelive_desktop.simulator.function_call_items import calls_waiting_for_output
 from voicelive_desktop.simulator.function_calls import (
@@ -108,6 +109,7 @@ class SimulatedSession:
         self._synthesizer = synthesizer
         self._conversation = Conversation()
         self._turns = InputTurns(TurnDetection.of(self.session))
+        self._echo = InputEcho()
         self._pending_user_item: str | None = None
         self._response: ResponseStream | FunctionCallStream | McpCallStream | None = None
         self._remote_mcp = RemoteMcp(self.send, self._conversation)
@@ -194,6 +196,8 @@ class SimulatedSession:
         if self._ws.closed:
             return
         self._recorder.record_sent(self.number, event)
+        if event.get("type") == "response.audio.delta":
+            self._echo.assistant_audio_sent(base64.b64decode(event["delta"]))
         with contextlib.suppress(ConnectionResetError):
             await self._ws.send_str(json.dumps(event))
 
@@ -246,6 +250,7 @@ class SimulatedSession:
         self.session = session
         self._remote_servers = remote_servers
         self._turns.configure(TurnDetection.of(self.session))
+        self._echo.configure(self.session)
         if self._faults.withhold_session_updated:
             return
         if self._faults.session_updated_delay_s > 0:
@@ -283,7 +288,12 @@ class SimulatedSession:
                 event, "Invalid 'audio': not base64-encoded PCM16.", "invalid_value", "audio"
             )
             return
-        for boundary in self._turns.append(pcm):
+        try:
+            heard = self._echo.heard(pcm)
+        except StereoWithoutConfig as error:
+            await self._error(event, str(error), "invalid_value", "audio")
+            return
+        for boundary in self._turns.append(heard):
             if isinstance(boundary, SpeechStarted):
                 await self._speech_started(boundary)
             elif isinstance(boundary, SpeechStopped):

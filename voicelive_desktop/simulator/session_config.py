@@ -83,6 +83,8 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
             raise InvalidSessionUpdate(
                 f"Invalid value for '{key}': the simulator speaks pcm16 only.", f"session.{key}"
             )
+    if "input_audio_echo_cancellation" in update:
+        _check_echo_cancellation(merged["input_audio_echo_cancellation"])
     rate = merged.get("input_audio_sampling_rate")
     if rate not in (None, SAMPLE_RATE_HZ):
         raise InvalidSessionUpdate(
@@ -205,6 +207,37 @@ def _check_function_tools(tools: Any, choice: Any) -> None:
         raise InvalidSessionUpdate(
             f"Invalid 'tool_choice' {choice!r}: use auto, none, required or a function.",
             "session.tool_choice",
+
+
+def _check_echo_cancellation(value: Any) -> None:
+    """As AudioEchoCancellation documents it: channels 2 needs reference_source client (and
+    pcm16), and a client reference comes only as channel 1 of stereo input."""
+    if value is None:
+        return
+    param = "session.input_audio_echo_cancellation"
+    if not isinstance(value, dict) or value.get("type") != "server_echo_cancellation":
+        raise InvalidSessionUpdate(
+            "Invalid 'input_audio_echo_cancellation': expected null or an object with type "
+            "'server_echo_cancellation'.",
+            f"{param}.type",
+        )
+    source = value.get("reference_source") or "server"
+    channels = value.get("channels") or 1
+    if source not in ("server", "client"):
+        raise InvalidSessionUpdate(
+            f"Invalid 'reference_source' {source!r}: use 'server' or 'client'.",
+            f"{param}.reference_source",
+        )
+    if channels not in (1, 2) or isinstance(channels, bool):
+        raise InvalidSessionUpdate(
+            f"Invalid 'channels' {channels!r}: use 1 (mono) or 2 (stereo, ch1 the reference).",
+            f"{param}.channels",
+        )
+    if (channels == 2) != (source == "client"):
+        raise InvalidSessionUpdate(
+            "A client echo reference is channel 1 of stereo input: 'reference_source' "
+            "'client' and 'channels' 2 go together.",
+            f"{param}.channels",
         )
 
 

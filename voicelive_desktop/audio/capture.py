@@ -15,8 +15,8 @@ from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
 from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
-from voicelive_desktop.audio.mic_echo_stage import MicEchoStage
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
+from voicelive_desktop.audio.mic_echo_stage import MicEchoStage
 from voicelive_desktop.audio.portaudio import sounddevice
 from voicelive_desktop.audio.samples import (
     PCM16_FULL_SCALE,

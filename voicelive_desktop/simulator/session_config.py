@@ -207,6 +207,7 @@ def _check_function_tools(tools: Any, choice: Any) -> None:
         raise InvalidSessionUpdate(
             f"Invalid 'tool_choice' {choice!r}: use auto, none, required or a function.",
             "session.tool_choice",
+        )
 
 
 def _check_echo_cancellation(value: Any) -> None:

@@ -34,6 +34,7 @@ _ALL = {
     [
         ("What time is it?", [("get_current_time", {})]),
         ("what's the date", [("get_current_time", {})]),
+        ("What’s the time?", [("get_current_time", {})]),
         ("Set a timer for 10 seconds", [("set_timer", {"seconds": 10})]),
         ("set a timer for 2 minutes", [("set_timer", {"seconds": 120})]),
         ("Search my history for Mars", [("search_conversation_history", {"query": "Mars"})]),

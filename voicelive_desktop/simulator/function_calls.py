@@ -11,7 +11,8 @@ The matching rule (deterministic; the simulator has no model):
    Example: `call get_current_time({}) and slow_echo({"text": "hi"})`.
 3. Otherwise these phrases call the built-in tool named, if the session has it, in the order
    the phrases appear in the message (case-insensitive):
-   - "what time is it", "what's the time", "what is the date", "what day is it"
+   - "what time is it", "what's the time" (either apostrophe), "what is the date",
+     "what day is it"
      -> get_current_time {}
    - "set a timer for N seconds|minutes|hours" -> set_timer {"seconds": N in seconds}
    - "list my timers", "show my timers", "what are my timers" -> list_timers {}
@@ -78,7 +79,7 @@ def _phrase(pattern: str) -> re.Pattern[str]:
 _PHRASES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], dict[str, Any]]]] = [
     (
         "get_current_time",
-        _phrase(r"\bwhat time is it\b|\bwhat(?:'s| is) the (?:time|date)\b|\bwhat day is it\b"),
+        _phrase(r"\bwhat time is it\b|\bwhat(?:['’]s| is) the (?:time|date)\b|\bwhat day is it\b"),
         lambda match: {},
     ),
     (

@@ -7,7 +7,6 @@ import dataclasses
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QBoxLayout,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -124,9 +123,7 @@ class PreferencesDialog(QDialog):
             self.finished.connect(self.tools_page.stop_following)
             if mcp is not None:
                 self.mcp_section = McpServersSection(mcp)
-                page_layout = self.tools_page.layout()
-                if isinstance(page_layout, QBoxLayout):
-                    page_layout.addWidget(self.mcp_section, 1)
+                self.tools_page.add_section(self.mcp_section)
         self.tabs = tabs
 
         self.notice = QLabel(RECONNECT_NOTICE)

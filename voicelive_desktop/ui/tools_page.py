@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,6 +44,7 @@ class ToolsPage(QWidget):
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setAccessibleName("Tools the assistant can use")
+        self.table.setMinimumHeight(160)  # a few tools in view beside any section below
         self.table.setHorizontalHeaderLabels(list(_COLUMNS))
         self.table.verticalHeader().hide()
         # A one-line row must still fit its policy box.
@@ -61,10 +63,18 @@ class ToolsPage(QWidget):
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.empty_note = QLabel("No tools are available.")
         self.empty_note.setEnabled(False)
+        tools_part = QWidget()
+        tools_layout = QVBoxLayout(tools_part)
+        tools_layout.setContentsMargins(0, 0, 0, 0)
+        tools_layout.addWidget(intro)
+        tools_layout.addWidget(self.table, 1)
+        tools_layout.addWidget(self.empty_note)
+        # The tool list above, sections such as MCP servers below, the split up to the user.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(tools_part)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_note)
+        layout.addWidget(self.splitter)
         self._unsubscribe: Callable[[], None] | None = registry.subscribe(self.refresh)
         self.refresh()
 
@@ -117,6 +127,13 @@ class ToolsPage(QWidget):
         )
         self.policy_boxes[spec.name] = box
         return box
+
+    def add_section(self, section: QWidget) -> None:
+        """Show `section` under the tool list (the MCP servers), the list keeping room for
+        several tools."""
+        self.splitter.addWidget(section)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(self.splitter.count() - 1, 2)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

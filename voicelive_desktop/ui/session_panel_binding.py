@@ -14,7 +14,8 @@ from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.engine_adapter import APPLIED, STORED, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.session_panel import ApplyStatus
-from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY, Applies
+from voicelive_desktop.ui.setting_description import Applies
+from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
 from voicelive_desktop.ui.voice_preview import VoicePreview
 
 

@@ -1,18 +1,15 @@
 """One description of every editable setting, shared by Preferences and the session panel.
 
-A `SettingField` says what a setting is called and means, how to read it from and write it
-into `AppSettings`, which editor edits it, when it takes effect and when it applies at all.
-Both Preferences and the session panel build their widgets from these descriptions, so the
-widget<->settings mapping exists once. Another feature adds a setting by adding a field here
-and naming it in a section.
+Each `SettingField` (ui.setting_description) says what a setting is called and means, how to
+read it from and write it into `AppSettings`, which editor edits it, when it takes effect and
+when it applies at all. Preferences and the session panel build their widgets from this list,
+so the widget<->settings mapping exists once. A feature adds a setting by adding a field here
+and naming it in a section of PANEL_SECTIONS (and in a Preferences tab).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from voicelive_desktop.engine.session_settings import (
@@ -43,66 +40,10 @@ from voicelive_desktop.ui.preference_choices import (
     TRANSCRIPTION_LANGUAGES,
     TRANSCRIPTION_MODELS,
 )
-
-
-class Applies(enum.Enum):
-    """When a change takes effect."""
-
-    LIVE = "live"  # sent to the open session with session.update
-    RECONNECT = "reconnect"  # only a new session uses it
-    APP = "app"  # the app itself changes at once; no session involved
-
+from voicelive_desktop.ui.setting_description import Applies, SettingField, field_at
 
 # A mode the turn-taking choice offers besides the VAD types: push-to-talk (client commits).
 PUSH_TO_TALK = "push_to_talk"
-
-
-@dataclass(frozen=True)
-class SettingField:
-    """One editable setting: name, meaning, where it lives, how it is edited, when it applies."""
-
-    key: str
-    label: str
-    description: str  # tooltip and accessible description
-    read: Callable[[AppSettings], Any]
-    write: Callable[[AppSettings, Any], AppSettings]
-    editor: ed.EditorSpec
-    applies: Applies = Applies.LIVE
-    # False when the setting means nothing with the other settings as they are (greyed out).
-    relevant: Callable[[AppSettings], bool] = lambda _settings: True
-    # The numeric range allowed with the other settings as they are (None: the editor's own).
-    bounds: Callable[[AppSettings], ed.Bounds] | None = None
-
-
-def _in(
-    path: str,
-) -> tuple[Callable[[AppSettings], Any], Callable[[AppSettings, Any], AppSettings]]:
-    """Reader and writer for a dotted path such as 'session.turn_detection.threshold'."""
-    names = path.split(".")
-
-    def read(settings: AppSettings) -> Any:
-        value: Any = settings
-        for name in names:
-            value = getattr(value, name)
-        return value
-
-    def write(settings: AppSettings, value: Any) -> AppSettings:
-        def put(obj: Any, rest: list[str]) -> Any:
-            if len(rest) == 1:
-                return dataclasses.replace(obj, **{rest[0]: value})
-            return dataclasses.replace(obj, **{rest[0]: put(getattr(obj, rest[0]), rest[1:])})
-
-        result: AppSettings = put(settings, names)
-        return result
-
-    return read, write
-
-
-def _field(
-    key: str, label: str, description: str, path: str, editor: ed.EditorSpec, **more: Any
-) -> SettingField:
-    read, write = _in(path)
-    return SettingField(key, label, description, read, write, editor, **more)
 
 
 def _vad_on(settings: AppSettings) -> bool:
@@ -155,7 +96,7 @@ _TRANSCRIPTION_OFF = ""
 
 FIELDS: tuple[SettingField, ...] = (
     # ---- connection (takes a new session) ----
-    _field(
+    field_at(
         "endpoint",
         "Endpoint",
         "The Voice Live endpoint of your Azure AI Foundry resource",
@@ -163,7 +104,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Text("https://<resource>.cognitiveservices.azure.com"),
         applies=Applies.RECONNECT,
     ),
-    _field(
+    field_at(
         "model",
         "Model or deployment",
         "The model the session runs; it is fixed once connected",
@@ -172,21 +113,21 @@ FIELDS: tuple[SettingField, ...] = (
         applies=Applies.RECONNECT,
     ),
     # ---- voice ----
-    _field(
+    field_at(
         "voice",
         "Voice",
         "The assistant's voice; type to search by name, locale or kind",
         "session.voice.name",
         ed.Voice(),
     ),
-    _field(
+    field_at(
         "custom_voice_id",
         "Custom voice endpoint ID",
         "Only for an Azure custom voice: the deployment's endpoint ID",
         "session.voice.custom_endpoint_id",
         ed.Text("only for an Azure custom voice"),
     ),
-    _field(
+    field_at(
         "voice_temperature",
         "Voice variation",
         "The HD voice's own temperature: higher varies intonation more (0 to 1)",
@@ -194,7 +135,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Slider(VOICE_TEMPERATURE_RANGE),
         relevant=lambda s: bool(_voice_kind(s).has_voice_temperature),
     ),
-    _field(
+    field_at(
         "speaking_rate",
         "Speaking rate",
         "How fast an Azure voice speaks (0.5 to 1.5 times)",
@@ -203,7 +144,7 @@ FIELDS: tuple[SettingField, ...] = (
         relevant=lambda s: bool(_voice_kind(s).has_speaking_rate),
     ),
     # ---- conversation ----
-    _field(
+    field_at(
         "temperature",
         "Temperature",
         "How varied the model's answers are; the range is what the model accepts",
@@ -221,7 +162,7 @@ FIELDS: tuple[SettingField, ...] = (
         ),
         ed.Number((0, MAX_RESPONSE_TOKENS_RANGE[1]), step=50, special="Unlimited"),
     ),
-    _field(
+    field_at(
         "instructions",
         "Instructions",
         "How the assistant should behave (the system prompt)",
@@ -230,7 +171,7 @@ FIELDS: tuple[SettingField, ...] = (
         # A Foundry agent brings its own instructions (ui.agent_profile says so beside it).
         relevant=lambda s: s.connection.profile is not ConnectionProfile.FOUNDRY_AGENT,
     ),
-    _field(
+    field_at(
         "greet_on_connect",
         "Greeting",
         "When a session opens, the assistant speaks first",
@@ -258,7 +199,7 @@ FIELDS: tuple[SettingField, ...] = (
             ]
         ),
     ),
-    _field(
+    field_at(
         "vad_threshold",
         "Speech threshold",
         "Higher ignores more noise but needs louder speech; the line on the mic meter",
@@ -266,7 +207,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Number(VAD_THRESHOLD_RANGE, step=0.05, decimals=2),
         relevant=_vad_on,
     ),
-    _field(
+    field_at(
         "prefix_padding",
         "Prefix padding",
         "Audio kept from before speech was detected",
@@ -274,7 +215,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Number(PREFIX_PADDING_MS_RANGE, step=50, suffix=" ms"),
         relevant=_vad_on,
     ),
-    _field(
+    field_at(
         "silence_duration",
         "Silence to end a turn",
         "How long a pause ends your turn",
@@ -282,7 +223,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Number(SILENCE_DURATION_MS_RANGE, step=50, suffix=" ms"),
         relevant=_vad_on,
     ),
-    _field(
+    field_at(
         "remove_filler_words",
         "Filler words",
         "Ignore 'um', 'uh' and the like while the assistant speaks, so they do not interrupt",
@@ -290,7 +231,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Toggle("Remove filler words"),
         relevant=_semantic,
     ),
-    _field(
+    field_at(
         "end_of_utterance",
         "End of utterance",
         "A semantic detector that waits through natural pauses before ending your turn",
@@ -304,7 +245,7 @@ FIELDS: tuple[SettingField, ...] = (
         ),
         relevant=_vad_on,
     ),
-    _field(
+    field_at(
         "end_of_utterance_level",
         "Detection level",
         "How sure the detector must be that you finished a sentence; lower ends turns sooner",
@@ -319,7 +260,7 @@ FIELDS: tuple[SettingField, ...] = (
         ),
         relevant=_end_of_utterance_on,
     ),
-    _field(
+    field_at(
         "end_of_utterance_timeout",
         "Detection timeout",
         "The longest the detector waits for more speech",
@@ -327,7 +268,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Number(END_OF_UTTERANCE_TIMEOUT_MS_RANGE, step=100, suffix=" ms"),
         relevant=_end_of_utterance_on,
     ),
-    _field(
+    field_at(
         "languages",
         "Languages",
         "Languages you speak, as codes such as en-US, es-ES; they sharpen filler-word removal",
@@ -336,14 +277,14 @@ FIELDS: tuple[SettingField, ...] = (
         relevant=_semantic,
     ),
     # ---- audio ----
-    _field(
+    field_at(
         "noise_suppression",
         "Noise suppression",
         "The service removes background noise from your microphone",
         "session.noise_suppression",
         ed.Toggle("Noise suppression (server side)"),
     ),
-    _field(
+    field_at(
         "echo_cancellation",
         "Echo cancellation",
         "Removes the assistant's own voice that your microphone picks up from the speakers, "
@@ -364,7 +305,7 @@ FIELDS: tuple[SettingField, ...] = (
         # Mono or stereo input is fixed when the session opens.
         applies=Applies.RECONNECT,
     ),
-    _field(
+    field_at(
         "half_duplex",
         "Half-duplex",
         "Last resort when echo still interrupts: mute the mic while the assistant speaks "
@@ -374,14 +315,14 @@ FIELDS: tuple[SettingField, ...] = (
         applies=Applies.APP,
     ),
     # ---- input transcription ----
-    _field(
+    field_at(
         "transcription_model",
         "Input transcription",
         "Show what you say as text, transcribed by this model",
         "session.input_transcription_model",
         ed.Choice([("Off", _TRANSCRIPTION_OFF), *((m, m) for m in TRANSCRIPTION_MODELS)]),
     ),
-    _field(
+    field_at(
         "transcription_language",
         "Transcription language",
         "The language you speak, e.g. en-US; blank lets the service detect it",
@@ -389,7 +330,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.SuggestedText(TRANSCRIPTION_LANGUAGES),
         relevant=lambda s: bool(s.session.input_transcription_model),
     ),
-    _field(
+    field_at(
         "phrase_list",
         "Phrase list",
         "Names and words to recognise, separated by commas (azure-speech only)",
@@ -398,7 +339,7 @@ FIELDS: tuple[SettingField, ...] = (
         relevant=lambda s: s.session.input_transcription_model == "azure-speech",
     ),
     # ---- push-to-talk and look (the app) ----
-    _field(
+    field_at(
         "ptt_mode",
         "Push-to-talk mode",
         "Hold the key while speaking, or press twice",
@@ -411,7 +352,7 @@ FIELDS: tuple[SettingField, ...] = (
         ),
         applies=Applies.APP,
     ),
-    _field(
+    field_at(
         "ptt_key",
         "Key in the window",
         "The push-to-talk key while the window has focus",
@@ -419,7 +360,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.KeyChoice(fallback="Space"),
         applies=Applies.APP,
     ),
-    _field(
+    field_at(
         "global_hotkey",
         "Global hotkey",
         "Works while another app has focus (X11, Windows, macOS)",
@@ -427,7 +368,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Text("<ctrl>+<alt>+<space>"),
         applies=Applies.APP,
     ),
-    _field(
+    field_at(
         "earcons",
         "Earcons",
         "A short tone when the mic opens and closes",
@@ -435,7 +376,7 @@ FIELDS: tuple[SettingField, ...] = (
         ed.Toggle("Play a short tone when the mic opens and closes"),
         applies=Applies.APP,
     ),
-    _field(
+    field_at(
         "theme",
         "Colours",
         "Light, dark, or the system's colours (including high contrast)",
@@ -450,7 +391,7 @@ FIELDS: tuple[SettingField, ...] = (
         ),
         applies=Applies.APP,
     ),
-    _field(
+    field_at(
         "show_timestamps",
         "Timestamps",
         "Show the time of each turn in the transcript",
@@ -480,14 +421,3 @@ PANEL_SECTIONS: dict[str, list[str]] = {
     "Input transcription": ["transcription_model", "transcription_language", "phrase_list"],
     "Instructions": ["instructions", "greet_on_connect"],
 }
-
-
-def fields(keys: Iterable[str]) -> list[SettingField]:
-    return [FIELDS_BY_KEY[key] for key in keys]
-
-
-def fold(settings: AppSettings, values: Iterable[tuple[SettingField, Any]]) -> AppSettings:
-    """`settings` with each field's value written in."""
-    for setting, value in values:
-        settings = setting.write(settings, value)
-    return settings

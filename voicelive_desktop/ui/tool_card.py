@@ -318,9 +318,6 @@ class ToolCallCard(QFrame):
         self.details.setVisible(expanded)
         self.updateGeometry()
 
-    def is_expanded(self) -> bool:
-        return self.details.isVisible() or self.expand_button.isChecked()
-
     def mousePressEvent(self, event: QMouseEvent) -> None:
         # The whole header row toggles, as in a disclosure list; the details stay selectable.
         if event.button() == Qt.MouseButton.LeftButton and event.position().y() < 32:

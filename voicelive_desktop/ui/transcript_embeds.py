@@ -33,6 +33,9 @@ class EmbeddedWidgets(QObject):
         super().__init__(edit)
         self._widgets: dict[str, QWidget] = {}
         self._plain_texts: dict[str, str] = {}
+        # Where each placeholder was inserted, checked before use (a re-render replaces the
+        # document's blocks): repositioning costs per widget, not per line of the transcript.
+        self._blocks: dict[str, QTextBlock] = {}
         layout = edit.document().documentLayout()
         layout.update.connect(self._schedule_reposition)
         layout.documentSizeChanged.connect(self._schedule_reposition)
@@ -76,13 +79,11 @@ class EmbeddedWidgets(QObject):
         if key in self._widgets:
             self._plain_texts[key] = text
 
-    def widget(self, key: str) -> QWidget | None:
-        return self._widgets.get(key)
-
     def remove(self, key: str) -> None:
         """Forget and delete the widget; the caller removes its placeholder (re-renders)."""
         widget = self._widgets.pop(key, None)
         self._plain_texts.pop(key, None)
+        self._blocks.pop(key, None)
         if widget is not None:
             widget.removeEventFilter(self)
             widget.hide()
@@ -100,6 +101,7 @@ class EmbeddedWidgets(QObject):
         char_format = QTextCharFormat()
         char_format.setProperty(_KEY_PROPERTY, key)
         cursor.insertText(PLACEHOLDER, char_format)
+        self._blocks[key] = cursor.block()
         self._schedule_reposition()
 
     def plain_text(self, text: str, start: int = 0) -> str:
@@ -156,27 +158,25 @@ class EmbeddedWidgets(QObject):
         placed: set[str] = set()
         resized: list[tuple[QTextBlock, int]] = []
         width = self._available_width()
-        block = document.begin()
-        while block.isValid():
-            key = _key_at(block, block.position())
-            widget = self._widgets.get(key) if key is not None else None
-            if widget is not None and key is not None:
-                height = self._height(key)
-                if int(block.blockFormat().lineHeight()) != height:
-                    resized.append((block, height))
-                # The block's room starts below its top margin (a fixed-height line puts its
-                # text, not its top, where QTextLine.y() says).
-                rect = layout.blockBoundingRect(block)
-                top = rect.top() + block.blockFormat().topMargin()
-                widget.setGeometry(
-                    int(rect.left()) + _SIDE_PADDING_PX - scroll.x(),
-                    int(top) - scroll.y(),
-                    width,
-                    height,
-                )
-                widget.show()
-                placed.add(key)
-            block = block.next()
+        for key, block in self._placeholder_blocks().items():
+            widget = self._widgets.get(key)
+            if widget is None:
+                continue
+            height = self._height(key)
+            if int(block.blockFormat().lineHeight()) != height:
+                resized.append((block, height))
+            # The block's room starts below its top margin (a fixed-height line puts its
+            # text, not its top, where QTextLine.y() says).
+            rect = layout.blockBoundingRect(block)
+            top = rect.top() + block.blockFormat().topMargin()
+            widget.setGeometry(
+                int(rect.left()) + _SIDE_PADDING_PX - scroll.x(),
+                int(top) - scroll.y(),
+                width,
+                height,
+            )
+            widget.show()
+            placed.add(key)
         for key, widget in self._widgets.items():
             if key not in placed:
                 widget.hide()
@@ -187,6 +187,23 @@ class EmbeddedWidgets(QObject):
             block_format = block.blockFormat()
             block_format.setLineHeight(height, _FIXED_HEIGHT)
             cursor.setBlockFormat(block_format)
+
+    def _placeholder_blocks(self) -> dict[str, QTextBlock]:
+        """Each shown widget's block: the remembered ones while they still hold their
+        placeholder, else found again by walking the document."""
+        if self._blocks.keys() == self._widgets.keys() and all(
+            b.isValid() and _key_at(b, b.position()) == k for k, b in self._blocks.items()
+        ):
+            return self._blocks
+        found: dict[str, QTextBlock] = {}
+        block = self._text_edit().document().begin()
+        while block.isValid():
+            key = _key_at(block, block.position())
+            if key is not None and key in self._widgets:
+                found[key] = block
+            block = block.next()
+        self._blocks = found
+        return found
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._viewport and event.type() == QEvent.Type.Resize:

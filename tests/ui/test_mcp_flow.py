@@ -84,7 +84,7 @@ async def test_example_server_answers_in_the_demo_as_local_and_remote(app: AppUn
         lambda: binding.status("dice-remote").state is ServerState.RUNNING, what="host"
     )
     assert "called by the service" in section.table.item(1, 3).text()
-    assert "1 tools" in section.table.item(0, 3).text()
+    assert "running, 1 tool" in section.table.item(0, 3).text()
     app.controller.preferences.close()
 
     assert await app.controller.start_demo()

@@ -13,6 +13,8 @@ import argparse
 import os
 import random
 import sys
+import threading
+import time
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -51,13 +53,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on PORT")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--exit-with-parent", action="store_true", help="exit when the starting process ends"
+    )
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        _exit_with_parent()
     server = build_server()
     if args.http is not None:
         server.run("streamable-http", host=args.host, port=args.http)
     else:
         server.run()
     return 0
+
+
+def _exit_with_parent() -> None:
+    """Exit when the process that started this one is gone, even if it was killed: an HTTP
+    server has no stdin that closes to tell it (a stdio server has)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def example_server_command() -> tuple[str, tuple[str, ...]]:

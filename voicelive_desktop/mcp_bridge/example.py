@@ -52,6 +52,7 @@ class ExampleHttpHost:
             *args,
             "--http",
             str(EXAMPLE_REMOTE_PORT),
+            "--exit-with-parent",
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,

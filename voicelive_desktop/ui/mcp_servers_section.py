@@ -53,7 +53,7 @@ def status_text(config: McpServerConfig, status: McpServerStatus) -> str:
     text = {
         ServerState.STOPPED: "stopped",
         ServerState.STARTING: "starting…",
-        ServerState.RUNNING: f"running, {len(status.tools)} tools",
+        ServerState.RUNNING: f"running, {len(status.tools)} tool{'s' * (len(status.tools) != 1)}",
         ServerState.FAILED: f"failed: {status.reason}",
     }[status.state]
     if status.capped_calls:

@@ -1,0 +1,133 @@
+"""Reproduces docs/screenshot-mcp.png: the offline demo answering through the shipped dice MCP
+server as a local server and as a remote one (left), and Preferences → Tools → MCP servers
+after "Add example (dice)" (right).
+
+    .venv/bin/python tools/screenshot_mcp.py [--out docs/screenshot-mcp.png] [--theme dark]
+
+Settings and history go to throw-away folders, so yours are not touched. The dice rolls are
+made repeatable with VOICELIVE_DICE_SEED.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.screenshot import start_xvfb  # noqa: E402
+
+
+async def stage(out: Path, theme: str) -> None:
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+    from PySide6.QtWidgets import QApplication
+
+    from voicelive_desktop.credentials import CredentialStore
+    from voicelive_desktop.engine.events import SessionState, ToolCallFinished
+    from voicelive_desktop.settings import SettingsStore, Theme
+    from voicelive_desktop.ui.controller import AppController
+    from voicelive_desktop.ui.main_window import MainWindow
+    from voicelive_desktop.ui.sessions import text_session
+    from voicelive_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow()
+    controller = AppController(window, SettingsStore(), CredentialStore(), text_session)
+    apply_theme(app, Theme(theme))
+    window.set_panel_open(False)
+    window.resize(760, 760)
+    window.show()
+    finished: list[ToolCallFinished] = []
+    controller.adapter.event_received.connect(
+        lambda e: finished.append(e) if isinstance(e, ToolCallFinished) else None
+    )
+    controller.mcp.start()  # what start() does first: the saved servers (none here)
+    dialog = controller.open_preferences()
+    dialog.mcp_section.example_button.click()
+    registry = controller.tools.registry
+    while registry.get("dice__roll_dice") is None:
+        await asyncio.sleep(0.05)
+    dialog.close()
+    if not await controller.start_demo():
+        sys.exit(f"the demo did not connect: {window.error_banner.message}")
+    window.error_banner.dismiss()
+
+    async def ask_and_allow(question: str, calls: int) -> None:
+        window.message_box.setText(question)
+        window.message_box.returnPressed.emit()
+        while not window.tool_calls.pending_prompts():
+            await asyncio.sleep(0.05)
+        prompt = window.tool_calls.pending_prompts()[0]
+        while not (prompt.armed() and prompt.allow_once_button.isEnabled()):
+            await asyncio.sleep(0.05)
+        prompt.allow_once_button.click()
+        while len(finished) < calls:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        while window.session_state is not SessionState.READY:
+            await asyncio.sleep(0.05)
+
+    await ask_and_allow('call dice__roll_dice({"sides": 20, "count": 2})', 1)
+    await ask_and_allow("Now roll a d20 on the remote server", 2)
+    await asyncio.sleep(1.0)
+    conversation = window.grab()
+
+    dialog = controller.open_preferences()
+    dialog.resize(720, 760)
+    dialog.tabs.setCurrentWidget(dialog.tools_page)
+    dialog.mcp_section.table.selectRow(0)
+    dialog.tools_page.table.scrollToBottom()  # the dice tool, last in the list
+    await asyncio.sleep(0.8)
+    preferences = dialog.grab()
+    gap = 16
+    canvas = QPixmap(
+        conversation.width() + gap + preferences.width(),
+        max(conversation.height(), preferences.height()),
+    )
+    canvas.fill(QColor("#d0d4da"))
+    painter = QPainter(canvas)
+    painter.drawPixmap(0, 0, conversation)
+    painter.drawPixmap(conversation.width() + gap, 0, preferences)
+    painter.end()
+    canvas.save(str(out))
+    print(f"saved {out}")
+    dialog.close()
+    await controller.shutdown()
+    window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-mcp.png")
+    parser.add_argument("--theme", choices=["light", "dark"], default="light")
+    args = parser.parse_args()
+    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ.setdefault("VOICELIVE_DICE_SEED", "7")
+    try:
+        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
+            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
+            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
+            import qasync
+
+            from voicelive_desktop.app import create_application
+
+            app = create_application([sys.argv[0]])
+            loop = qasync.QEventLoop(app)
+            with loop:
+                loop.run_until_complete(stage(args.out.resolve(), args.theme))
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

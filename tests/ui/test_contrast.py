@@ -9,7 +9,12 @@ from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.engine.events import AssistantTranscriptDelta, UserTextSent
 from voicelive_desktop.settings import Theme
-from voicelive_desktop.ui.contrast import HIGH_CONTRAST_RATIO, READABLE_RATIO, contrast_ratio
+from voicelive_desktop.ui.contrast import (
+    HIGH_CONTRAST_RATIO,
+    READABLE_RATIO,
+    contrast_ratio,
+    warning_style,
+)
 from voicelive_desktop.ui.theme import palette_for
 from voicelive_desktop.ui.transcript_view import TranscriptView
 
@@ -81,3 +86,14 @@ def test_transcript_text_follows_the_system_font_size(qtbot: QtBot) -> None:
         assert "Hello there" in view.conversation_text()
     finally:
         app.setFont(original)
+
+
+@pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK, Theme.HIGH_CONTRAST])
+def test_warning_lines_read_in_every_theme(qtbot: QtBot, theme: Theme) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("Changes take effect after reconnecting.")
+    qtbot.addWidget(label)
+    label.setPalette(palette_for(theme))
+    colour = QColor(warning_style(label).removeprefix("color: ").removesuffix(";"))
+    assert contrast_ratio(colour, label.palette().color(R.Window)) >= READABLE_RATIO

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
 
 # WCAG 2.x: 4.5:1 for normal text (AA), 7:1 for the enhanced level a high-contrast theme aims at.
 READABLE_RATIO = 4.5
@@ -30,3 +31,18 @@ def readable(accent: QColor, background: QColor, fallback: QColor) -> QColor:
     """`accent` if it reads on `background`, else `fallback` (the palette's text colour): a
     brand colour must never cost legibility, in high contrast least of all."""
     return accent if contrast_ratio(accent, background) >= READABLE_RATIO else fallback
+
+
+# The amber of warnings; on dark or high-contrast backgrounds it gives way to the text colour.
+WARNING_AMBER = QColor("#8a5a00")
+
+
+def warning_style(widget: QWidget) -> str:
+    """A style sheet colour for a warning line that reads on `widget`'s background."""
+    palette = widget.palette()
+    colour = readable(
+        WARNING_AMBER,
+        palette.color(QPalette.ColorRole.Window),
+        palette.color(QPalette.ColorRole.WindowText),
+    )
+    return f"color: {colour.name()};"

@@ -26,6 +26,7 @@ from voicelive_desktop.push_to_talk.global_hotkey import global_hotkey_blocker
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.tools.registry import ToolRegistry
 from voicelive_desktop.ui.agent_profile import AgentProfileBox, show_agent_control
+from voicelive_desktop.ui.contrast import warning_style
 from voicelive_desktop.ui.form_fields import device_combo, device_name
 from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.mcp_servers_section import McpServersSection
@@ -128,7 +129,7 @@ class PreferencesDialog(QDialog):
 
         self.notice = QLabel(RECONNECT_NOTICE)
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #b7791f;")
+        self.notice.setStyleSheet(warning_style(self))
         self.reconnect_button = QPushButton("Apply and reconnect")
         self.reconnect_button.setToolTip("Apply the changes and reopen the session with them")
         self.reconnect_button.clicked.connect(self._apply_and_reconnect)

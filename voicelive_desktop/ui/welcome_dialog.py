@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from voicelive_desktop import APP_NAME
 from voicelive_desktop.engine.session_settings import AuthMethod
+from voicelive_desktop.ui.contrast import warning_style
 
 
 class WelcomeChoice(str, enum.Enum):
@@ -91,7 +92,7 @@ class WelcomeDialog(QDialog):
         self.keyring_note = QLabel(keyring_problem or "")
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setVisible(keyring_problem is not None)
-        self.keyring_note.setStyleSheet("color: #b7791f;")
+        self.keyring_note.setStyleSheet(warning_style(self))
         layout.addWidget(self.keyring_note)
         self.problem = QLabel()
         self.problem.setWordWrap(True)

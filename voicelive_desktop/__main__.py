@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from voicelive_desktop import APP_NAME, __version__
 
+EXAMPLE_SERVER_FLAG = "--run-example-mcp-server"
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The one parser for every mode, so `--help` documents them all."""
@@ -59,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == [EXAMPLE_SERVER_FLAG]:
+        # A packaged app has no `python -m`: it runs its example MCP server itself.
+        from voicelive_desktop.mcp_bridge.dice_server import main as run_dice_server
+
+        return run_dice_server(given[1:])
     args = build_parser().parse_args(argv)
     # Each mode is imported only when chosen: --diagnose and --headless must not load Qt.
     if args.diagnose:

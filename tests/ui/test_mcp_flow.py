@@ -139,6 +139,7 @@ async def test_a_failing_server_shows_its_reason_and_stderr(
     section.table.selectRow(0)
     assert "missing API_TOKEN" in section.details.text()
     assert "failed" in section.table.item(0, 3).text()
+    assert "The MCP server broken stopped" in app.window.error_banner.message
     section.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
     assert app.controller.mcp.servers.named("broken").enabled is False  # type: ignore[union-attr]
     await app.controller.shutdown()

@@ -82,7 +82,10 @@ def _exit_with_parent() -> None:
 
 
 def example_server_command() -> tuple[str, tuple[str, ...]]:
-    """How to start this server as a local stdio server from the running app."""
+    """How to start this server as a local stdio server from the running app (a packaged
+    app runs it through its own executable, see __main__)."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ("--run-example-mcp-server",)
     return sys.executable, ("-m", "voicelive_desktop.mcp_bridge.dice_server")
 
 

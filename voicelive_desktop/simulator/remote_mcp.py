@@ -14,9 +14,10 @@ Modelled on the how-to "Add an MCP server to Voice Live" and the SDK 1.3.1 model
 - the spoken answer comes when the client sends `response.create` after the call (both SDK
   samples do so), and is built from the call's output here.
 
-Which typed turn calls which tool follows the tools issue's rule 2 (simulator/function_calls):
-"call NAME(ARGUMENTS)" with NAME one of the listed tools; the example dice server's tool is
-also called by "roll a die", "roll a d20" or "roll 3 dice".
+Which typed turn calls which tool follows the tools issue's rule (simulator/function_calls
+`match_calls`) over the listed tools, e.g. "call NAME(ARGUMENTS)"; function tools are matched
+first, so with function tools in the session that form calls them. The example dice server's
+tool is also called by "roll a die", "roll a d20" or "roll 3 dice".
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from voicelive_desktop.simulator import wire
 from voicelive_desktop.simulator.conversation import Conversation, ConversationItem
+from voicelive_desktop.simulator.function_calls import match_calls
 from voicelive_desktop.simulator.wire import Event
 
 log = logging.getLogger(__name__)
@@ -43,9 +45,6 @@ log = logging.getLogger(__name__)
 Send = Callable[[Event], Awaitable[None]]
 MCP_TIMEOUT_S = 20.0
 _ARGUMENT_DELTA_CHARS = 16
-_EXPLICIT_CALL = re.compile(
-    r"^call ([A-Za-z0-9_.-]{1,64})\((.*)\)[.!?]?$", re.IGNORECASE | re.DOTALL
-)
 _DICE = re.compile(r"\broll (?:a |one |(\d{1,2}) )?(?:d(\d{1,4})|dice|die)\b", re.IGNORECASE)
 _SIDES = re.compile(r"\bd(\d{1,4})\b|(\d{1,4})[- ]sided", re.IGNORECASE)
 
@@ -149,15 +148,16 @@ async def call_tool(server: RemoteServer, name: str, arguments: str) -> tuple[st
 
 
 def planned_call(text: str, servers: list[RemoteServer]) -> tuple[RemoteServer, str, str] | None:
-    """(server, tool, arguments) a typed user turn calls, by the module's rule, or None."""
+    """(server, tool, arguments) a typed user turn calls, or None: the tools issue's rule
+    (`function_calls.match_calls`) over each server's listed tools, then the dice phrase."""
     stripped = " ".join(text.split())
-    explicit = _EXPLICIT_CALL.match(stripped)
     for server in servers:
-        names = {t["name"] for t in server.tools}
-        if explicit and explicit.group(1).split(".")[-1] in names:
-            return server, explicit.group(1).split(".")[-1], explicit.group(2).strip() or "{}"
+        names = {str(t["name"]) for t in server.tools}
+        listed = [c for c in match_calls(stripped, names) if c.name in names]
+        if listed:
+            return server, listed[0].name, listed[0].arguments.strip() or "{}"
         dice = _DICE.search(stripped)
-        if dice and not explicit and "roll_dice" in names:
+        if dice and "roll_dice" in names and not stripped.lower().startswith("call "):
             sides = _SIDES.search(stripped)
             arguments = {
                 "sides": int(next(g for g in sides.groups() if g)) if sides else 6,

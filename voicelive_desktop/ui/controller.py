@@ -20,6 +20,7 @@ from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
+from voicelive_desktop.mcp_bridge.server_connection import McpServerStatus, ServerState
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
@@ -114,6 +115,7 @@ class AppController(QObject):
         )
         self.mcp = McpBinding(self.tools.registry, store.path.parent, parent=window)
         self.mcp.problem.connect(window.show_error)
+        self.mcp.status_changed.connect(self._mcp_status)
 
     def _wire(self) -> None:
         w, a = self.window, self.adapter
@@ -137,6 +139,14 @@ class AppController(QObject):
             preview=VoicePreview(self.make_session, self._preview_target, self),
             spawn=self._spawn,
         )
+
+    def _mcp_status(self, status: McpServerStatus) -> None:
+        """A server that fails says so in the window too; its stderr is in Preferences."""
+        if status.state is ServerState.FAILED:
+            self.window.show_error(
+                f"The MCP server {status.name} stopped: {status.reason} Its tools are not "
+                "offered; Preferences → Tools shows its last output."
+            )
 
     # ---- start-up -------------------------------------------------------------------------
 

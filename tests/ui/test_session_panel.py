@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.engine.events import (
@@ -24,6 +26,7 @@ from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.session_panel import ApplyStatus
 from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS, PUSH_TO_TALK
+from voicelive_desktop.ui.voice_picker import VoicePicker
 from voicelive_desktop.ui.voice_preview import SAMPLE_SENTENCE
 
 Session = dict[str, Any]
@@ -306,3 +309,43 @@ async def test_preview_works_in_the_offline_demo_without_a_connection(
     assert app.controller.demo_server is not None
     assert app.controller.demo_server.received_of("response.create")
     await app.controller.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_quick_successive_changes_each_wait_for_their_own_session_updated(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    simulator.faults.session_updated_delay_s = 0.4  # a slow service: the updates overlap
+    _edit(app, "temperature", 0.9)
+    _edit(app, "temperature", 1.0)
+    _edit(app, "voice", "en-GB-RyanNeural")
+    await wait_until(
+        lambda: len(simulator.sent_of("session.updated")) == 4, timeout=10, what="three updates"
+    )
+    await app.controller.adapter.wait_idle()  # every update has had its answer
+    assert panel.status is ApplyStatus.APPLIED, panel.status_label.text()
+    final = simulator.sent_of("session.updated")[-1]["session"]
+    assert final["temperature"] == 1.0 and final["voice"]["name"] == "en-GB-RyanNeural"
+    assert not app.window.error_banner.isVisible()
+    await app.controller.shutdown()
+
+
+def test_voice_picker_groups_by_kind_shows_locales_and_searches(qtbot: QtBot) -> None:
+    picker = VoicePicker()
+    qtbot.addWidget(picker)
+    model = picker.combo.model()
+    rows = [model.index(row, 0) for row in range(model.rowCount())]
+    headers = [i.data() for i in rows if not i.flags() & Qt.ItemFlag.ItemIsSelectable]
+    assert headers == ["Azure HD", "Azure standard", "OpenAI"]
+    assert any("Sonia · en-GB · Azure standard" in str(i.data()) for i in rows)
+    completer = picker.combo.completer()
+    completer.setCompletionPrefix("de-DE")
+    found = {
+        completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())
+    }
+    assert found == {"Seraphina · de-DE · Azure HD", "Katja · de-DE · Azure standard"}
+    picker.set_voice_name("my-brand-voice")  # a name typed elsewhere is kept, not lost
+    assert picker.voice_name() == "my-brand-voice"

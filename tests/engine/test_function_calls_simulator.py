@@ -15,6 +15,7 @@ import pytest_asyncio
 from tests.engine.conftest import EventLog, WallClockPlayback
 from tests.engine.speech_audio import espeak_pcm16, speak_into
 from tests.engine.test_engine_simulator import assert_every_event_was_typed, back_to_ready
+from tests.waiting import wait_until
 from voicelive_desktop.engine import (
     AssistantTranscriptCompleted,
     ConnectionSettings,
@@ -376,12 +377,18 @@ async def test_reconnect_mid_call_cancels_it_and_replays_finished_calls(
     assert cancelled.status is ToolCallStatus.CANCELLED
     await log.wait_for(SessionStateChanged, back_to_ready, timeout=10)
     probe.release.set()
-    await asyncio.sleep(0.2)
-    replayed = [
-        e.payload["item"]
-        for e in simulator.received_events
-        if e.connection == 2 and e.type == "conversation.item.create"
-    ]
+
+    def replayed_items() -> list[dict[str, Any]]:
+        return [
+            e.payload["item"]
+            for e in simulator.received_events
+            if e.connection == 2 and e.type == "conversation.item.create"
+        ]
+
+    # READY follows the engine's sends; the simulator may still be reading them.
+    await wait_until(lambda: len(replayed_items()) >= 5, what="the replayed context")
+    await asyncio.sleep(0.2)  # and nothing more follows (no stale output of slow_echo)
+    replayed = replayed_items()
     kinds = [(i["type"], i.get("role") or i.get("name") or i.get("call_id")) for i in replayed]
     assert kinds == [
         ("message", "user"),

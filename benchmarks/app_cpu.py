@@ -360,6 +360,8 @@ def main() -> int:
 
     from tools.screenshot import start_xvfb
 
+    # A SIGTERM (timeout, Ctrl+C from a wrapper) still stops the clients and the daemons.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit("terminated"))
     xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
     runs: dict[str, list[Run]] = {client: [] for client in CLIENTS}
     with tempfile.TemporaryDirectory(prefix="voicelive-bench-") as work:

@@ -64,7 +64,6 @@ async def put_window_away(mode: str) -> None:
             subprocess.run(["xdotool", "windowunmap", str(int(window.winId()))], check=False)
     elif mode == "tray":
         window.hide()
-    await asyncio.sleep(1.0)  # the state change's own repaints (focus leaving a field) settle
     counter = PaintCounter(window)
     window.closing.connect(
         lambda: print(

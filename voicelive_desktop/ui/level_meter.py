@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, QTimer
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -28,6 +28,8 @@ class LevelMeter(QWidget):
         self.setAccessibleName(label)
         self.setToolTip(label)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # paintEvent fills every pixel: Qt need not repaint the window beneath each frame.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._target_db = FLOOR_DB
         self.level_db = FLOOR_DB  # what the bar shows now
         self.peak_db = FLOOR_DB  # where the peak tick sits now

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.virtual_audio",
     "tests.fixtures.secret_service",
     "tests.fixtures.mcp_servers",
+    "tests.fixtures.log_fail",
 ]
 
 

@@ -33,6 +33,9 @@ def no_keyring_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
+@pytest.mark.allow_log_warnings(
+    r"credentials: keyring: The system keyring failed \(PasswordDeleteError",
+)
 @pytest.mark.keyring
 def test_key_round_trip_through_secret_service(
     secret_service_keyring: SecretServiceKeyring, monkeypatch: pytest.MonkeyPatch
@@ -67,6 +70,7 @@ def test_env_overrides_without_storing(
     assert CredentialStore().resolve("", "https://cli.example").endpoint == "https://cli.example"
 
 
+@pytest.mark.allow_log_warnings(r"credentials: keyring: No system keyring")
 def test_no_backend_gives_clear_message_and_this_run_key(no_keyring_backend: None) -> None:
     store = CredentialStore()
     with pytest.raises(KeyringUnavailable, match="No system keyring is available"):

@@ -92,6 +92,7 @@ def test_short_values_are_not_registered_as_secrets() -> None:
     assert redact("demo mode") == "demo mode"
 
 
+@pytest.mark.allow_log_warnings(r"\[REDACTED\]")
 def test_log_file_is_private_and_redacts_message_args_exception_and_stack(log_dir: Path) -> None:
     path = setup_logging("DEBUG", console=False)
     assert path == log_dir / "voicelive-desktop.log"
@@ -119,6 +120,7 @@ def test_a_record_with_bad_format_arguments_keeps_its_content_redacted() -> None
     assert record.getMessage() == f"'bad format %d' % ('{REDACTED}',)"
 
 
+@pytest.mark.allow_log_warnings(r"^azure: Authorization: Bearer \[REDACTED\]")
 def test_console_output_is_redacted_too(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     setup_logging("INFO", console=True)
     logging.getLogger("azure").warning("Authorization: Bearer %s", JWT)
@@ -162,6 +164,7 @@ def test_log_file_rotates_at_its_size_limit(log_dir: Path, monkeypatch: pytest.M
     assert stat.S_IMODE((log_dir / "voicelive-desktop.log").stat().st_mode) == 0o600
 
 
+@pytest.mark.allow_log_warnings(r"logging_setup: Cannot write the log file")
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_an_unwritable_log_dir_falls_back_to_the_console_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -82,6 +82,7 @@ def test_save_leaves_no_temp_files(tmp_path: Path) -> None:
     assert [p.name for p in store.config_dir.iterdir()] == ["settings.json"]
 
 
+@pytest.mark.allow_log_warnings(r"settings: settings: reset invalid values")
 def test_invalid_values_fall_back_to_defaults_one_by_one(tmp_path: Path) -> None:
     store = SettingsStore(tmp_path)
     store.save(_custom_settings())
@@ -104,6 +105,7 @@ def test_invalid_values_fall_back_to_defaults_one_by_one(tmp_path: Path) -> None
         assert name in loaded.message
 
 
+@pytest.mark.allow_log_warnings(r"settings: settings: .* is corrupt")
 @pytest.mark.parametrize("content", ["{not json", "[1, 2, 3]", "", "\x00\x01"])
 def test_corrupt_file_is_backed_up_and_replaced(tmp_path: Path, content: str) -> None:
     store = SettingsStore(tmp_path)

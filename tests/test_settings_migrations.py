@@ -101,6 +101,7 @@ def test_a_ticked_v1_echo_checkbox_becomes_the_client_reference_mode(tmp_path: P
     )
 
 
+@pytest.mark.allow_log_warnings(r"settings: settings: the settings file is version")
 def test_a_newer_file_loads_what_is_known_and_says_so(tmp_path: Path) -> None:
     data = json.loads((DATA / "settings-v1.json").read_text())
     data["version"] = SETTINGS_VERSION + 5

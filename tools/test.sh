@@ -17,6 +17,16 @@ PYTHON="${PYTHON:-python3}"
 .venv/bin/python -c "import voicelive_desktop, azure.ai.voicelive.aio, PySide6.QtWidgets"
 echo "[test] set-up took $(( $(date +%s) - start )) s" >&2
 
+# Linters first: they take seconds and fail for reasons a test run would not show.
+lint_status=0
+.venv/bin/ruff check . || lint_status=$?
+.venv/bin/ruff format --check . || lint_status=$?
+.venv/bin/mypy || lint_status=$?
+# Platform code is checked as Windows and macOS would see it, too.
+.venv/bin/mypy --platform win32 || lint_status=$?
+.venv/bin/mypy --platform darwin || lint_status=$?
+echo "[test] linters finished (status $lint_status)" >&2
+
 # One QApplication per process fixes Qt's platform, so the real-X11 tests run on their own.
 status=0
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q -m "not x11" "$@" \
@@ -27,4 +37,4 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   || x11_status=$?
 [ "$x11_status" -eq 5 ] && x11_status=0  # no X11 tests selected is not a failure
 echo "[test] finished in $(( $(date +%s) - start )) s" >&2
-[ "$status" -eq 0 ] && [ "$x11_status" -eq 0 ]
+[ "$lint_status" -eq 0 ] && [ "$status" -eq 0 ] && [ "$x11_status" -eq 0 ]

@@ -14,8 +14,9 @@ import dataclasses
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from azure.core.credentials import AzureKeyCredential
 
@@ -99,6 +100,21 @@ async def _demo_server() -> AsyncIterator[_Target]:
         yield _Target(simulator.endpoint, DEMO_API_KEY)
 
 
+# The line printed for each event worth a line; the others pass silently.
+_EVENT_LINES: dict[type, Callable[[Any], str]] = {
+    SessionStateChanged: lambda e: f"state: {e.state.value}",
+    UserSpeechStarted: lambda e: "you: (speaking)",
+    UserSpeechStopped: lambda e: "you: (stopped)",
+    UserTranscriptCompleted: lambda e: f"you: {e.text}",
+    UserTextSent: lambda e: f"you typed: {e.text}",
+    AssistantTranscriptCompleted: lambda e: f"assistant: {e.text}",
+    AssistantInterrupted: lambda e: f"assistant: (interrupted after {e.played_ms} ms)",
+    TurnLatencyMeasured: lambda e: f"latency: {e.latency_ms:.0f} ms",
+    ResponseFinished: lambda e: f"response: {e.status}",
+    SessionErrorReported: lambda e: f"error ({e.kind.value}): {e.message}",
+}
+
+
 class _Printer:
     """Turns session events into output lines and remembers how the run went."""
 
@@ -109,30 +125,14 @@ class _Printer:
         self.failed = asyncio.Event()
 
     def __call__(self, event: EngineEvent) -> None:
-        if isinstance(event, SessionStateChanged):
-            _say(f"state: {event.state.value}")
-        elif isinstance(event, UserSpeechStarted):
-            _say("you: (speaking)")
-        elif isinstance(event, UserSpeechStopped):
-            _say("you: (stopped)")
-        elif isinstance(event, UserTranscriptCompleted):
-            _say(f"you: {event.text}")
-        elif isinstance(event, UserTextSent):
-            _say(f"you typed: {event.text}")
-        elif isinstance(event, AssistantTranscriptCompleted):
-            _say(f"assistant: {event.text}")
-        elif isinstance(event, AssistantInterrupted):
-            _say(f"assistant: (interrupted after {event.played_ms} ms)")
-        elif isinstance(event, TurnLatencyMeasured):
-            _say(f"latency: {event.latency_ms:.0f} ms")
-        elif isinstance(event, ResponseFinished):
-            _say(f"response: {event.status}")
+        describe = _EVENT_LINES.get(type(event))
+        if describe is not None:
+            _say(describe(event))
+        if isinstance(event, ResponseFinished):
             if event.response_id not in self._answered_by_tools:
                 self.response_done.set()
-        elif isinstance(event, SessionErrorReported):
-            _say(f"error ({event.kind.value}): {event.message}")
-            if event.fatal:
-                self.report_fatal(event.message)
+        elif isinstance(event, SessionErrorReported) and event.fatal:
+            self.report_fatal(event.message)
 
     def report_fatal(self, message: str) -> None:
         """The run failed: remembered for the exit code, and it ends the wait."""

@@ -260,16 +260,7 @@ _INVALID = object()
 def _convert(hint: Any, value: Any, prefix: str, reset: list[str]) -> Any:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if value is None and type(None) in options:
-            return None
-        for option in options:
-            if option is type(None):
-                continue
-            converted = _convert(option, value, prefix, reset)
-            if converted is not _INVALID:
-                return converted
-        return _INVALID
+        return _convert_union(typing.get_args(hint), value, prefix, reset)
     if origin is dict:
         return _convert_mapping(typing.get_args(hint)[1], value, prefix, reset)
     if origin is tuple:
@@ -283,14 +274,29 @@ def _convert(hint: Any, value: Any, prefix: str, reset: list[str]) -> Any:
             return hint(value)
         except ValueError:
             return _INVALID
-    if hint is bool:
-        return value if isinstance(value, bool) else _INVALID
+    return _convert_scalar(hint, value)
+
+
+def _convert_union(options: tuple[Any, ...], value: Any, prefix: str, reset: list[str]) -> Any:
+    if value is None and type(None) in options:
+        return None
+    for option in options:
+        if option is type(None):
+            continue
+        converted = _convert(option, value, prefix, reset)
+        if converted is not _INVALID:
+            return converted
+    return _INVALID
+
+
+def _convert_scalar(hint: Any, value: Any) -> Any:
+    # JSON's true/false must not pass for numbers, though Python's bool is an int.
+    if isinstance(value, bool):
+        return value if hint is bool else _INVALID
     if hint is int:
-        return value if isinstance(value, int) and not isinstance(value, bool) else _INVALID
+        return value if isinstance(value, int) else _INVALID
     if hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        return _INVALID
+        return float(value) if isinstance(value, (int, float)) else _INVALID
     if hint is str:
         return value if isinstance(value, str) else _INVALID
     return _INVALID

@@ -19,6 +19,7 @@ from voicelive_desktop.audio.supervisor import StreamSupervisor
 pytestmark = [pytest.mark.audio, pytest.mark.asyncio]
 
 
+@pytest.mark.allow_log_warnings(r"audio\.supervisor: audio device lost")
 async def test_a_vanished_sound_server_is_reported_and_recovered(
     virtual_audio: VirtualAudio,
 ) -> None:

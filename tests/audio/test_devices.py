@@ -33,6 +33,7 @@ def test_unknown_name_lists_what_is_there(virtual_audio: object) -> None:
     assert "default" in message
 
 
+@pytest.mark.allow_log_warnings(r"audio\.devices: output device .* is gone; using the default")
 def test_a_vanished_named_device_can_fall_back_to_the_default(virtual_audio: object) -> None:
     device = choose_device(Direction.OUTPUT, "Unplugged Headset", fall_back_to_default=True)
     assert device.is_default

@@ -37,6 +37,7 @@ class StallingStream:
         self._open = False
 
 
+@pytest.mark.allow_log_warnings(r"audio\.supervisor: audio device lost")
 @pytest.mark.asyncio
 async def test_a_stream_without_callbacks_is_reported_and_reopened() -> None:
     stream = StallingStream()
@@ -65,6 +66,7 @@ class MissingStream(StallingStream):
         raise AudioDeviceNotFound("No microphone was found. Connect one and try again.")
 
 
+@pytest.mark.allow_log_warnings(r"audio\.supervisor: audio device lost")
 @pytest.mark.asyncio
 async def test_a_missing_mic_does_not_interrupt_a_playing_speaker(
     monkeypatch: pytest.MonkeyPatch,

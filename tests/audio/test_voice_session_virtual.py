@@ -131,6 +131,7 @@ async def test_speaking_over_the_assistant_silences_it_at_once(
     )
 
 
+@pytest.mark.allow_log_warnings(r"audio\.supervisor: audio device lost")
 async def test_a_vanished_sound_server_is_a_clear_error_and_the_session_goes_on(
     virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
 ) -> None:

@@ -46,6 +46,7 @@ def test_backoff_grows_is_capped_jittered_and_resets() -> None:
     assert backoff.next_delay() <= 0.25
 
 
+@pytest.mark.allow_log_warnings(r"input_audio: input audio: dropped a frame of odd length")
 def test_mic_queue_batches_in_order_and_is_bounded() -> None:
     queue = InputAudioQueue(max_buffered_ms=100, max_batch_ms=60)
     frames = [bytes([i]) * FRAME_BYTES for i in range(8)]  # 8 x 20 ms

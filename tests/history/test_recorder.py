@@ -208,6 +208,7 @@ def test_a_new_conversation_gets_the_following_turns(store: HistoryStore) -> Non
     assert [t.text for t in second_turns.turns] == ["two"]
 
 
+@pytest.mark.allow_log_warnings(r"history\.recorder: History not saved")
 def test_a_failing_store_is_reported_once_per_write_and_never_raised(tmp_path: Path) -> None:
     failures: list[str] = []
     store = HistoryStore(tmp_path / "history.sqlite3")
@@ -271,6 +272,7 @@ def test_attaching_to_the_next_engine_detaches_from_the_last_and_keeps_the_conve
     assert [t.text for t in conversation.turns] == ["before reconnect", "after reconnect"]
 
 
+@pytest.mark.allow_log_warnings(r"history\.recorder: History is off for this run")
 def test_start_recording_reports_an_unopenable_history_and_returns_none(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     path.write_bytes(b"not a database" * 50)

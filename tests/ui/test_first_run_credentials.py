@@ -75,6 +75,7 @@ def no_keyring_backend() -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
+@pytest.mark.allow_log_warnings(r"credentials: keyring: No system keyring")
 @pytest.mark.asyncio
 async def test_without_a_keyring_the_key_works_for_this_run_only(
     qtbot: QtBot, tmp_path: Path, isolated_env: Path, no_keyring_backend: None
@@ -94,6 +95,7 @@ async def test_without_a_keyring_the_key_works_for_this_run_only(
     assert "No system keyring" in again.controller.welcome.keyring_note.text()
 
 
+@pytest.mark.allow_log_warnings(r"settings: settings: .* is corrupt")
 @pytest.mark.asyncio
 async def test_corrupt_settings_are_reported_in_the_window(
     qtbot: QtBot, isolated_env: Path

@@ -14,6 +14,7 @@ from voicelive_desktop.engine.events import (
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
 
+@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
 @pytest.mark.asyncio
 async def test_drop_mid_response_shows_attempts_and_keeps_the_transcript(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator

@@ -32,6 +32,7 @@ async def test_connect_flag_uses_env_key_and_endpoint_override(
     await app.controller.shutdown()
 
 
+@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
 @pytest.mark.asyncio
 async def test_rejected_key_shows_the_engines_message(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator

@@ -144,6 +144,10 @@ class StreamSupervisor:
             return
         if working:
             self._rescans.ran(now)
+        self._reinitialise_and_reopen()
+
+    def _reinitialise_and_reopen(self) -> None:
+        """Rescan the sound system (new devices appear only so) and reopen every stream."""
         for stream in self._streams.values():
             stream.close()
         try:

@@ -15,13 +15,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from voicelive_desktop import APP_ID, APP_NAME, ORGANIZATION, __version__
+from voicelive_desktop.crash_capture import CrashCapture
 from voicelive_desktop.credentials import CredentialStore
 from voicelive_desktop.instance_channel import InstanceChannel
-from voicelive_desktop.logging_setup import setup_logging
+from voicelive_desktop.logging_setup import log_directory, setup_logging
 from voicelive_desktop.settings import SettingsStore
 from voicelive_desktop.ui.controller import AppController
 from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
 from voicelive_desktop.ui.main_window import MainWindow
+from voicelive_desktop.ui.qt_messages import route_qt_messages_to_log
 from voicelive_desktop.ui.sessions import SessionFactory, voice_session_factory
 from voicelive_desktop.ui.theme import app_icon, apply_theme, follow_system_theme
 
@@ -52,6 +54,7 @@ async def run_window(
     make_session: SessionFactory,
     store: SettingsStore | None = None,
     credentials: CredentialStore | None = None,
+    crashes: CrashCapture | None = None,
 ) -> int:
     """Show the window, act on --demo/--connect, and return when the window is closed."""
     app = QApplication.instance()
@@ -64,6 +67,9 @@ async def run_window(
     collector = MainThreadGarbageCollector(app)
     collector.start()
     window = MainWindow()
+    if crashes is not None:
+        path = str(crashes.path)
+        crashes.on_crash = lambda summary: window.crash_banner.show_crash(summary, path)
     channel = InstanceChannel()  # `--ptt toggle` from a desktop shortcut lands here
     channel.listen()
     controller = AppController(
@@ -101,9 +107,15 @@ def _quit_on_signals(window: MainWindow) -> None:
 def run(args: argparse.Namespace) -> int:
     """Entry point for GUI mode (called by `__main__`)."""
     setup_logging(args.log_level)
+    route_qt_messages_to_log()
     app = create_application(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    crashes = CrashCapture(log_directory())
+    crashes.install(loop)
     make_session = voice_session_factory(args.input_device, args.output_device)
-    with loop:
-        return int(loop.run_until_complete(run_window(args, make_session)))
+    try:
+        with loop:
+            return int(loop.run_until_complete(run_window(args, make_session, crashes=crashes)))
+    finally:
+        crashes.uninstall()

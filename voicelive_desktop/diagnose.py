@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.crash_capture import CRASH_LOG_NAME
 from voicelive_desktop.endpoint_probe import SDK_API_VERSION, probe_endpoint
 from voicelive_desktop.engine.auth import ENV_API_KEY, choose_endpoint
 from voicelive_desktop.history.store import default_history_path
-from voicelive_desktop.logging_setup import log_file_path, register_secret
+from voicelive_desktop.logging_setup import log_directory, log_file_path, redact, register_secret
 from voicelive_desktop.protocol import DEFAULT_MODEL
 
 KEYRING_TIMEOUT_S = 5.0
@@ -282,6 +283,25 @@ def check_paths() -> tuple[Check, _StoredConnection]:
     return Check("Paths", status, "settings, log and history files", details), stored
 
 
+def check_crash_log() -> Check:
+    """The newest report in the crash log, so "Copy diagnostics" carries what went wrong."""
+    path = log_directory() / CRASH_LOG_NAME
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return Check("Crashes", Status.OK, "none recorded")
+    except OSError as error:
+        return Check("Crashes", Status.WARNING, f"{path} is unreadable ({error.strerror})")
+    reports = [r for r in text.split("=== ") if r.strip()]
+    if not reports:
+        return Check("Crashes", Status.OK, "none recorded", (str(path),))
+    newest = reports[-1].strip().splitlines()
+    # The head (when, where) and the tail (the exception) say the most in a few lines.
+    excerpt = newest[:1] + (["…"] if len(newest) > 13 else []) + newest[1:][-12:]
+    summary = f"{len(reports)} recorded in {path}; the newest:"
+    return Check("Crashes", Status.WARNING, summary, tuple(redact(line) for line in excerpt))
+
+
 # -- the whole report ---------------------------------------------------------------------
 
 
@@ -306,6 +326,7 @@ def local_report() -> Report:
             _guarded("Audio", check_audio),
             keyring_check,
             paths,
+            _guarded("Crashes", check_crash_log),
         )
     )
 

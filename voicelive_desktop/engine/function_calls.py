@@ -39,7 +39,7 @@ from voicelive_desktop.engine.events import (
     ToolCallStatus,
 )
 from voicelive_desktop.engine.tool_arguments import ArgumentChecker, InvalidArguments
-from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRegistry
+from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRegistry, ToolSpec
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +311,10 @@ class FunctionCallRunner:
             denied = await self._ask(call, spec.risk.value)
             if denied is not None:
                 return _Outcome(_Status.DENIED, _error_output(denied), denied)
+        return await self._run(spec, arguments)
+
+    async def _run(self, spec: ToolSpec, arguments: Any) -> _Outcome:
+        """Run the tool's handler within its time limit; any failure becomes the output."""
         try:
             result = await asyncio.wait_for(spec.handler(arguments), spec.timeout_s)
         except asyncio.TimeoutError:

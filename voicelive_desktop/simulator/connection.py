@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.simulator import item_events, wire
 from voicelive_desktop.simulator.agent_mode import (
     AgentConnection,
@@ -114,7 +115,7 @@ class SimulatedSession:
         self._response: ResponseStream | FunctionCallStream | McpCallStream | None = None
         self._remote_mcp = RemoteMcp(self.send, self._conversation)
         self._remote_servers: list[RemoteServer] = []
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks(f"simulated session {number}")
         self._opened = time.monotonic()
         self._last_client_event = self._opened
         self._handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
@@ -165,11 +166,11 @@ class SimulatedSession:
         await self.send({"type": "conversation.item.created", "item": raw})
         if stream is not None:
             self._response = stream
-            self._spawn(self._run_response(stream))
+            self._tasks.spawn(self._run_response(stream), "response")
 
     async def serve(self) -> None:
         """Run until the client or a fault closes the socket; cleans up its own tasks."""
-        self._spawn(self._watchdog())
+        self._tasks.spawn(self._watchdog(), "watchdog")
         try:
             await self.send({"type": "session.created", "session": self.session})
             async for message in self._ws:
@@ -186,9 +187,8 @@ class SimulatedSession:
         except ConnectionDropped:
             pass
         finally:
-            for task in list(self._tasks):
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._tasks.cancel_all()
+            await self._tasks.wait_idle()
 
     async def send(self, event: Event) -> None:
         """Send one server event (an event_id is added) unless the socket is already gone."""
@@ -212,11 +212,6 @@ class SimulatedSession:
     async def close(self, code: int, reason: str) -> None:
         """Close the websocket politely with `code` (1000: normal, 1001: going away)."""
         await self._ws.close(code=code, message=reason.encode("utf-8"))
-
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _on_text(self, data: str) -> None:
         parsed = parse_frame(data, self._handled)
@@ -254,7 +249,9 @@ class SimulatedSession:
         if self._faults.withhold_session_updated:
             return
         if self._faults.session_updated_delay_s > 0:
-            self._spawn(self._confirm_session_later(self._faults.session_updated_delay_s))
+            self._tasks.spawn(
+                self._confirm_session_later(self._faults.session_updated_delay_s), "late confirm"
+            )
         else:
             await self._confirm_session()
 
@@ -265,7 +262,7 @@ class SimulatedSession:
     async def _confirm_session(self) -> None:
         await self.send({"type": "session.updated", "session": self.session})
         # The service lists remote MCP tools once the session is configured.
-        self._spawn(self._remote_mcp.configure(self._remote_servers))
+        self._tasks.spawn(self._remote_mcp.configure(self._remote_servers), "remote mcp")
         for kind in list(self._faults.hostile_after_session_updated):
             await self.send_raw(hostile_frames(kind, self._faults))
 
@@ -422,16 +419,16 @@ class SimulatedSession:
             self._response = FunctionCallStream(
                 send=self.send, conversation=self._conversation, calls=calls, modalities=modalities
             )
-            self._spawn(self._run_response(self._response))
+            self._tasks.spawn(self._run_response(self._response), "response")
             return
         agent_query = agent_call_query(self._conversation) if self._agent else None
         if agent_query is not None and scripted is None:
-            self._spawn(self._agent_call(agent_query, options))
+            self._tasks.spawn(self._agent_call(agent_query, options), "agent call")
             return
         remote_call = self._remote_mcp.stream_for(modalities) if scripted is None else None
         if remote_call is not None:
             self._response = remote_call
-            self._spawn(self._run_response(remote_call))
+            self._tasks.spawn(self._run_response(remote_call), "response")
             return
         user = self._conversation.last_user_item()
         answer = (
@@ -464,7 +461,7 @@ class SimulatedSession:
         )
         self._response = stream
         self._turns.set_responding(True)
-        self._spawn(self._run_response(stream))
+        self._tasks.spawn(self._run_response(stream), "response")
 
     def _wants_word_timestamps(self) -> bool:
         # "When you use Azure voices, and output_audio_timestamp_types is configured"

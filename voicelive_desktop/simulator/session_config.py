@@ -78,6 +78,11 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
         _check_transcription(merged["input_audio_transcription"])
     _check_modalities(merged.get("modalities"))
     _check_function_tools(merged.get("tools"), merged.get("tool_choice"))
+    _check_audio_and_temperature(merged)
+    return merged
+
+
+def _check_audio_and_temperature(merged: dict[str, Any]) -> None:
     for key in ("input_audio_format", "output_audio_format"):
         if merged.get(key) not in _AUDIO_FORMATS:
             raise InvalidSessionUpdate(
@@ -100,7 +105,6 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
             f"Invalid 'temperature' {temperature!r}: expected a number from 0 to 2.",
             "session.temperature",
         )
-    return merged
 
 
 def _turn_detection(value: Any) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from voicelive_desktop import APP_NAME, __version__
+from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.auth import entra_credential, key_credential
@@ -83,7 +84,7 @@ class AppController(QObject):
         self.opened_with: Target | None = None  # connection and credential in use
         self.welcome: WelcomeDialog | None = None
         self.preferences: PreferencesDialog | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks("app controller")
         loaded = store.load()
         self.settings = loaded.settings
         self._startup_notice = loaded.message
@@ -270,8 +271,7 @@ class AppController(QObject):
     async def shutdown(self) -> None:
         """Stop the session and the demo server, remember the window; never hangs on a dead
         connection because the engine's close has its own timeouts."""
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all(keep=asyncio.current_task())
         await self.push_to_talk.close()
         await self.adapter.close()
         await self.mcp.close()
@@ -386,14 +386,11 @@ class AppController(QObject):
             )
 
     def _spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coroutine, getattr(coroutine, "__name__", ""))
 
     async def wait_idle(self) -> None:
         """Wait for every started action and adapter command (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.wait_idle()
         await self.adapter.wait_idle()
 
     def _show_about(self) -> None:

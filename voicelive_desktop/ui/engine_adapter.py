@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.engine.errors import VoiceLiveError
 from voicelive_desktop.engine.events import (
     EngineEvent,
@@ -55,6 +56,22 @@ class ConversationSession(Protocol):
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool: ...
 
 
+class _Subscription:
+    """The adapter's subscription to its session's events; ended at most once."""
+
+    def __init__(self) -> None:
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def begin(self, unsubscribe: Callable[[], None]) -> None:
+        self.end()
+        self._unsubscribe = unsubscribe
+
+    def end(self) -> None:
+        unsubscribe, self._unsubscribe = self._unsubscribe, None
+        if unsubscribe is not None:
+            unsubscribe()
+
+
 class EngineAdapter(QObject):
     """Owns the current session, re-emits its events as Qt signals on the GUI thread, and runs
     user commands as asyncio tasks so widgets never await the SDK.
@@ -72,9 +89,13 @@ class EngineAdapter(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session: ConversationSession | None = None
-        self._unsubscribe: Callable[[], None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks("engine adapter")
         self.muted = False
+        # Qt may delete this object (its window closed) while the session still runs; from
+        # then on the session must not call into it ("Signal source has been deleted"). The
+        # subscription is a plain Python object, safe to call mid-destruction.
+        self._subscription = _Subscription()
+        self.destroyed.connect(self._subscription.end)
 
     @property
     def connected(self) -> bool:
@@ -84,7 +105,7 @@ class EngineAdapter(QObject):
         """Start `session` (closing any previous one); False, with an error event, on failure."""
         await self.close()
         self.session = session
-        self._unsubscribe = session.subscribe(self._deliver)
+        self._subscription.begin(session.subscribe(self._deliver))
         if isinstance(session, VoiceSession):
             session.muted = self.muted
         try:
@@ -105,8 +126,7 @@ class EngineAdapter(QObject):
         session = self.session
         if session is None:
             return
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all(keep=asyncio.current_task())
         await self._discard(session)
 
     def send_text(self, text: str) -> None:
@@ -160,8 +180,7 @@ class EngineAdapter(QObject):
 
     async def wait_idle(self) -> None:
         """Wait until every command started so far has finished (for tests and shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.wait_idle()
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -192,18 +211,7 @@ class EngineAdapter(QObject):
                 else:
                     on_failure(str(exc))
 
-        self._spawn(guarded())
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("command failed", exc_info=task.exception())
-            self._report(ErrorKind.INTERNAL, f"Internal error: {task.exception()}", False)
+        self._tasks.spawn(guarded(), "command")
 
     async def _discard(self, session: ConversationSession) -> None:
         try:
@@ -211,9 +219,7 @@ class EngineAdapter(QObject):
         except VoiceLiveError as exc:
             log.warning("stopping the session: %s", exc)
         finally:
-            if self._unsubscribe is not None:
-                self._unsubscribe()
-                self._unsubscribe = None
+            self._subscription.end()
             if self.session is session:
                 self.session = None
             previous = session.state

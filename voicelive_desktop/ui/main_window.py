@@ -31,6 +31,7 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.protocol import vad_threshold_dbfs
 from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.ui.crash_banner import CrashBanner
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
 from voicelive_desktop.ui.recording_indicator import RecordingIndicator
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
 
         self.error_banner = ErrorBanner()
         root.addWidget(self.error_banner)
+        self.crash_banner = CrashBanner()
+        root.addWidget(self.crash_banner)
 
         self.transcript = TranscriptView()
         # Tool-call cards and consent prompts, inside the transcript in conversation order.

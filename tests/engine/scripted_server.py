@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import math
 import struct
@@ -65,6 +66,14 @@ class ScriptedServer:
         assert self._server is not None
         return str(self._server.make_url("")).rstrip("/")
 
+    @property
+    def interrupts_on_speech(self) -> bool:
+        """Whether the last session.update asked server VAD to cancel responses on speech."""
+        updates = self.events_of("session.update")
+        session = updates[-1].get("session") or {} if updates else {}
+        detection = session.get("turn_detection")
+        return isinstance(detection, dict) and detection.get("interrupt_response") is not False
+
     def events_of(self, kind: str) -> list[dict[str, Any]]:
         return [event for event in self.received if event.get("type") == kind]
 
@@ -104,43 +113,51 @@ class ScriptedServer:
             event = json.loads(msg.data)
             self.received.append(event)
             kind = event.get("type")
-            if kind == "session.update" and self.script.reject_session_with:
-                error = {
-                    "type": "invalid_request_error",
-                    "message": self.script.reject_session_with,
-                }
-                await self._send(ws, {"type": "error", "error": error})
-            elif kind == "session.update" and self.script.confirm_session:
-                session = {"id": "sess_1", **event.get("session", {})}
-                await self._send(ws, {"type": "session.updated", "session": session})
-                for frame in self.script.hostile_frames:
-                    await ws.send_str(frame)
-            elif kind == "response.create" and self.script.respond:
+            if kind == "response.create" and self.script.respond:
                 streaming = asyncio.create_task(self._respond(ws, request))
             elif kind == "response.cancel" and streaming is not None:
                 streaming.cancel()
-            elif kind == "conversation.item.truncate":
-                await self._send(
-                    ws,
-                    {
-                        "type": "conversation.item.truncated",
-                        "item_id": event.get("item_id"),
-                        "content_index": 0,
-                        "audio_end_ms": event.get("audio_end_ms"),
-                    },
-                )
+            else:
+                await self._answer(ws, event)
         if streaming is not None:
             streaming.cancel()
         self._sockets.discard(ws)
         return ws
 
+    async def _answer(self, ws: web.WebSocketResponse, event: dict[str, Any]) -> None:
+        """Reply to a client event other than response.create/cancel, as the script says."""
+        kind = event.get("type")
+        if kind == "session.update" and self.script.reject_session_with:
+            error = {
+                "type": "invalid_request_error",
+                "message": self.script.reject_session_with,
+            }
+            await self._send(ws, {"type": "error", "error": error})
+        elif kind == "session.update" and self.script.confirm_session:
+            session = {"id": "sess_1", **event.get("session", {})}
+            await self._send(ws, {"type": "session.updated", "session": session})
+            for frame in self.script.hostile_frames:
+                await ws.send_str(frame)
+        elif kind == "conversation.item.truncate":
+            truncated = {
+                "type": "conversation.item.truncated",
+                "item_id": event.get("item_id"),
+                "content_index": 0,
+                "audio_end_ms": event.get("audio_end_ms"),
+            }
+            await self._send(ws, truncated)
+
     async def _send(self, ws: web.WebSocketResponse, event: dict[str, Any]) -> None:
         event.setdefault("event_id", self._next_id("event"))
-        await ws.send_str(json.dumps(event))
+        # The client may be gone (a drop, a stop mid-reply); a real server just stops talking.
+        with contextlib.suppress(ConnectionResetError):
+            await ws.send_str(json.dumps(event))
 
     async def _respond(self, ws: web.WebSocketResponse, request: web.Request) -> None:
         response_id, item_id = self._next_id("resp"), self._next_id("item")
         status = "completed"
+        details: dict[str, Any] | None = None
+        reason = "client_cancelled"
         await self._send(
             ws,
             {"type": "response.created", "response": {"id": response_id, "status": "in_progress"}},
@@ -176,6 +193,10 @@ class ScriptedServer:
                     await self._send(
                         ws, {"type": "input_audio_buffer.speech_started", "audio_start_ms": 1000}
                     )
+                    if self.interrupts_on_speech:
+                        # Server VAD cancels the response itself (interrupt_response).
+                        reason = "turn_detected"
+                        raise asyncio.CancelledError
                 await self._send(ws, {"type": "response.audio.delta", **ids, "delta": chunk})
                 await asyncio.sleep(self.script.chunk_ms / 1000)
             await self._send(ws, {"type": "response.audio.done", **ids})
@@ -189,6 +210,7 @@ class ScriptedServer:
             )
         except asyncio.CancelledError:
             status = "cancelled"
+            details = {"type": "cancelled", "reason": reason}
         await self._send(
             ws,
             {
@@ -196,6 +218,7 @@ class ScriptedServer:
                 "response": {
                     "id": response_id,
                     "status": status,
+                    "status_details": details,
                     "output": [],
                     "usage": {"total_tokens": 12, "input_tokens": 5, "output_tokens": 7},
                 },

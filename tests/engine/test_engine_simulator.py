@@ -173,15 +173,17 @@ async def test_barge_in_by_speaking_over_the_assistant(
     await wait_until(lambda: playback.played_ms(audio.item_id) >= 600, what="600 ms played")
     await speak_into(engine.submit_input_audio, spoken_sentence[: 24_000 * 2], silence_ms=0)
     interrupted = await log.wait_for(AssistantInterrupted)
-    cancel = await simulator.wait_for_event("response.cancel")
     truncate = await simulator.wait_for_event("conversation.item.truncate")
-    assert cancel["type"] == "response.cancel"
     assert truncate["item_id"] == interrupted.item_id
     assert truncate["audio_end_ms"] == interrupted.played_ms
     assert 300 <= interrupted.played_ms <= 3000
     assert playback.flushes >= 1
     cancelled = await log.wait_for(ResponseFinished, lambda e: e.status == "cancelled")
-    assert cancelled is not None
+    # Server VAD cancelled it (turn_detected); a response.cancel from the client would only
+    # have earned a "no active response" error.
+    assert cancelled.detail == "turn_detected"
+    assert simulator.received_of("response.cancel") == []
+    assert not simulator.sent_of("error")
     truncated = await simulator.wait_for_sent("conversation.item.truncated")
     assert truncated["audio_end_ms"] == interrupted.played_ms
 
@@ -205,6 +207,7 @@ async def test_typing_while_the_assistant_speaks_interrupts_it_and_gets_an_answe
     assert len(log.of(AssistantInterrupted)) == 1
 
 
+@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
 async def test_wrong_key_is_rejected_within_two_seconds(simulator: VoiceLiveSimulator) -> None:
     engine, log, _ = engine_for(simulator, key="sk-wrong-key-9f8e7d")
     began = time.monotonic()
@@ -215,6 +218,7 @@ async def test_wrong_key_is_rejected_within_two_seconds(simulator: VoiceLiveSimu
     assert log.of(SessionErrorReported)[0].kind is ErrorKind.CREDENTIALS_REJECTED
 
 
+@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
 async def test_unknown_deployment_is_not_found() -> None:
     async with VoiceLiveSimulator(models=["gpt-realtime"]) as sim:
         engine, _, _ = engine_for(sim, model="no-such-model")
@@ -258,6 +262,7 @@ async def test_drop_mid_response_reconnects_fast_with_context(
     assert done is not None
 
 
+@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
 async def test_reconnect_waits_out_refused_handshakes(
     live: tuple[SessionEngine, EventLog, WallClockPlayback], simulator: VoiceLiveSimulator
 ) -> None:
@@ -298,13 +303,28 @@ async def test_session_length_limit_reconnects_without_an_error_storm(
     await engine.start()
     try:
         await wait_until(lambda: len(simulator.sessions) >= 3, 15, what="the third session")
-        assert log.of(SessionErrorReported) == []
+        # One notice per ended session, each saying the conversation goes on; nothing else.
+        notices = {(e.kind, e.message, e.fatal) for e in log.of(SessionErrorReported)}
+        assert notices == {
+            (
+                ErrorKind.CONNECTION_LOST,
+                "Voice Live ended the session; reconnecting with the conversation kept.",
+                False,
+            )
+        }
         await log.wait_for(SessionStateChanged, back_to_ready)
         assert engine.state in (SessionState.READY, SessionState.RECONNECTING)
     finally:
         await engine.stop()
 
 
+@pytest.mark.allow_log_warnings(
+    r"engine\.connection: (malformed|unparseable) server message ignored",
+    r"azure\.ai\.voicelive\.aio\._patch: Error parsing message",
+    r"engine\.server_events: server event without a type ignored",
+    r"engine\.server_events: server error event",
+    r"engine\.server_events: audio delta",
+)
 async def test_hostile_fault_mode_is_survived(simulator: VoiceLiveSimulator) -> None:
     simulator.faults.hostile_after_session_updated = list(Hostile)
     engine, log, playback = engine_for(simulator)
@@ -344,6 +364,7 @@ class StaticToken(AsyncTokenCredential):
         return None
 
 
+@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
 async def test_entra_token_connects_and_a_bad_token_is_rejected() -> None:
     async with VoiceLiveSimulator(bearer_tokens=["entra-token"]) as sim:
         good = StaticToken("entra-token")

@@ -79,6 +79,11 @@ class Harness:
     def _updated(self) -> None:
         self.updated += 1
 
+    def server_vad_without_interrupt(self) -> None:
+        """A session whose server VAD does not cancel responses: the client cancels."""
+        detection = {"type": "server_vad", "interrupt_response": False}
+        self.feed({"type": "session.updated", "session": {"id": "s", "turn_detection": detection}})
+
     def feed(self, *events: dict[str, Any]) -> None:
         for event in events:
             # The engine hands over what the SDK parsed; do the same.
@@ -150,7 +155,7 @@ def test_voice_turn_reports_transcripts_latency_and_returns_to_ready() -> None:
     assert h.of(UserTranscriptCompleted)[0].text == "hello there"
     assert h.of(AssistantTranscriptCompleted)[0].text == "Hi you"
     assert h.of(TurnLatencyMeasured)[0].latency_ms == pytest.approx(350.0)
-    assert h.of(ResponseFinished) == [ResponseFinished("r1", "completed", 9)]
+    assert h.of(ResponseFinished) == [ResponseFinished("r1", "completed", 9, item_id="a1")]
     assert h.playback.queued["a1"] == len(PCM_100MS)
     assert [(t.role, t.text) for t in h.memory.turns] == [
         ("user", "hello there"),
@@ -164,7 +169,9 @@ def test_speech_while_assistant_speaks_flushes_and_truncates_at_played_ms() -> N
     h.playback.played = 130
     h.feed({"type": "input_audio_buffer.speech_started", "audio_start_ms": 0})
     assert h.playback.flushes == 1
-    assert h.barge_ins == [BargeIn("r1", "a1", 130)]
+    # Server VAD cancels the response itself (interrupt_response defaults to true): the
+    # client truncates what was not heard and sends no cancel.
+    assert h.barge_ins == [BargeIn(None, "a1", 130)]
     assert h.of(AssistantInterrupted) == [AssistantInterrupted("a1", 130)]
     assert h.state() is SessionState.USER_SPEAKING
     # Audio still in flight after the cut must not reach the speaker.
@@ -172,6 +179,32 @@ def test_speech_while_assistant_speaks_flushes_and_truncates_at_played_ms() -> N
     h.feed(audio("r1", "a1"), done("r1", "cancelled"))
     assert len(h.of(AssistantAudioReceived)) == before
     assert h.of(ResponseFinished)[-1].status == "cancelled"
+
+
+def test_speech_cancels_from_the_client_when_the_server_vad_does_not_interrupt() -> None:
+    h = Harness()
+    h.server_vad_without_interrupt()
+    h.feed(*response_start("r1", "a1"), audio("r1", "a1"))
+    h.playback.played = 60
+    h.feed({"type": "input_audio_buffer.speech_started"})
+    assert h.barge_ins == [BargeIn("r1", "a1", 60)]
+
+
+def test_the_no_active_response_race_is_absorbed_quietly() -> None:
+    h = Harness()
+    for code in ("response_cancel_not_active", None):
+        h.feed(
+            {
+                "type": "error",
+                "error": {
+                    "type": "invalid_request_error",
+                    "code": code,
+                    "message": "Cancellation failed: no active response found",
+                },
+            }
+        )
+    assert h.of(SessionErrorReported) == []
+    assert h.handler.stats.suppressed_errors == 2
 
 
 def test_played_ms_never_exceeds_what_was_received() -> None:
@@ -216,6 +249,7 @@ def test_out_of_order_events_are_counted_and_harmless() -> None:
     "delta",
     ["!!!not base64!!!", "AAE", base64.b64encode(b"\x01\x02\x03").decode(), ""],
 )
+@pytest.mark.allow_log_warnings(r"server_events: audio delta with invalid base64")
 def test_bad_audio_never_reaches_playback_misaligned(delta: str) -> None:
     h = Harness()
     h.feed(*response_start("r1", "a1"), audio("r1", "a1", delta))
@@ -224,6 +258,7 @@ def test_bad_audio_never_reaches_playback_misaligned(delta: str) -> None:
     assert h.handler.stats.internal_errors == 0
 
 
+@pytest.mark.allow_log_warnings(r"server_events: audio delta of \d+ base64 characters dropped")
 def test_huge_audio_delta_is_dropped() -> None:
     h = Harness()
     huge = base64.b64encode(b"\x00" * 2_000_000).decode()
@@ -232,6 +267,7 @@ def test_huge_audio_delta_is_dropped() -> None:
     assert h.handler.stats.invalid_audio == 1
 
 
+@pytest.mark.allow_log_warnings(r"server_events: server error event")
 def test_server_errors_are_reported_once_per_burst_and_stay_non_fatal() -> None:
     h = Harness()
     for _ in range(50):
@@ -269,6 +305,7 @@ def test_connection_lost_closes_open_responses_and_keeps_partial_text() -> None:
 
 def test_cutting_in_on_a_text_reply_leaves_the_earlier_spoken_reply_alone() -> None:
     h = Harness()
+    h.server_vad_without_interrupt()
     h.feed(*response_start("r1", "a1"), audio("r1", "a1"), done("r1"))
     h.playback.queued.clear()  # finished playing
     h.feed(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, MutableMapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -15,6 +15,7 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.engine.agent_mode import connect_arguments
+from voicelive_desktop.engine.client_event_log import ClientEventLog
 from voicelive_desktop.engine.errors import ConnectionLost, map_connect_error
 from voicelive_desktop.engine.event_log import EventLog, tap_connection
 from voicelive_desktop.engine.server_events import HostileInputStats
@@ -31,6 +32,22 @@ _PLANNED_CLOSE_CODES = frozenset({1000, 1001})
 _MAX_CONSECUTIVE_BAD_FRAMES = 100
 
 
+def _stamp_every_send(conn: VoiceLiveConnection, client_events: ClientEventLog) -> None:
+    """Give every client event an `event_id` on its way out, whichever SDK method built it.
+
+    Every SDK send method (`session.update`, `response.cancel`, ...) ends in the
+    connection's one `send`, so wrapping that one covers them all, present and future.
+    """
+    sdk_send = conn.send
+
+    async def send(event: Any) -> None:
+        if isinstance(event, MutableMapping):
+            client_events.stamp(event)
+        await sdk_send(event)
+
+    conn.send = send  # type: ignore[method-assign]
+
+
 class LiveConnection:
     """Owns one websocket for its whole life; a new connection after a drop is a new object.
 
@@ -43,9 +60,12 @@ class LiveConnection:
         manager: AbstractAsyncContextManager[VoiceLiveConnection],
         conn: VoiceLiveConnection,
         stats: HostileInputStats,
+        client_events: ClientEventLog | None = None,
     ) -> None:
         self._manager = manager
         self._conn = conn
+        if client_events is not None:
+            _stamp_every_send(conn, client_events)
         self._stats = stats
         self._lock = asyncio.Lock()
         self._receiver: asyncio.Task[None] | None = None
@@ -60,6 +80,7 @@ class LiveConnection:
         stats: HostileInputStats,
         timeout_s: float,
         event_log: EventLog | None = None,
+        client_events: ClientEventLog | None = None,
     ) -> LiveConnection:
         """Open the websocket; raises the specific VoiceLiveError for whatever went wrong.
 
@@ -81,7 +102,7 @@ class LiveConnection:
             raise error from None
         if event_log is not None:
             tap_connection(conn, event_log)
-        return cls(manager, conn, stats)
+        return cls(manager, conn, stats, client_events)
 
     def start_receiving(
         self, on_event: Callable[[ServerEvent], None], on_closed: Callable[[bool], None]

@@ -16,8 +16,14 @@ from azure.ai.voicelive.models import (
     UserMessageItem,
 )
 
+from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.engine.agent_mode import for_agent
 from voicelive_desktop.engine.backoff import ReconnectBackoff
+from voicelive_desktop.engine.client_event_log import (
+    ClientEventLog,
+    SentEvent,
+    refused_settings_message,
+)
 from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
 from voicelive_desktop.engine.errors import (
@@ -99,15 +105,17 @@ class SessionEngine:
         self._listeners: list[Listener] = []
         self._states = SessionStateMachine(self._state_changed)
         self._memory = ConversationMemory(context_turns)
+        self._client_events = ClientEventLog()
         self._handler = ServerEventHandler(
             emit=self._emit,
             states=self._states,
             memory=self._memory,
             playback=playback,
             on_session_updated=self._session_updated,
-            on_barge_in=lambda barge_in: self._spawn(self._tell_server_barge_in(barge_in)),
+            on_barge_in=self._barge_in_happened,
             on_server_error=self._server_error,
             awaiting_tools=lambda: self._calls.busy,
+            client_events=self._client_events,
         )
         self._tools = OfferedTools(
             tools, reconfigure=self._reconfigure_live, report=lambda e: self._report(e, fatal=False)
@@ -129,7 +137,7 @@ class SessionEngine:
         self._live: LiveConnection | None = None
         self._reconnector: asyncio.Task[None] | None = None
         self._config_waiter: asyncio.Future[None] | None = None
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks("session engine")
         self._no_response_running = asyncio.Event()
         self._no_response_running.set()
         self._manual_turn_bytes: int | None = None
@@ -242,22 +250,23 @@ class SessionEngine:
             self._reconnector.cancel()
             self._backoff.reset()
             log.info("reconnecting now instead of after the backoff delay")
-            self._reconnector = asyncio.create_task(
-                self._reconnect_loop(wait_first=False), name="voicelive-reconnect"
+            self._reconnector = self._background.spawn(
+                self._reconnect_loop(wait_first=False), "reconnect"
             )
         elif self._states.in_conversation:
             self._begin_reconnect(planned=True)
 
     async def _teardown(self) -> None:
-        tasks = [self._reconnector, *self._background]
-        for task in tasks:
-            if task is not None and task is not asyncio.current_task():
-                task.cancel()
+        self._background.cancel_all(keep=asyncio.current_task())
         self._reconnector = None
         self._tools.unfollow()
         self._mic.stop()
         self._drop_turn_in_progress()
         await self._close_connection()
+        unknown = self._handler.stats.unknown_by_type
+        if unknown.total:
+            log.info("unknown server event types this session: %s", unknown.summary())
+            unknown.clear()
         self._states.advance(_S.DISCONNECTED)
 
     async def _close_connection(self) -> None:
@@ -276,6 +285,7 @@ class SessionEngine:
             self._handler.stats,
             self._connect_timeout_s,
             self.event_log,
+            self._client_events,
         )
         self._live = live
         live.start_receiving(self._handle_server_event, lambda planned: self._lost(live, planned))
@@ -307,13 +317,14 @@ class SessionEngine:
         if self._config_waiter is not None and not self._config_waiter.done():
             self._config_waiter.set_result(None)
 
-    def _server_error(self, detail: str) -> None:
-        # While a session.update awaits its answer, an error is the service refusing it.
+    def _server_error(self, detail: str, cause: SentEvent | None) -> None:
+        # While a session.update awaits its answer, an error caused by it (or by no event we
+        # know of) is the service refusing it; a late cancel's error is not.
         waiter = self._config_waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(
-                SessionNotReady(f"The Voice Live service refused the session settings: {detail}")
-            )
+        if waiter is None or waiter.done():
+            return
+        if cause is None or cause.kind == "session.update":
+            waiter.set_exception(SessionNotReady(refused_settings_message(detail, cause)))
 
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
@@ -328,7 +339,7 @@ class SessionEngine:
                 ConnectionLost("The connection closed before the session was ready.")
             )
         if self._states.in_conversation and not self._reconnecting:
-            self._begin_reconnect(planned=planned, announce=not planned)
+            self._begin_reconnect(planned=planned, announce=True)
 
     # -- reconnect -------------------------------------------------------------------
 
@@ -348,11 +359,15 @@ class SessionEngine:
         self._mic.queue.clear()
         self._states.advance(_S.RECONNECTING)
         if announce:
-            self._report(
-                ConnectionLost("The connection to Voice Live was lost; reconnecting."), fatal=False
+            # A polite close is the service ending the session (its length or idle limit).
+            notice = (
+                "Voice Live ended the session; reconnecting with the conversation kept."
+                if planned
+                else "The connection to Voice Live was lost; reconnecting."
             )
+            self._report(ConnectionLost(notice), fatal=False)
         log.info("reconnecting (%s)", "planned" if planned else "connection lost")
-        self._reconnector = asyncio.create_task(self._reconnect_loop(), name="voicelive-reconnect")
+        self._reconnector = self._background.spawn(self._reconnect_loop(), "reconnect")
 
     async def _reconnect_loop(self, *, wait_first: bool = True) -> None:
         await self._close_connection()
@@ -400,10 +415,12 @@ class SessionEngine:
                 f"Voice Live is not ready ({self.state.value}); wait until the session is ready."
             )
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """Run `coroutine` in the background, under the engine's one task helper."""
+        self._background.spawn(coroutine)
+
+    def _barge_in_happened(self, barge_in: BargeIn) -> None:
+        self._background.spawn(self._tell_server_barge_in(barge_in), "barge-in")
 
     async def _tell_server_barge_in(self, barge_in: BargeIn) -> None:
         try:
@@ -437,7 +454,7 @@ class SessionEngine:
         item_id = f"item_{uuid.uuid4().hex[:24]}"
         item = UserMessageItem(id=item_id, content=[InputTextContentPart(text=text)])
         await self._send(_create_item(item))
-        self._memory.remember("user", text)
+        self._memory.remember("user", text, item_id)
         self._emit(UserTextSent(item_id, text))
         self._handler.mark_user_turn_end()
         await self._request_response()

@@ -51,6 +51,33 @@ class SessionConfigured:
 @dataclass(frozen=True)
 class UserSpeechStarted:
     audio_start_ms: int
+    item_id: str = ""  # the user item this speech will become, when the service says
+
+
+@dataclass(frozen=True)
+class UserTurnCommitted:
+    """The user's spoken turn became conversation item `item_id`, right after
+    `previous_item_id` ("" when first or unknown): its place is fixed before its transcript
+    arrives, which may be after the answer."""
+
+    item_id: str
+    previous_item_id: str
+
+
+@dataclass(frozen=True)
+class UserTranscriptDelta:
+    """Part of the transcript of a spoken user turn, while transcription runs."""
+
+    item_id: str
+    delta: str
+
+
+@dataclass(frozen=True)
+class UserTranscriptFailed:
+    """The service could not transcribe a spoken user turn (it still answers it)."""
+
+    item_id: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,10 @@ class ResponseFinished:
     response_id: str
     status: str  # "completed", "cancelled", "failed", "incomplete"
     output_tokens: int | None = None
+    # Why a response did not complete: the service's error message (failed), or its reason
+    # ("max_output_tokens", "turn_detected", "client_cancelled", ...); "" when completed.
+    detail: str = ""
+    item_id: str = ""  # the assistant item the response was speaking, if any
 
 
 @dataclass(frozen=True)
@@ -230,6 +261,9 @@ EngineEvent = (
     SessionStateChanged
     | SessionConfigured
     | UserSpeechStarted
+    | UserTurnCommitted
+    | UserTranscriptDelta
+    | UserTranscriptFailed
     | UserSpeechStopped
     | UserTranscriptCompleted
     | UserTextSent

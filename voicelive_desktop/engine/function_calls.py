@@ -311,9 +311,9 @@ class FunctionCallRunner:
             denied = await self._ask(call, spec.risk.value)
             if denied is not None:
                 return _Outcome(_Status.DENIED, _error_output(denied), denied)
-        return await self._run(spec, arguments)
+        return await self._run_handler(spec, arguments)
 
-    async def _run(self, spec: ToolSpec, arguments: Any) -> _Outcome:
+    async def _run_handler(self, spec: ToolSpec, arguments: Any) -> _Outcome:
         """Run the tool's handler within its time limit; any failure becomes the output."""
         try:
             result = await asyncio.wait_for(spec.handler(arguments), spec.timeout_s)

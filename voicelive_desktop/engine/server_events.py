@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from azure.ai.voicelive.models import ServerEvent, ServerEventType
+from azure.ai.voicelive.models import ServerEvent
 
+from voicelive_desktop.engine.client_event_log import ClientEventLog, SentEvent, explain_error
 from voicelive_desktop.engine.conversation_memory import ConversationMemory
 from voicelive_desktop.engine.events import (
     AssistantAudioReceived,
@@ -35,16 +36,16 @@ from voicelive_desktop.engine.events import (
     TurnLatencyMeasured,
     UserSpeechStarted,
     UserSpeechStopped,
-    UserTranscriptCompleted,
 )
+from voicelive_desktop.engine.known_events import SDK_EVENT_TYPES, UnknownEventTally, is_known
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.state import SessionStateMachine
 from voicelive_desktop.engine.usage import TokenCounts
+from voicelive_desktop.engine.user_turns import UserTurnEvents
 from voicelive_desktop.protocol import pcm16_bytes_to_ms
 
 log = logging.getLogger(__name__)
 
-KNOWN_EVENT_TYPES = frozenset(t.value for t in ServerEventType)
 # ~20 s of 24 kHz PCM16: more than any real delta, small enough to never hurt playback.
 MAX_AUDIO_DELTA_BYTES = 1_000_000
 _MAX_TRACKED_RESPONSES = 32
@@ -54,6 +55,13 @@ _SAME_ERROR_QUIET_S = 5.0
 _S = SessionState
 # A cancel that raced the server's own end of the response: expected during barge-in.
 _BENIGN_ERROR_CODES = frozenset({"response_cancel_not_active"})
+_BENIGN_ERROR_TEXT = "no active response"
+# The service ends a session at its length limit with this error, then closes the socket
+# ("Your session hit the maximum duration of 30 minutes": OpenAI Realtime; Voice Live
+# sessions have a limit too). The engine reconnects with the context kept.
+_SESSION_EXPIRED_CODES = frozenset({"session_expired", "session_timeout"})
+
+OnServerError = Callable[[str, SentEvent | None], None]
 
 
 @dataclass
@@ -68,6 +76,7 @@ class HostileInputStats:
     invalid_audio: int = 0
     server_errors: int = 0
     suppressed_errors: int = 0
+    unknown_by_type: UnknownEventTally = field(default_factory=UnknownEventTally)
     internal_errors: int = 0  # caught by the safety net: a shape the checks did not foresee
 
 
@@ -122,8 +131,9 @@ class ServerEventHandler:
         playback: PlaybackSink | None,
         on_session_updated: Callable[[], None],
         on_barge_in: Callable[[BargeIn], None],
-        on_server_error: Callable[[str], None] = lambda detail: None,
+        on_server_error: OnServerError = lambda detail, cause: None,
         awaiting_tools: Callable[[], bool] = lambda: False,
+        client_events: ClientEventLog | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._emit = emit
@@ -135,6 +145,11 @@ class ServerEventHandler:
         self._on_server_error = on_server_error
         self._awaiting_tools = awaiting_tools
         self._clock = clock
+        self._client_events = client_events or ClientEventLog()
+        # With server VAD the service cancels a response itself when the user starts talking
+        # (`turn_detection.interrupt_response`, default true): the client only truncates.
+        self._server_cancels_on_speech = True
+        self._user_turns = UserTurnEvents(emit, memory, self._count_malformed)
         self._responses: OrderedDict[str, _Response] = OrderedDict()
         self._finished: OrderedDict[str, None] = OrderedDict()
         self._last_audio: _Response | None = None
@@ -146,7 +161,9 @@ class ServerEventHandler:
             "error": self._error,
             "input_audio_buffer.speech_started": self._speech_started,
             "input_audio_buffer.speech_stopped": self._speech_stopped,
-            "conversation.item.input_audio_transcription.completed": self._user_transcript,
+            **self._user_turns.handlers(),
+            "warning": self._warning,
+            "rate_limits.updated": self._rate_limits,
             "response.created": self._response_created,
             "response.output_item.added": self._output_item_added,
             "response.audio.delta": self._audio_delta,
@@ -169,19 +186,22 @@ class ServerEventHandler:
                 self.stats.malformed += 1
                 log.warning("server event without a type ignored")
                 return
-            if type(event) is ServerEvent and kind in KNOWN_EVENT_TYPES:
+            if type(event) is ServerEvent and kind in SDK_EVENT_TYPES:
                 self.stats.untyped += 1
                 log.info("server event %.60r did not match its SDK model", kind)
             handler = self._handlers.get(kind)
             if handler is not None:
                 handler(event)
-            elif kind not in KNOWN_EVENT_TYPES:
+            elif not is_known(kind):
                 self.stats.unknown_types += 1
-                log.info("server event of unknown type %.60r ignored", kind)
+                self.stats.unknown_by_type.note(kind)
         except Exception:
             # A shape nobody foresaw; the session must go on.
             self.stats.internal_errors += 1
             log.warning("server event could not be handled", exc_info=True)
+
+    def _count_malformed(self) -> None:
+        self.stats.malformed += 1
 
     def mark_user_turn_end(self) -> None:
         """The user finished (commit or text sent): latency counts from now."""
@@ -199,14 +219,18 @@ class ServerEventHandler:
         playing = self._playback is not None and self._playback.is_playing()
         return streaming or playing
 
-    def interrupt_assistant(self) -> BargeIn | None:
-        """Cut the assistant off now; returns what to tell the server, or None if silent."""
+    def interrupt_assistant(self, *, server_cancels: bool = False) -> BargeIn | None:
+        """Cut the assistant off now; returns what to tell the server, or None if silent.
+
+        `server_cancels`: the service cancels the response itself (server VAD saw speech),
+        so a `response.cancel` would only earn a "no active response" error.
+        """
         if not self.assistant_active:
             return None
         streaming = [r for r in self._responses.values() if not r.interrupted]
         for response in streaming:
             response.interrupted = True
-        cancel_id = streaming[-1].response_id if streaming else None
+        cancel_id = streaming[-1].response_id if streaming and not server_cancels else None
         heard = self._last_audio
         self._last_audio = None
         if heard is None or not heard.item_id:
@@ -233,15 +257,28 @@ class ServerEventHandler:
 
     def _session_updated(self, event: Mapping[str, Any]) -> None:
         session = _mapping(event, "session") or {}
-        voice = _mapping(session, "voice") or {}
-        self._emit(SessionConfigured(_text(session, "id") or "", _text(voice, "name") or ""))
+        # An Azure voice is an object ({"name": ..., "type": "azure-standard"}); an OpenAI
+        # voice is a plain string ("alloy") in both references' session objects.
+        voice = _text(session, "voice") or _text(_mapping(session, "voice") or {}, "name") or ""
+        detection = _mapping(session, "turn_detection")
+        self._server_cancels_on_speech = (
+            detection is not None and detection.get("interrupt_response") is not False
+        )
+        self._emit(SessionConfigured(_text(session, "id") or "", voice))
         self._on_session_updated()
 
     def _error(self, event: Mapping[str, Any]) -> None:
         self.stats.server_errors += 1
         error = _mapping(event, "error") or {}
         detail = (_text(error, "message") or "no details").strip()[:_MAX_ERROR_MESSAGE]
-        self._on_server_error(detail)
+        code = _text(error, "code") or ""
+        cause = self._client_events.cause(error.get("event_id"))
+        self._on_server_error(detail, cause)
+        if code in _BENIGN_ERROR_CODES or _BENIGN_ERROR_TEXT in detail.lower():
+            # A cancel that crossed the service's own end of the response: nothing is wrong.
+            self.stats.suppressed_errors += 1
+            log.debug("server notice: %s", detail)
+            return
         now = self._clock()
         if detail == self._last_error[0] and now - self._last_error[1] < _SAME_ERROR_QUIET_S:
             self.stats.suppressed_errors += 1
@@ -250,16 +287,34 @@ class ServerEventHandler:
         if not self._responses and self._states.state is _S.THINKING:
             # The request that was to start a response failed; nothing else will end the wait.
             self._states.advance(_S.READY)
-        if _text(error, "code") in _BENIGN_ERROR_CODES:
-            log.info("server notice: %s", detail)
+        if code in _SESSION_EXPIRED_CODES:
+            log.info("the service ended the session: %s", detail)
+            message = (
+                f"Voice Live ended the session ({detail.rstrip('.')}); reconnecting with the "
+                "conversation kept."
+            )
+            self._emit(SessionErrorReported(ErrorKind.CONNECTION_LOST, message, fatal=False))
             return
-        log.warning("server error event: %s", detail)
-        message = f"The Voice Live service reported an error: {detail}"
+        cause_text = f" (caused by {cause.kind} {cause.event_id})" if cause else ""
+        log.warning("server error event%s: %s", cause_text, detail)
+        message = explain_error(detail, _text(error, "param") or "", cause)
         self._emit(SessionErrorReported(ErrorKind.SERVER_ERROR, message, fatal=False))
 
+    def _warning(self, event: Mapping[str, Any]) -> None:
+        # A documented notice that needs no action (Voice Live reference 2026-01-01-preview
+        # and later, server event `warning`); kept in the log for support.
+        warning = _mapping(event, "warning") or _mapping(event, "error") or event
+        log.info("server warning: %.300s", _text(warning, "message") or "no details")
+
+    def _rate_limits(self, event: Mapping[str, Any]) -> None:
+        limits = event.get("rate_limits")
+        log.debug("rate limits: %.300s", limits)
+
     def _speech_started(self, event: Mapping[str, Any]) -> None:
-        self._emit(UserSpeechStarted(_int(event, "audio_start_ms") or 0))
-        barge_in = self.interrupt_assistant()
+        self._emit(
+            UserSpeechStarted(_int(event, "audio_start_ms") or 0, _text(event, "item_id") or "")
+        )
+        barge_in = self.interrupt_assistant(server_cancels=self._server_cancels_on_speech)
         if barge_in is not None:
             self._on_barge_in(barge_in)
         self._states.advance(_S.USER_SPEAKING)
@@ -269,14 +324,6 @@ class ServerEventHandler:
         self.mark_user_turn_end()
         if self._states.state is _S.USER_SPEAKING:
             self._states.advance(_S.THINKING)
-
-    def _user_transcript(self, event: Mapping[str, Any]) -> None:
-        text = _text(event, "transcript")
-        if text is None:
-            self.stats.malformed += 1
-            return
-        self._emit(UserTranscriptCompleted(_text(event, "item_id") or "", text))
-        self._memory.remember("user", text)
 
     def _response_created(self, event: Mapping[str, Any]) -> None:
         response = _mapping(event, "response") or {}
@@ -396,7 +443,7 @@ class ServerEventHandler:
         if not text:
             return
         self._emit(AssistantTranscriptCompleted(response.response_id, response.item_id, text))
-        self._memory.remember("assistant", text)
+        self._memory.remember("assistant", text, response.item_id)
 
     def _response_done(self, event: Mapping[str, Any]) -> None:
         body = _mapping(event, "response") or {}
@@ -410,19 +457,37 @@ class ServerEventHandler:
         status = _text(body, "status") or "completed"
         if response.interrupted and status == "completed":
             status = "cancelled"
-        self._finish(response, status, _int(usage, "output_tokens"))
+        detail = _status_detail(_mapping(body, "status_details") or {})
+        if status == "failed":
+            log.warning("response %s failed: %s", response.response_id, detail or "no details")
+        self._finish(response, status, _int(usage, "output_tokens"), detail)
 
-    def _finish(self, response: _Response, status: str, output_tokens: int | None) -> None:
+    def _finish(
+        self, response: _Response, status: str, output_tokens: int | None, detail: str = ""
+    ) -> None:
         self._responses.pop(response.response_id, None)
         self._finished[response.response_id] = None
         while len(self._finished) > _MAX_TRACKED_RESPONSES:
             self._finished.popitem(last=False)
         if not response.transcript_done:
             self._complete_transcript(response)
-        self._emit(ResponseFinished(response.response_id, status, output_tokens))
+        self._emit(
+            ResponseFinished(response.response_id, status, output_tokens, detail, response.item_id)
+        )
         if (
             not self._responses
             and self._states.state in (_S.THINKING, _S.ASSISTANT_SPEAKING)
             and not self._awaiting_tools()  # the answer comes once the tools' outputs are in
         ):
             self._states.advance(_S.READY)
+
+
+def _status_detail(details: Mapping[str, Any]) -> str:
+    """Why a response ended early: `status_details.error.message` for a failed one (OpenAI
+    Realtime reference, `response.done`), else its `reason` ("max_output_tokens",
+    "content_filter", "turn_detected", "client_cancelled")."""
+    error = _mapping(details, "error") or {}
+    message = _text(error, "message") or _text(error, "code")
+    if message:
+        return message.strip()[:_MAX_ERROR_MESSAGE]
+    return _text(details, "reason") or ""

@@ -192,7 +192,8 @@ def test_local_report_for_copy_diagnostics_has_every_local_section(
     monkeypatch.setenv("VOICELIVE_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("VOICELIVE_DESKTOP_DATA_DIR", str(tmp_path / "data"))
     report = local_report()
-    assert [check.name for check in report.checks] == ["Versions", "Audio", "Keyring", "Paths"]
+    names = [check.name for check in report.checks]
+    assert names == ["Versions", "Audio", "Keyring", "Paths", "Crashes"]
     assert report.checks[0].status is Status.OK
     assert "diagnostics (" in report.to_text().splitlines()[0]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -392,7 +393,12 @@ async def test_refused_live_settings_keep_the_session_and_the_old_settings(
     assert resent["voice"]["name"] == "en-US-Ava:DragonHDLatestNeural"
 
 
-@pytest.mark.allow_log_warnings(r"engine\.connection: connect failed: ")
+@pytest.mark.allow_log_warnings(
+    r"engine\.connection: connect failed: ",
+    # SDK 1.3.1 does not close its aiohttp session when the handshake is cancelled (see
+    # LiveConnection.open); collected here, the warning stays with the test that causes it.
+    r"^asyncio: Unclosed client session",
+)
 async def test_host_that_never_answers_the_handshake_times_out() -> None:
     with socket.socket() as silent:  # listens, so TCP connects, but never speaks HTTP
         silent.bind(("127.0.0.1", 0))
@@ -404,6 +410,7 @@ async def test_host_that_never_answers_the_handshake_times_out() -> None:
             await engine.start()
     assert engine.state is SessionState.DISCONNECTED
     assert log.of(SessionErrorReported)[0].fatal
+    gc.collect()
 
 
 async def test_stop_mid_reply_finishes_it_and_a_restart_is_a_new_conversation(

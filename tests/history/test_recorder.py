@@ -21,6 +21,7 @@ from voicelive_desktop.engine.events import (
     UserSpeechStarted,
     UserTextSent,
     UserTranscriptCompleted,
+    UserTurnCommitted,
 )
 from voicelive_desktop.history import HistoryRecorder, HistoryStore, Turn, start_recording
 
@@ -279,3 +280,26 @@ def test_start_recording_reports_an_unopenable_history_and_returns_none(tmp_path
     failures: list[str] = []
     assert start_recording(Emitter(), path=path, on_failure=failures.append) is None
     assert "damaged or is not a history database" in failures[0]
+
+
+def test_a_push_to_talk_transcript_after_the_answer_is_stored_before_it(
+    store: HistoryStore,
+) -> None:
+    """Input transcription is asynchronous: the answer can be stored first, yet the history
+    lists the question first (its start is when the turn was committed)."""
+    recorder = HistoryRecorder(store, clock=SteppingClock())
+    feed(
+        recorder,
+        UserTurnCommitted("u1", ""),
+        AssistantResponseStarted("r1"),
+        AssistantTranscriptCompleted("r1", "a1", "It is noon."),
+        ResponseFinished("r1", "completed"),
+        UserTurnCommitted("u2", "a1"),
+        UserTranscriptCompleted("u1", "What time is it?"),
+        UserTranscriptCompleted("u2", "Thanks"),
+    )
+    assert [(t.role, t.text) for t in turns(store, recorder)] == [
+        ("user", "What time is it?"),
+        ("assistant", "It is noon."),
+        ("user", "Thanks"),
+    ]

@@ -9,11 +9,22 @@ from voicelive_desktop.engine.events import (
     AssistantInterrupted,
     AssistantTranscriptCompleted,
     AssistantTranscriptDelta,
+    ResponseFinished,
     UserSpeechStarted,
     UserTextSent,
     UserTranscriptCompleted,
+    UserTranscriptDelta,
+    UserTranscriptFailed,
+    UserTurnCommitted,
 )
-from voicelive_desktop.ui.transcript_view import INTERRUPTED_MARK, Role, TranscriptView
+from voicelive_desktop.ui.transcript_view import (
+    CUT_SHORT_MARK,
+    FAILED_MARK,
+    INTERRUPTED_MARK,
+    NOT_TRANSCRIBED,
+    Role,
+    TranscriptView,
+)
 
 
 def _view(qtbot: QtBot) -> TranscriptView:
@@ -94,3 +105,55 @@ def test_timestamps_can_be_hidden(qtbot: QtBot) -> None:
     view.set_show_timestamps(False)
     assert stamp not in view.conversation_text()
     assert "hi" in view.conversation_text()
+
+
+def test_a_late_user_transcript_fills_its_place_before_the_answer(qtbot: QtBot) -> None:
+    view = _view(qtbot)
+    # Push-to-talk: no speech_started; the commit fixes the turn's place.
+    view.show_event(UserTurnCommitted("u1", ""))
+    view.show_event(AssistantTranscriptDelta("r1", "a1", "It is noon."))
+    view.show_event(UserTurnCommitted("u2", "a1"))
+    view.show_event(UserTranscriptCompleted("u2", "Thanks"))
+    view.show_event(UserTranscriptCompleted("u1", "What time is it?"))
+    assert [(t.role, t.text) for t in view.turns] == [
+        (Role.USER, "What time is it?"),
+        (Role.ASSISTANT, "It is noon."),
+        (Role.USER, "Thanks"),
+    ]
+    text = view.conversation_text()
+    assert text.index("What time is it?") < text.index("It is noon.") < text.index("Thanks")
+
+
+def test_partial_user_transcripts_stream_into_the_turn(qtbot: QtBot) -> None:
+    view = _view(qtbot)
+    view.show_event(UserSpeechStarted(0, "u1"))
+    view.show_event(UserTranscriptDelta("u1", "What"))
+    view.show_event(UserTranscriptDelta("u1", " time"))
+    assert view.turns[0].text == "What time" and view.turns[0].pending
+    view.show_event(UserTranscriptCompleted("u1", "What time is it?"))
+    assert [(t.text, t.pending) for t in view.turns] == [("What time is it?", False)]
+
+
+def test_a_failed_transcription_is_shown_at_its_turn(qtbot: QtBot) -> None:
+    view = _view(qtbot)
+    view.show_event(UserTurnCommitted("u1", ""))
+    view.show_event(AssistantTranscriptDelta("r1", "a1", "Sorry?"))
+    view.show_event(UserTranscriptFailed("u1", "The audio could not be transcribed."))
+    assert view.turns[0].text == NOT_TRANSCRIBED
+    text = view.conversation_text()
+    assert text.index(NOT_TRANSCRIBED) < text.index("The audio could not be transcribed.")
+    assert text.index("The audio could not be transcribed.") < text.index("Sorry?")
+
+
+def test_failed_and_cut_short_answers_say_so_at_their_turn(qtbot: QtBot) -> None:
+    view = _view(qtbot)
+    view.show_event(UserTextSent("u1", "Tell me about the sea"))
+    view.show_event(AssistantTranscriptDelta("r1", "a1", "The sea is"))
+    view.show_event(ResponseFinished("r1", "incomplete", None, "max_output_tokens", "a1"))
+    view.show_event(UserTextSent("u2", "Go on"))
+    view.show_event(ResponseFinished("r2", "failed", None, "The model is overloaded.", "a2"))
+    view.show_event(ResponseFinished("r3", "cancelled", None, "turn_detected", "a3"))
+    lines = view.conversation_text().splitlines()
+    assert f"The sea is  {CUT_SHORT_MARK}: the answer reached its length limit" in lines
+    assert f"  {FAILED_MARK}: The model is overloaded." in lines
+    assert [t.role for t in view.turns] == [Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT]

@@ -107,22 +107,19 @@ def explain_error(message: str, param: str, cause: SentEvent | None) -> str:
     if cause is None:
         return f"The Voice Live service reported an error: {message}"
     if cause.kind == "session.update":
-        name = setting_name(param)
-        if name is None and cause.what.count(",") == 0 and cause.what:
-            name = setting_name(cause.what)
-        if name is not None:
-            return f"The Voice Live service refused the {name} setting: {message}"
-        sent = f" (sent: {cause.what})" if cause.what else ""
-        return f"The Voice Live service refused the session settings{sent}: {message}"
+        return refused_settings_message(message, param, cause)
     if cause.kind == "conversation.item.create" and cause.what:
         quoted = cause.what if len(cause.what) <= _QUOTED_CHARS else cause.what[:59] + "…"
         return f"The Voice Live service refused the message “{quoted}”: {message}"
     return f"The Voice Live service refused a {cause.kind} request: {message}"
 
 
-def refused_settings_message(message: str, cause: SentEvent | None) -> str:
-    """The sentence for a refused `session.update`, naming the setting when it can."""
-    name = setting_name(cause.what) if cause and "," not in cause.what else None
+def refused_settings_message(message: str, param: str, cause: SentEvent | None) -> str:
+    """The sentence for a refused `session.update`, naming the setting when it can: from
+    the error's `param`, else from the one field the update sent."""
+    name = setting_name(param)
+    if name is None and cause is not None and "," not in cause.what:
+        name = setting_name(cause.what)
     if name is not None:
         return f"The Voice Live service refused the {name} setting: {message}"
     return f"The Voice Live service refused the session settings: {message}"

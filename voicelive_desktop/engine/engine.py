@@ -317,14 +317,14 @@ class SessionEngine:
         if self._config_waiter is not None and not self._config_waiter.done():
             self._config_waiter.set_result(None)
 
-    def _server_error(self, detail: str, cause: SentEvent | None) -> None:
+    def _server_error(self, detail: str, param: str, cause: SentEvent | None) -> None:
         # While a session.update awaits its answer, an error caused by it (or by no event we
         # know of) is the service refusing it; a late cancel's error is not.
         waiter = self._config_waiter
         if waiter is None or waiter.done():
             return
         if cause is None or cause.kind == "session.update":
-            waiter.set_exception(SessionNotReady(refused_settings_message(detail, cause)))
+            waiter.set_exception(SessionNotReady(refused_settings_message(detail, param, cause)))
 
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
@@ -339,7 +339,10 @@ class SessionEngine:
                 ConnectionLost("The connection closed before the session was ready.")
             )
         if self._states.in_conversation and not self._reconnecting:
-            self._begin_reconnect(planned=planned, announce=True)
+            # When the service already said why it closed (session expired), once is enough.
+            announce = not self._handler.ending_announced
+            self._handler.ending_announced = False
+            self._begin_reconnect(planned=planned, announce=announce)
 
     # -- reconnect -------------------------------------------------------------------
 

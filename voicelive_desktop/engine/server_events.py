@@ -61,7 +61,7 @@ _BENIGN_ERROR_TEXT = "no active response"
 # sessions have a limit too). The engine reconnects with the context kept.
 _SESSION_EXPIRED_CODES = frozenset({"session_expired", "session_timeout"})
 
-OnServerError = Callable[[str, SentEvent | None], None]
+OnServerError = Callable[[str, str, SentEvent | None], None]
 
 
 @dataclass
@@ -131,7 +131,7 @@ class ServerEventHandler:
         playback: PlaybackSink | None,
         on_session_updated: Callable[[], None],
         on_barge_in: Callable[[BargeIn], None],
-        on_server_error: OnServerError = lambda detail, cause: None,
+        on_server_error: OnServerError = lambda detail, param, cause: None,
         awaiting_tools: Callable[[], bool] = lambda: False,
         client_events: ClientEventLog | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -149,6 +149,8 @@ class ServerEventHandler:
         # With server VAD the service cancels a response itself when the user starts talking
         # (`turn_detection.interrupt_response`, default true): the client only truncates.
         self._server_cancels_on_speech = True
+        # The service said why it is about to close the socket (its session limit).
+        self.ending_announced = False
         self._user_turns = UserTurnEvents(emit, memory, self._count_malformed)
         self._responses: OrderedDict[str, _Response] = OrderedDict()
         self._finished: OrderedDict[str, None] = OrderedDict()
@@ -273,7 +275,8 @@ class ServerEventHandler:
         detail = (_text(error, "message") or "no details").strip()[:_MAX_ERROR_MESSAGE]
         code = _text(error, "code") or ""
         cause = self._client_events.cause(error.get("event_id"))
-        self._on_server_error(detail, cause)
+        param = _text(error, "param") or ""
+        self._on_server_error(detail, param, cause)
         if code in _BENIGN_ERROR_CODES or _BENIGN_ERROR_TEXT in detail.lower():
             # A cancel that crossed the service's own end of the response: nothing is wrong.
             self.stats.suppressed_errors += 1
@@ -289,6 +292,7 @@ class ServerEventHandler:
             self._states.advance(_S.READY)
         if code in _SESSION_EXPIRED_CODES:
             log.info("the service ended the session: %s", detail)
+            self.ending_announced = True
             message = (
                 f"Voice Live ended the session ({detail.rstrip('.')}); reconnecting with the "
                 "conversation kept."
@@ -297,7 +301,7 @@ class ServerEventHandler:
             return
         cause_text = f" (caused by {cause.kind} {cause.event_id})" if cause else ""
         log.warning("server error event%s: %s", cause_text, detail)
-        message = explain_error(detail, _text(error, "param") or "", cause)
+        message = explain_error(detail, param, cause)
         self._emit(SessionErrorReported(ErrorKind.SERVER_ERROR, message, fatal=False))
 
     def _warning(self, event: Mapping[str, Any]) -> None:

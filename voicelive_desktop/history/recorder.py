@@ -27,6 +27,7 @@ from voicelive_desktop.engine.events import (
     UserSpeechStarted,
     UserTextSent,
     UserTranscriptCompleted,
+    UserTurnCommitted,
 )
 from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable, Turn
@@ -97,7 +98,10 @@ class HistoryRecorder:
         self._on_failure = on_failure
         self._clock = clock
         self._conversation_id = conversation_id or uuid.uuid4().hex
-        self._user_started_at: datetime | None = None
+        # When each spoken turn began, by item id ("" until the service names the item). A
+        # transcript can arrive after the answer to it; stored with this start time, the turn
+        # still sorts before that answer (the history orders turns by their start).
+        self._user_started: OrderedDict[str, datetime] = OrderedDict()
         self._responses: dict[str, _PendingResponse] = {}
         self._items: dict[str, _PendingItem] = {}
         self._latest_response_id: str | None = None
@@ -107,6 +111,7 @@ class HistoryRecorder:
         self._unsubscribe: Callable[[], None] | None = None
         self._handlers: dict[type, Callable[[EngineEvent], None]] = {
             UserSpeechStarted: self._on_user_speech_started,
+            UserTurnCommitted: self._on_user_speech_started,
             UserTranscriptCompleted: self._on_user_turn,
             UserTextSent: self._on_user_turn,
             AssistantResponseStarted: self._on_response_started,
@@ -148,7 +153,7 @@ class HistoryRecorder:
         self._responses.clear()
         self._written.clear()
         self._latest_response_id = None
-        self._user_started_at = None
+        self._user_started.clear()
         self._last_user_turn_id = None
         self._calls.clear()
         return self._conversation_id
@@ -167,13 +172,28 @@ class HistoryRecorder:
     # -- user turns -----------------------------------------------------------------------
 
     def _on_user_speech_started(self, event: EngineEvent) -> None:
-        self._user_started_at = self._clock()
+        assert isinstance(event, UserSpeechStarted | UserTurnCommitted)
+        unnamed = self._user_started.pop("", None)
+        if event.item_id not in self._user_started:
+            self._user_started[event.item_id] = unnamed or self._clock()
+        while len(self._user_started) > _REMEMBERED_TURNS:
+            self._user_started.popitem(last=False)
+
+    def _user_turn_start(self, item_id: str) -> datetime | None:
+        started = self._user_started.pop(item_id, None)
+        if started is None and self._user_started:
+            # A turn the service never named: the oldest one still waiting is this one.
+            started = self._user_started.pop(next(iter(self._user_started)))
+        return started
 
     def _on_user_turn(self, event: EngineEvent) -> None:
         assert isinstance(event, UserTranscriptCompleted | UserTextSent)
         now = self._clock()
-        started = self._user_started_at if isinstance(event, UserTranscriptCompleted) else None
-        self._user_started_at = None
+        started = (
+            self._user_turn_start(event.item_id)
+            if isinstance(event, UserTranscriptCompleted)
+            else None
+        )
         if not event.text.strip():
             return  # a transcription of noise is not something the user said
         self._last_user_turn_id = self._write(
@@ -301,7 +321,7 @@ class HistoryRecorder:
         if event.state in _CONNECTION_ENDED:
             self.flush()
             self._responses.clear()
-            self._user_started_at = None
+            self._user_started.clear()
 
     def _write_pending_item(self, item_id: str, *, interrupted: bool) -> None:
         item = self._items.pop(item_id)

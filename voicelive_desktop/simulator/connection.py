@@ -57,7 +57,15 @@ from voicelive_desktop.simulator.replies import (
     reply_to_text,
     speech_transcript,
 )
+from voicelive_desktop.simulator.response_options import checked_options
 from voicelive_desktop.simulator.responses import ConnectionDropped, ResponseStream
+from voicelive_desktop.simulator.service_modes import (
+    SESSION_EXPIRED_MESSAGE,
+    send_late,
+    send_transcription,
+    session_start_extras,
+    shaped,
+)
 from voicelive_desktop.simulator.session_config import (
     InvalidSessionUpdate,
     TurnDetection,
@@ -116,6 +124,7 @@ class SimulatedSession:
         self._remote_mcp = RemoteMcp(self.send, self._conversation)
         self._remote_servers: list[RemoteServer] = []
         self._tasks = BackgroundTasks(f"simulated session {number}")
+        self._response_started = asyncio.Event()
         self._opened = time.monotonic()
         self._last_client_event = self._opened
         self._handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
@@ -173,6 +182,8 @@ class SimulatedSession:
         self._tasks.spawn(self._watchdog(), "watchdog")
         try:
             await self.send({"type": "session.created", "session": self.session})
+            for extra in session_start_extras(self._faults.modes):
+                await self.send(extra)
             async for message in self._ws:
                 self._last_client_event = time.monotonic()
                 if message.type is WSMsgType.TEXT:
@@ -192,7 +203,7 @@ class SimulatedSession:
 
     async def send(self, event: Event) -> None:
         """Send one server event (an event_id is added) unless the socket is already gone."""
-        event = {"event_id": wire.new_id("event"), **event}
+        event = shaped({"event_id": wire.new_id("event"), **event}, self._faults.modes)
         if self._ws.closed:
             return
         self._recorder.record_sent(self.number, event)
@@ -234,6 +245,15 @@ class SimulatedSession:
     # --- session -------------------------------------------------------------------------
 
     async def _session_update(self, event: Event) -> None:
+        refused = self._faults.modes.refuse_setting
+        if refused and isinstance(event.get("session"), dict) and refused in event["session"]:
+            await self._error(
+                event,
+                f"The value of '{refused}' is not supported by this resource.",
+                "invalid_value",
+                f"session.{refused}",
+            )
+            return
         try:
             session = merged_session(self.session, event.get("session"))
             remote_servers = parse_mcp_tools(session)
@@ -265,6 +285,15 @@ class SimulatedSession:
         self._tasks.spawn(self._remote_mcp.configure(self._remote_servers), "remote mcp")
         for kind in list(self._faults.hostile_after_session_updated):
             await self.send_raw(hostile_frames(kind, self._faults))
+
+    async def _item_create(self, event: Event) -> None:
+        refused = self._faults.modes.refuse_messages_containing
+        if refused and refused in json.dumps(event.get("item")):
+            await self._error(
+                event, "The message was rejected by the content filter.", "content_filter"
+            )
+            return
+        await self.send(item_events.create_item(self._conversation, event))
 
     # --- input audio ---------------------------------------------------------------------
 
@@ -352,15 +381,19 @@ class SimulatedSession:
         await self.send(
             {"type": "conversation.item.created", "previous_item_id": previous, "item": raw}
         )
-        if transcribing:
-            await self.send(
-                {
-                    "type": "conversation.item.input_audio_transcription.completed",
-                    "item_id": item_id,
-                    "content_index": 0,
-                    "transcript": transcript,
-                }
-            )
+        if not transcribing:
+            return
+        modes = self._faults.modes
+
+        async def transcribe() -> None:
+            await send_transcription(self.send, item_id, transcript, modes)
+
+        if modes.late_transcript_s is None:
+            await transcribe()
+        else:
+            self._response_started.clear()
+            late = send_late(self._response_started, modes.late_transcript_s, transcribe)
+            self._tasks.spawn(late, "late transcript")
 
     async def _buffer_clear(self, event: Event) -> None:
         self._turns.clear()
@@ -390,24 +423,11 @@ class SimulatedSession:
                 "missing_tool_output",
             )
             return
-        options = event.get("response")
-        if options is not None and not isinstance(options, dict):
-            await self._error(event, "'response' must be an object.", "invalid_value", "response")
+        options, error = checked_options(event)
+        if error is not None:
+            await self.send(error)
             return
-        modalities = (options or {}).get("modalities")
-        if modalities is not None and (
-            not isinstance(modalities, list)
-            or not modalities
-            or any(m not in ("text", "audio") for m in modalities)
-        ):
-            await self._error(
-                event,
-                f"Invalid 'response.modalities' {modalities!r}: use 'text' and/or 'audio'.",
-                "invalid_value",
-                "response.modalities",
-            )
-            return
-        await self._start_response(options or {})
+        await self._start_response(options)
 
     async def _start_response(self, options: Event) -> None:
         if self._response is not None:
@@ -458,9 +478,11 @@ class SimulatedSession:
             before_audio_delta=self._maybe_drop,
             style=speech_style(self.session.get("voice")),
             word_timestamps=self._wants_word_timestamps(),
+            modes=self._faults.modes,
         )
         self._response = stream
         self._turns.set_responding(True)
+        self._response_started.set()
         self._tasks.spawn(self._run_response(stream), "response")
 
     def _wants_word_timestamps(self) -> bool:
@@ -499,6 +521,18 @@ class SimulatedSession:
                 "response_cancel_not_active",
             )
             return
+        if self._faults.modes.cancel_races_server:
+            # The service ended it a moment before the cancel arrived.
+            stream = self._response
+            stream.cancel("turn_detected")
+            while self._response is stream:  # its response.done goes out first
+                await asyncio.sleep(0.01)
+            await self._error(
+                event,
+                "Cancellation failed: no active response found.",
+                "response_cancel_not_active",
+            )
+            return
         self._response.cancel("client_cancelled")
 
     # --- faults --------------------------------------------------------------------------
@@ -517,7 +551,11 @@ class SimulatedSession:
             await asyncio.sleep(_WATCHDOG_INTERVAL_S)
             now = time.monotonic()
             limit, idle = self._faults.max_session_s, self._faults.idle_timeout_s
-            if limit is not None and now - self._opened >= limit:
+            expiry = self._faults.modes.expire_session_after_s
+            if expiry is not None and now - self._opened >= expiry:
+                await self.send(wire.error_event(SESSION_EXPIRED_MESSAGE, code="session_expired"))
+                await self.close(1000, "session expired")
+            elif limit is not None and now - self._opened >= limit:
                 await self.close(1000, "session length limit reached")
             elif idle is not None and now - self._last_client_event >= idle:
                 await self.close(1000, "idle timeout")

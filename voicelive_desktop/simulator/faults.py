@@ -6,6 +6,8 @@ import enum
 import time
 from dataclasses import dataclass, field
 
+from voicelive_desktop.simulator.service_modes import ServiceModes
+
 
 class Hostile(enum.Enum):
     """Kinds of surprising server traffic a robust client must survive."""
@@ -47,6 +49,8 @@ class SimulatorFaults:
     idle_timeout_s: float | None = None
     # Handshakes get HTTP 503 until this time.monotonic() value.
     refuse_until: float = 0.0
+    # Documented habits of the real service, off by default (service_modes.py).
+    modes: ServiceModes = field(default_factory=ServiceModes)
 
     def refuse_connections(self, seconds: float) -> None:
         """Answer new handshakes with HTTP 503 for the next `seconds`."""

@@ -11,6 +11,12 @@ from collections.abc import Awaitable, Callable
 from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ, pcm16_bytes_to_ms
 from voicelive_desktop.simulator import wire
 from voicelive_desktop.simulator.conversation import Conversation, ConversationItem
+from voicelive_desktop.simulator.service_modes import (
+    ServiceModes,
+    response_outcome,
+    response_start_extras,
+    word_extras,
+)
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
 from voicelive_desktop.simulator.voice_options import SpeechStyle
 from voicelive_desktop.simulator.wire import Event
@@ -63,12 +69,18 @@ class ResponseStream:
         before_audio_delta: Callable[[int], Awaitable[None]],
         style: SpeechStyle | None = None,
         word_timestamps: bool = False,
+        modes: ServiceModes | None = None,
     ) -> None:
         self.response_id = wire.new_id("resp")
         self.item_id = wire.new_id("item")
         self._send = send
         self._conversation = conversation
         self._synthesizer = synthesizer
+        self._modes = modes or ServiceModes()
+        # A response the modes end early: failed at once, or cut short by the token limit.
+        self._outcome = response_outcome(self._modes)
+        if self._outcome is not None and self._outcome[0] == "incomplete":
+            reply = " ".join(reply.split()[:4])
         self._reply = reply
         self._modality = "audio" if "audio" in modalities else "text"
         self._modalities = modalities
@@ -102,6 +114,8 @@ class ResponseStream:
                 ),
             }
         )
+        for extra in response_start_extras(self.response_id, self._modes):
+            await self._send(extra)
         in_progress = wire.assistant_item(self.item_id, "in_progress", [])
         await self._send(
             {
@@ -123,7 +137,9 @@ class ResponseStream:
                 "part": wire.output_part(self._modality, ""),
             }
         )
-        if self._modality == "audio":
+        if self._outcome is not None and self._outcome[0] == "failed":
+            said, audio_ms = "", 0
+        elif self._modality == "audio":
             said, audio_ms = await self._stream_audio(ids)
         else:
             said, audio_ms = await self._stream_text(ids), 0
@@ -173,6 +189,8 @@ class ResponseStream:
                 delta = words[len(said)] if not said else " " + words[len(said)]
                 said.append(words[len(said)])
                 await self._send({"type": "response.audio_transcript.delta", **ids, "delta": delta})
+                for extra in word_extras(ids, said[-1], index * AUDIO_CHUNK_MS, self._modes):
+                    await self._send(extra)
             await self._before_audio_delta(index)
             await self._send(
                 {
@@ -212,12 +230,20 @@ class ResponseStream:
             return False
         return True
 
+    def _status(self) -> tuple[str, Event | None]:
+        if self._cancelled.is_set():
+            return "cancelled", {"type": "cancelled", "reason": self._cancel_reason}
+        if self._outcome is not None:
+            return self._outcome
+        return "completed", None
+
     async def _finish(self, ids: Event, said: str, audio_ms: int) -> None:
-        cancelled = self._cancelled.is_set()
+        status, details = self._status()
         part = wire.output_part(self._modality, said)
-        if not cancelled:
+        if status != "cancelled":
             await self._send({"type": "response.content_part.done", **ids, "part": part})
-        item = wire.assistant_item(self.item_id, "incomplete" if cancelled else "completed", [part])
+        item_status = "completed" if status == "completed" else "incomplete"
+        item = wire.assistant_item(self.item_id, item_status, [part])
         assert self._item is not None
         self._item.raw, self._item.text = item, said
         await self._send(
@@ -230,13 +256,12 @@ class ResponseStream:
         )
         text_in, audio_in = self._input_tokens
         usage = wire.usage(text_in, audio_in, _text_tokens(said), audio_ms // 50)
-        details = {"type": "cancelled", "reason": self._cancel_reason} if cancelled else None
         await self._send(
             {
                 "type": "response.done",
                 "response": wire.response_object(
                     self.response_id,
-                    "cancelled" if cancelled else "completed",
+                    status,
                     modalities=self._modalities,
                     output=[item],
                     usage_=usage,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData
 from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
@@ -16,16 +18,28 @@ from voicelive_desktop.engine.events import (
     AssistantTranscriptDelta,
     AssistantWordTimed,
     EngineEvent,
+    ResponseFinished,
     UserSpeechStarted,
     UserTextSent,
     UserTranscriptCompleted,
+    UserTranscriptDelta,
+    UserTranscriptFailed,
+    UserTurnCommitted,
 )
 from voicelive_desktop.ui.contrast import readable
 from voicelive_desktop.ui.transcript_embeds import EmbeddedWidgets
 from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
 
 INTERRUPTED_MARK = "✂ interrupted"
+CUT_SHORT_MARK = "✂ cut short"
+FAILED_MARK = "⚠ the response failed"
+NOT_TRANSCRIBED = "(this turn could not be transcribed)"
 _PENDING_SPEECH = "…"
+# Why a response was cut short (`status_details.reason`), as a person would say it.
+_CUT_SHORT_REASONS = {
+    "max_output_tokens": "the answer reached its length limit",
+    "content_filter": "the content filter stopped it",
+}
 _FOLLOW_SLACK_PX = 4  # "at the bottom" tolerance, so a half-line scroll does not stop following
 
 
@@ -42,7 +56,7 @@ class Turn:
     """One line of the conversation as shown (mutable while it streams)."""
 
     role: Role
-    item_id: str  # "" while a spoken user turn waits for its transcript; a TOOL's widget key
+    item_id: str  # "" while a spoken user turn does not know its item yet; a TOOL's widget key
     text: str = ""
     at: datetime = field(default_factory=datetime.now)
     interrupted: bool = False
@@ -50,6 +64,8 @@ class Turn:
     heard_ms: int | None = None  # audio played so far; None: not followed (text as it came)
     body_at: int = -1  # where the text starts in the document, while it is laid out
     heard_shown: int = -1  # characters shown as heard, as last laid out
+    pending: bool = False  # a spoken turn whose transcript has not completed
+    note: str = ""  # why it is incomplete: a failure, a cut-short answer
 
 
 class TranscriptView(QTextEdit):
@@ -68,35 +84,31 @@ class TranscriptView(QTextEdit):
         self.turns: list[Turn] = []
         self.embeds = EmbeddedWidgets(self)
         self._show_timestamps = True
+        self._shows = self._event_shows()
         self._build_formats()
 
     # ---- feeding --------------------------------------------------------------------------
 
     def show_event(self, event: EngineEvent) -> None:
         """Update the transcript for one engine event (others are ignored)."""
-        if isinstance(event, UserTextSent):
-            self._append(Turn(Role.USER, event.item_id, event.text))
-        elif isinstance(event, UserSpeechStarted):
-            if self._pending_user_turn() is None:
-                self._append(Turn(Role.USER, "", _PENDING_SPEECH))
-        elif isinstance(event, UserTranscriptCompleted):
-            self._user_transcript(event.item_id, event.text)
-        elif isinstance(event, AssistantTranscriptDelta):
-            self._assistant_delta(event.item_id, event.delta)
-        elif isinstance(event, AssistantTranscriptCompleted):
-            turn = self._assistant_turn(event.item_id)
-            if turn.text != event.text and not turn.interrupted:
-                turn.text = event.text
-                self._render_all()
-        elif isinstance(event, AssistantWordTimed):
-            word = TimedWord(event.text, event.audio_offset_ms, event.audio_duration_ms)
-            self._assistant_turn(event.item_id).words.append(word)
-        elif isinstance(event, AssistantInterrupted):
-            turn = self._assistant_turn(event.item_id)
-            turn.interrupted = True
-            if turn.words:
-                turn.heard_ms = event.played_ms  # what follows was never heard
-            self._render_all()
+        show = self._shows.get(type(event))
+        if show is not None:
+            show(event)
+
+    def _event_shows(self) -> dict[type, Callable[[Any], None]]:
+        return {
+            UserTextSent: lambda e: self._append(Turn(Role.USER, e.item_id, e.text)),
+            UserSpeechStarted: self._speech_started,
+            UserTurnCommitted: self._turn_committed,
+            UserTranscriptDelta: self._user_delta,
+            UserTranscriptCompleted: lambda e: self._user_transcript(e.item_id, e.text),
+            UserTranscriptFailed: self._user_transcript_failed,
+            AssistantTranscriptDelta: lambda e: self._assistant_delta(e.item_id, e.delta),
+            AssistantTranscriptCompleted: self._assistant_completed,
+            AssistantWordTimed: self._assistant_word_timed,
+            AssistantInterrupted: self._assistant_interrupted,
+            ResponseFinished: self._response_finished,
+        }
 
     def show_heard(self, item_id: str, played_ms: int) -> None:
         """Light up the words of `item_id` heard after `played_ms` of its audio played."""
@@ -160,16 +172,96 @@ class TranscriptView(QTextEdit):
     # ---- model ----------------------------------------------------------------------------
 
     def _pending_user_turn(self) -> Turn | None:
-        return next((t for t in self.turns if t.role is Role.USER and not t.item_id), None)
+        """The oldest spoken turn that does not know its item yet."""
+        return next(
+            (t for t in self.turns if t.role is Role.USER and t.pending and not t.item_id), None
+        )
+
+    def _user_turn(self, item_id: str) -> Turn | None:
+        """The user turn of `item_id`, else the oldest spoken turn not yet tied to an item
+        (which then becomes that item's)."""
+        if item_id:
+            for turn in self.turns:
+                if turn.role is Role.USER and turn.item_id == item_id:
+                    return turn
+        pending = self._pending_user_turn()
+        if pending is not None:
+            pending.item_id = item_id
+        return pending
+
+    def _speech_started(self, event: UserSpeechStarted) -> None:
+        if self._user_turn(event.item_id) is None:
+            self._append(Turn(Role.USER, event.item_id, _PENDING_SPEECH, pending=True))
+
+    def _turn_committed(self, event: UserTurnCommitted) -> None:
+        """A spoken turn has its place in the conversation now: before the answer to it,
+        however late its transcript comes (push-to-talk has no speech_started)."""
+        if self._user_turn(event.item_id) is not None:
+            return
+        turn = Turn(Role.USER, event.item_id, _PENDING_SPEECH, pending=True)
+        after = next(
+            (i for i, t in enumerate(self.turns) if t.item_id == event.previous_item_id), None
+        )
+        if after is None or not event.previous_item_id:
+            self._append(turn)
+        else:
+            self.turns.insert(after + 1, turn)
+            self._render_all()
+
+    def _user_delta(self, event: UserTranscriptDelta) -> None:
+        turn = self._user_turn(event.item_id)
+        if turn is None:
+            turn = Turn(Role.USER, event.item_id, "", pending=True)
+            self._append(turn)
+        turn.text = (turn.text if turn.text != _PENDING_SPEECH else "") + event.delta
+        self._render_all()
 
     def _user_transcript(self, item_id: str, text: str) -> None:
         text = text.strip()
-        pending = self._pending_user_turn()
-        if pending is None:
+        turn = self._user_turn(item_id)
+        if turn is None:
             self._append(Turn(Role.USER, item_id, text))
             return
-        pending.item_id = item_id
-        pending.text = text or "(no words recognised)"
+        turn.text = text or "(no words recognised)"
+        turn.pending = False
+        self._render_all()
+
+    def _user_transcript_failed(self, event: UserTranscriptFailed) -> None:
+        turn = self._user_turn(event.item_id)
+        if turn is None:
+            turn = Turn(Role.USER, event.item_id)
+            self.turns.append(turn)
+        turn.text, turn.pending = NOT_TRANSCRIBED, False
+        turn.note = f"⚠ {event.message}"
+        self._render_all()
+
+    def _assistant_completed(self, event: AssistantTranscriptCompleted) -> None:
+        turn = self._assistant_turn(event.item_id)
+        if turn.text != event.text and not turn.interrupted:
+            turn.text = event.text
+            self._render_all()
+
+    def _assistant_word_timed(self, event: AssistantWordTimed) -> None:
+        word = TimedWord(event.text, event.audio_offset_ms, event.audio_duration_ms)
+        self._assistant_turn(event.item_id).words.append(word)
+
+    def _assistant_interrupted(self, event: AssistantInterrupted) -> None:
+        turn = self._assistant_turn(event.item_id)
+        turn.interrupted = True
+        if turn.words:
+            turn.heard_ms = event.played_ms  # what follows was never heard
+        self._render_all()
+
+    def _response_finished(self, event: ResponseFinished) -> None:
+        """A failed or cut-short answer says so at its turn; a cancelled one is a barge-in."""
+        if event.status == "failed":
+            note = f"{FAILED_MARK}: {event.detail}" if event.detail else FAILED_MARK
+        elif event.status == "incomplete" and event.detail:
+            reason = _CUT_SHORT_REASONS.get(event.detail, event.detail)
+            note = f"{CUT_SHORT_MARK}: {reason}"
+        else:
+            return  # completed, cancelled, or a dropped connection (announced elsewhere)
+        self._assistant_turn(event.item_id).note = note
         self._render_all()
 
     def _assistant_turn(self, item_id: str) -> Turn:
@@ -242,10 +334,12 @@ class TranscriptView(QTextEdit):
             rest = self._never_heard if turn.interrupted else self._not_yet_heard
             cursor.insertText(turn.text[heard:], rest)
         else:
-            body = self._pending if user and not turn.item_id else self._body
+            body = self._pending if user and turn.pending else self._body
             cursor.insertText(turn.text, body)
         if turn.interrupted:
             cursor.insertText("  " + INTERRUPTED_MARK, self._mark)
+        if turn.note:
+            cursor.insertText("  " + turn.note, self._mark)
 
     def _restyle(self, turn: Turn) -> None:
         """Re-colour one turn's text for a new heard position, in place when it is the last

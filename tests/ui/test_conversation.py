@@ -55,6 +55,8 @@ async def test_first_run_demo_converses_by_text(qtbot: QtBot, app_under_test: Ap
     assert turns[1].text.strip() == reply.strip()
 
 
+# Without the keyring fixture (run alone) the key is kept for this run only, and says so.
+@pytest.mark.allow_log_warnings(r"credentials: keyring: No system keyring is available")
 @pytest.mark.asyncio
 async def test_preferences_during_a_session_send_exactly_those_values(
     qtbot: QtBot, app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
@@ -101,6 +103,8 @@ async def test_preferences_during_a_session_send_exactly_those_values(
     await app.controller.shutdown()
 
 
+# Without the keyring fixture (run alone) the key is kept for this run only, and says so.
+@pytest.mark.allow_log_warnings(r"credentials: keyring: No system keyring is available")
 @pytest.mark.asyncio
 async def test_connection_change_offers_reconnect_and_reopens_the_session(
     qtbot: QtBot, app_under_test: AppUnderTest, simulator: VoiceLiveSimulator

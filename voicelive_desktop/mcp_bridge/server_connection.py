@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import anyio
 import httpx2
@@ -126,7 +126,11 @@ class McpServerConnection:
 
     async def _run(self) -> None:
         # A real file: the child process writes its stderr straight into it.
-        stderr: TextIO = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+        # On Windows TemporaryFile is a wrapper object, not a TextIO subclass; it acts as one.
+        stderr = cast(
+            TextIO,
+            tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace"),  # noqa: SIM115
+        )
         self._stderr = stderr
         try:
             async with AsyncExitStack() as stack:

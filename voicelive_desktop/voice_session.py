@@ -211,19 +211,53 @@ class VoiceSession:
             await self._close_audio()
             raise
 
-    def _open_or_default(self, stream: MicCapture | SpeakerPlayback) -> None:
+    def switch_devices(self, input_device: str | None, output_device: str | None) -> None:
+        """Move the mic and the speaker to these devices now (None: the system default),
+        without reconnecting: the conversation, and the answer being spoken, go on.
+
+        A device that cannot be opened is reported like a lost one and retried.
+        """
+        for direction, stream, name in (
+            (Direction.INPUT, self.capture, input_device),
+            (Direction.OUTPUT, self.playback, output_device),
+        ):
+            if name == stream.device_name and stream.is_open:
+                continue
+            stream.device_name = name
+            try:
+                self._open_or_default(stream, switching=True)
+            except AudioError as error:
+                self._supervisor.report_failure(direction, str(error))
+                continue
+            log.info(
+                "switched the %s to %s", stream.noun, stream.device.name if stream.device else "?"
+            )
+            self._supervisor.switched(direction)
+
+    def _open_or_default(
+        self, stream: MicCapture | SpeakerPlayback, *, switching: bool = False
+    ) -> None:
         """Open the chosen device; one that is not there is reported, and the default used."""
         try:
-            stream.open()
+            self._open(stream, fall_back_to_default=False, switching=switching)
         except AudioDeviceNotFound as error:
             if stream.device_name is None:
                 raise
-            stream.open(fall_back_to_default=True)
+            self._open(stream, fall_back_to_default=True, switching=switching)
             self._emit(
                 SessionErrorReported(
                     ErrorKind.AUDIO_DEVICE, f"{error} Using the system default.", fatal=False
                 )
             )
+
+    @staticmethod
+    def _open(
+        stream: MicCapture | SpeakerPlayback, *, fall_back_to_default: bool, switching: bool
+    ) -> None:
+        if isinstance(stream, SpeakerPlayback):
+            stream.open(fall_back_to_default, keep_queued=switching)
+        else:
+            stream.open(fall_back_to_default)
 
     async def stop(self) -> None:
         """End the conversation and release the devices; safe to call in any state."""

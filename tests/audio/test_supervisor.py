@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -19,6 +20,7 @@ class StallingStream:
     def __init__(self) -> None:
         self.device_name: str | None = None
         self.device: AudioDevice | None = None
+        self.fell_back = False
         self.last_callback_at = 0.0
         self.opened = 0
         self._open = False
@@ -109,3 +111,58 @@ def test_rescans_back_off_and_start_over_after_a_recovery() -> None:
     assert runs == [0.0, 1.0, 3.0, 7.0, 11.0, 15.0, 19.0]
     backoff.reset()
     assert backoff.due(19.5)
+
+
+class ComingBackStream(StallingStream):
+    """A chosen headset that is unplugged (the default opens instead) until `plug_in()`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.device_name = "USB Headset"
+        self.plugged_in = False
+
+    def open(self, fall_back_to_default: bool = False) -> None:
+        super().open(fall_back_to_default)
+        name = "USB Headset" if self.plugged_in else "Built-in Speaker"
+        self.device = AudioDevice(1, name, "ALSA", 2, 48_000, not self.plugged_in)
+        self.fell_back = not self.plugged_in
+
+    def plug_in(self) -> None:
+        self.plugged_in = True
+
+
+@pytest.mark.asyncio
+async def test_a_chosen_device_that_comes_back_is_switched_back_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rescans: list[bool] = []
+    monkeypatch.setattr(
+        "voicelive_desktop.audio.supervisor.reinitialise", lambda: rescans.append(True)
+    )
+    speaker = ComingBackStream()
+    speaker.open(fall_back_to_default=True)
+    assert speaker.fell_back
+    playing = True
+    events: list[AudioDeviceEvent] = []
+    supervisor = StreamSupervisor(
+        {Direction.OUTPUT: speaker},
+        events.append,
+        retry_s=0.02,
+        stall_s=60,
+        max_rescan_s=0.05,
+        may_interrupt=lambda: not playing,
+    )
+    supervisor.start()
+    try:
+        await asyncio.sleep(0.2)
+        assert rescans == [], "no look for the headset while an answer plays"
+        playing = False
+        await wait_until(lambda: len(rescans) >= 2, 5)
+        assert events == [] and speaker.device is not None
+        assert speaker.device.name == "Built-in Speaker"
+        speaker.plug_in()
+        await wait_until(lambda: bool(events), 5)
+    finally:
+        await supervisor.stop()
+    assert events == [AudioDeviceRestored(Direction.OUTPUT, "USB Headset")]
+    assert not speaker.fell_back and speaker.is_open

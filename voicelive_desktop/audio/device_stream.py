@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device
+from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device, is_chosen
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.portaudio import sounddevice
 
@@ -38,6 +38,8 @@ class DeviceStream:
         self._on_failure = on_failure
         self.device_name = device_name
         self.device: AudioDevice | None = None
+        # The chosen device was missing and the default is open instead (for now).
+        self.fell_back = False
         self._stream: Any = None
         self._closing = False
         self.last_callback_at = 0.0
@@ -54,7 +56,9 @@ class DeviceStream:
         """
         self.close()
         self._loop = asyncio.get_running_loop()
-        return choose_device(self.direction, self.device_name, fall_back_to_default)
+        device = choose_device(self.direction, self.device_name, fall_back_to_default)
+        self.fell_back = not is_chosen(device, self.device_name)
+        return device
 
     def _rate_for(self, device: AudioDevice, channels: int) -> int:
         """48 kHz when the device takes it, else the rate it reports as its default."""

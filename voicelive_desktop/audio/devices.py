@@ -99,6 +99,11 @@ def find_device(direction: Direction, name: str | None = None) -> AudioDevice:
     raise AudioDeviceNotFound(f"There is no {kind} called {name!r}; available: {available}.")
 
 
+def is_chosen(device: AudioDevice, name: str | None) -> bool:
+    """True when `device` is what the choice `name` means (None: the default, any device)."""
+    return name is None or device.name == name or name.lower() in device.name.lower()
+
+
 def choose_device(
     direction: Direction, name: str | None, fall_back_to_default: bool
 ) -> AudioDevice:

@@ -32,6 +32,8 @@ _MAX_CHANNELS = 2
 # drops what it was given when it recovers; it gets silence until it has run steadily (no
 # underflow) for this many callbacks and at least `_WARM_UP_S`.
 _WARM_UP_S = 0.3
+# After a live switch the answer is already playing: wait for a steady device, not longer.
+_SWITCH_WARM_UP_S = 0.0
 _STEADY_CALLBACKS = 10
 # soxr "LQ" holds back 2 ms of each item where "HQ" holds back 31 ms (24 -> 48 kHz): that is
 # added to every reply's start, and is what is left unplayed at its end. Its 16-bit precision
@@ -79,6 +81,8 @@ class SpeakerPlayback(DeviceStream):
         self._level_peak = 0.0
         self._level_posted_at = 0.0
         self._opened_at = 0.0
+        self._warm_up_s = _WARM_UP_S
+        self._rate = protocol.SAMPLE_RATE_HZ
         self._steady_callbacks = 0
         self._paused = False
         self._pausing = False  # stopping on purpose: the finished callback is no failure
@@ -113,10 +117,17 @@ class SpeakerPlayback(DeviceStream):
         """How often assistant audio ran out in the middle of an item."""
         return self._buffer.underruns
 
-    def open(self, fall_back_to_default: bool = False) -> None:
+    def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default, see `_begin_open`);
-        on the loop thread."""
+        on the loop thread.
+
+        `keep_queued`: a live switch to another device; the assistant audio not yet played
+        goes on on the new device (when both run at one rate) instead of being dropped.
+        """
         sd = sounddevice()
+        kept = (self._buffer, self._resampler, self._resampling_item, self.device)
+        # Detached first: closing the old stream flushes whatever buffer is attached.
+        self._buffer = JitterBuffer(protocol.SAMPLE_RATE_HZ, self._preroll_ms)
         device = self._begin_open(fall_back_to_default)
         channels = min(device.channels, _MAX_CHANNELS)
         rate = self._rate_for(device, channels)
@@ -136,10 +147,16 @@ class SpeakerPlayback(DeviceStream):
             raise AudioDeviceFailed(
                 f"The speaker {device.name!r} could not be opened: {error}."
             ) from error
-        self._buffer = JitterBuffer(rate, self._preroll_ms)
-        self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, rate, quality=_QUALITY)
-        self._resampling_item = None
+        old_rate = self._rate if kept[3] is not None else None
+        if keep_queued and old_rate == rate:
+            self._buffer, self._resampler, self._resampling_item = kept[:3]
+        else:
+            self._buffer = JitterBuffer(rate, self._preroll_ms)
+            self._resampler = StreamingResampler(protocol.SAMPLE_RATE_HZ, rate, quality=_QUALITY)
+            self._resampling_item = None
+        self._rate = rate
         self._use_block(block)
+        self._warm_up_s = _SWITCH_WARM_UP_S if keep_queued else _WARM_UP_S
         self.last_callback_at = self._opened_at = time.monotonic()
         self._steady_callbacks = 0
         self._cancel_pause()
@@ -240,7 +257,7 @@ class SpeakerPlayback(DeviceStream):
     def _callback(self, outdata: FloatArray, frames: int, time_info: Any, status: Any) -> None:
         # PortAudio thread: preallocated buffers only; while idle, silence and nothing else.
         self.last_callback_at = now = time.monotonic()
-        if self._steady_callbacks < _STEADY_CALLBACKS or now - self._opened_at < _WARM_UP_S:
+        if self._steady_callbacks < _STEADY_CALLBACKS or now - self._opened_at < self._warm_up_s:
             self._steady_callbacks = 0 if status.output_underflow else self._steady_callbacks + 1
             outdata.fill(0.0)
             if self.history is not None:

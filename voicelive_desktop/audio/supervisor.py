@@ -24,6 +24,7 @@ class SupervisedStream(Protocol):
 
     device_name: str | None  # the user's choice; None is the system default
     device: AudioDevice | None  # the device actually open (or last open)
+    fell_back: bool  # the chosen device was missing: the default is open instead
     last_callback_at: float
 
     @property
@@ -121,6 +122,8 @@ class StreamSupervisor:
             self._check_stalls()
             if self._failed:
                 self._reopen()
+            elif self._on_fallback():
+                self._return_to_chosen()
 
     def _check_stalls(self) -> None:
         now = time.monotonic()
@@ -145,6 +148,31 @@ class StreamSupervisor:
         if working:
             self._rescans.ran(now)
         self._reinitialise_and_reopen()
+
+    def _on_fallback(self) -> list[Direction]:
+        return [d for d, s in self._streams.items() if s.is_open and s.fell_back]
+
+    def _return_to_chosen(self) -> None:
+        """A chosen device that was missing may be back (plugged in again): look, and move
+        to it. Looking is a rescan, which interrupts every stream, so it waits until that
+        is harmless and backs off like the rescans for a failed device."""
+        now = time.monotonic()
+        if not (self._rescans.due(now) and self._may_interrupt()):
+            return
+        self._rescans.ran(now)
+        waiting = self._on_fallback()
+        self._reinitialise_and_reopen()
+        for direction in waiting:
+            stream = self._streams[direction]
+            if stream.is_open and not stream.fell_back and stream.device is not None:
+                self._rescans.reset()
+                log.info("audio device back: %s %s", direction.value, stream.device.name)
+                self._on_event(AudioDeviceRestored(direction, stream.device.name))
+
+    def switched(self, direction: Direction) -> None:
+        """The session moved `direction` to another device itself (a live switch)."""
+        if direction in self._failed and self._streams[direction].is_open:
+            self._restored(direction)
 
     def _reinitialise_and_reopen(self) -> None:
         """Rescan the sound system (new devices appear only so) and reopen every stream."""

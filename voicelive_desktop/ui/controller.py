@@ -344,6 +344,10 @@ class AppController(QObject):
         self.push_to_talk.apply(settings.push_to_talk)
         session = session_for(settings)
         self.adapter.set_half_duplex(settings.audio.half_duplex)
+        devices = (settings.audio.input_device, settings.audio.output_device)
+        if devices != (previous.audio.input_device, previous.audio.output_device):
+            # Mid-session, without reconnecting: the conversation and the answer go on.
+            self.adapter.switch_devices(devices[0] or None, devices[1] or None)
         if self.adapter.connected and session != session_for(previous):
             self.adapter.apply_settings(session)
             return True

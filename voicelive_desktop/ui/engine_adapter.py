@@ -173,6 +173,12 @@ class EngineAdapter(QObject):
             return self.session.playback.played_ms(item_id)
         return None
 
+    def switch_devices(self, input_device: str | None, output_device: str | None) -> None:
+        """Move the live voice session to these devices (None: the system default); the
+        next session opens them anyway."""
+        if isinstance(self.session, VoiceSession):
+            self.session.switch_devices(input_device, output_device)
+
     def set_half_duplex(self, half_duplex: bool) -> None:
         """Mute the mic while the assistant speaks (speakers without echo cancellation)."""
         if isinstance(self.session, VoiceSession):

@@ -65,7 +65,7 @@ TAB_FIELDS = {
     "look": ["earcons", "theme", "show_timestamps"],
 }
 
-RECONNECT_NOTICE = "Endpoint, model, sign-in and device changes take effect after reconnecting."
+RECONNECT_NOTICE = "Endpoint, model and sign-in changes take effect after reconnecting."
 
 
 class PreferencesDialog(QDialog):
@@ -258,15 +258,10 @@ class PreferencesDialog(QDialog):
         return dataclasses.replace(current, connection=connection, audio=audio)
 
     def needs_reconnect(self) -> bool:
-        """True while the connection, the key or the devices differ from the session in use."""
+        """True while the connection or the key differ from the session in use (devices
+        switch live, without reconnecting)."""
         current = self.current_settings()
-        devices = (current.audio.input_device, current.audio.output_device)
-        in_use = (self._in_use.audio.input_device, self._in_use.audio.output_device)
-        return (
-            current.connection != self._in_use.connection
-            or devices != in_use
-            or bool(self.api_key.text().strip())
-        )
+        return current.connection != self._in_use.connection or bool(self.api_key.text().strip())
 
     def _update_notice(self) -> None:
         needed = self.needs_reconnect()

@@ -1,0 +1,77 @@
+"""Live device switching: the speaker and mic move mid-answer without reconnecting."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from azure.core.credentials import AzureKeyCredential
+
+from tests.fixtures.virtual_audio import VirtualAudio
+from tests.waiting import wait_until
+from voicelive_desktop import protocol
+from voicelive_desktop.audio.devices import Direction, list_devices
+from voicelive_desktop.engine.events import (
+    AssistantAudioReceived,
+    EngineEvent,
+    ResponseFinished,
+    SessionErrorReported,
+)
+from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.voice_session import VoiceSession
+
+pytestmark = [pytest.mark.audio, pytest.mark.asyncio, pytest.mark.timeout(90)]
+
+
+def _other_device(direction: Direction, current: str) -> str:
+    """Another PortAudio device that also reaches the virtual sound server."""
+    names = [d.name for d in list_devices(direction)]
+    others = [n for n in ("pulse", "default") if n in names and n != current]
+    if not others:
+        pytest.skip(f"no second {direction.value} device to switch to: {names}")
+    return others[0]
+
+
+async def test_switching_the_speaker_mid_answer_keeps_the_session_and_the_answer(
+    virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
+) -> None:
+    events: list[EngineEvent] = []
+    session = VoiceSession(
+        ConnectionSettings(endpoint=simulator.endpoint),
+        AzureKeyCredential(protocol.DEMO_API_KEY),
+        SessionSettings(),
+    )
+    session.subscribe(events.append)
+    await session.start()
+    try:
+        before_out = session.playback.device
+        before_in = session.capture.device
+        assert before_out is not None and before_in is not None
+        new_out = _other_device(Direction.OUTPUT, before_out.name)
+        new_in = _other_device(Direction.INPUT, before_in.name)
+        with virtual_audio.record_speaker() as recording:
+            began = time.monotonic()
+            await session.engine.send_text("Please read me something long. " * 3)
+            await wait_until(lambda: any(isinstance(e, AssistantAudioReceived) for e in events))
+            item_id = next(e.item_id for e in events if isinstance(e, AssistantAudioReceived))
+            await wait_until(lambda: session.playback.played_ms(item_id) > 800, 10)
+            played_before = session.playback.played_ms(item_id)
+            switched_at = time.monotonic() - began
+            session.switch_devices(new_in, new_out)
+            await wait_until(lambda: session.playback.played_ms(item_id) > played_before + 800)
+            await wait_until(lambda: any(isinstance(e, ResponseFinished) for e in events), 30)
+            await wait_until(lambda: not session.playback.is_playing(), 30)
+    finally:
+        await session.stop()
+    assert session.playback.device is not None and session.playback.device.name == new_out
+    assert session.capture.device is not None and session.capture.device.name == new_in
+    assert len(simulator.sessions) == 1, "no reconnect"
+    assert not [e for e in events if isinstance(e, SessionErrorReported)]
+    finished = [e for e in events if isinstance(e, ResponseFinished)]
+    assert finished[0].status == "completed"
+    # The answer went on, on the new device: speech on the speaker half a second later.
+    rate = recording.rate
+    after = recording.samples[int((switched_at + 0.3) * rate) : int((switched_at + 0.8) * rate)]
+    assert after.size and float(np.sqrt(np.mean(after**2))) > 0.005

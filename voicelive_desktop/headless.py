@@ -22,6 +22,7 @@ from azure.core.credentials import AzureKeyCredential
 
 from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceRestored
+from voicelive_desktop.crash_capture import CrashCapture
 from voicelive_desktop.engine.auth import choose_endpoint, env_connection
 from voicelive_desktop.engine.errors import VoiceLiveError
 from voicelive_desktop.engine.events import (
@@ -40,6 +41,7 @@ from voicelive_desktop.engine.events import (
 from voicelive_desktop.engine.session_settings import ConnectionSettings
 from voicelive_desktop.headless_tools import HeadlessTools
 from voicelive_desktop.history import start_recording
+from voicelive_desktop.logging_setup import log_directory
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.settings import AppSettings, SettingsStore
 from voicelive_desktop.voice_session import VoiceSession
@@ -236,6 +238,16 @@ async def _drain(session: VoiceSession, stop_requested: asyncio.Event) -> None:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    # The same last-resort handlers as the window, without a banner: the crash log says it.
+    crashes = CrashCapture(log_directory())
+    crashes.install(asyncio.get_running_loop())
+    try:
+        return await _session_for(args)
+    finally:
+        crashes.uninstall()
+
+
+async def _session_for(args: argparse.Namespace) -> int:
     loaded = SettingsStore().load()
     if loaded.message:
         _say(f"settings: {loaded.message}")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +16,7 @@ from tests.fixtures.virtual_audio import VirtualAudio
 from tests.waiting import wait_until
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.devices import Direction, list_devices
+from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.engine.events import (
     AssistantAudioReceived,
     EngineEvent,
@@ -75,3 +80,49 @@ async def test_switching_the_speaker_mid_answer_keeps_the_session_and_the_answer
     rate = recording.rate
     after = recording.samples[int((switched_at + 0.3) * rate) : int((switched_at + 0.8) * rate)]
     assert after.size and float(np.sqrt(np.mean(after**2))) > 0.005
+
+
+def _tone(start: int, samples: int = 480) -> bytes:
+    t = (np.arange(samples) + start) / protocol.SAMPLE_RATE_HZ
+    return (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2").tobytes()
+
+
+async def test_the_system_default_follows_the_sound_servers_default(
+    virtual_audio: VirtualAudio, tmp_path: Path
+) -> None:
+    """ "System default" opens PortAudio's default device, which the sound server routes to
+    its default sink; when the user picks another default sink, the playing answer moves."""
+    loaded = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=speaker2", "rate=48000"],
+        env=virtual_audio.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    playback = SpeakerPlayback(lambda level: None, lambda message: None, device_name=None)
+    playback.open()
+    raw = tmp_path / "speaker2.raw"
+    record = ["parecord", "--raw", "--device=speaker2.monitor", "--rate=48000"]
+    record += ["--channels=1", "--format=float32le", str(raw)]
+    recorder = subprocess.Popen(record, env=virtual_audio.env)
+    try:
+        sent, began, moved = 0, time.monotonic(), False
+        while time.monotonic() - began < 3.0:
+            while sent / protocol.SAMPLE_RATE_HZ < time.monotonic() - began + 0.2:
+                playback.enqueue("answer", _tone(sent))
+                sent += 480
+            if not moved and time.monotonic() - began > 1.0:
+                subprocess.run(
+                    ["pactl", "set-default-sink", "speaker2"], env=virtual_audio.env, check=True
+                )
+                moved = True
+            await asyncio.sleep(0.005)
+    finally:
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait(timeout=10)
+        playback.close()
+        subprocess.run(["pactl", "set-default-sink", "speaker"], env=virtual_audio.env)
+        subprocess.run(["pactl", "unload-module", loaded.stdout.strip()], env=virtual_audio.env)
+    heard = np.fromfile(raw, dtype=np.float32)
+    assert heard.size > 48_000 // 2, "the new default sink got the answer"
+    assert float(np.sqrt(np.mean(heard[-24_000:] ** 2))) > 0.1

@@ -135,6 +135,9 @@ def test_tool_policies_are_saved_and_loaded_by_name(tmp_path: Path) -> None:
     assert loaded.settings.tools.policies == chosen
 
 
+@pytest.mark.allow_log_warnings(
+    r"settings: settings: reset invalid values to defaults: tools\.policies"
+)
 def test_an_unknown_policy_drops_that_tool_only_and_says_so(tmp_path: Path) -> None:
     data = {"version": SETTINGS_VERSION, "tools": {"policies": {"a": "maybe", "b": "ask"}}}
     (tmp_path / "settings.json").write_text(json.dumps(data))

@@ -272,6 +272,7 @@ async def test_always_allow_sets_the_policy(
     assert [args["text"] for _, args in probe.runs] == ["a", "b"]
 
 
+@pytest.mark.allow_log_warnings(r"engine\.function_calls: tool crashing raised")
 @pytest.mark.parametrize(
     ("message", "status", "error_part"),
     [

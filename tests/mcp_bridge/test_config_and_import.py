@@ -77,6 +77,7 @@ def test_exposed_names_fit_the_function_name_rule() -> None:
     assert len(exposed_name("a" * 24, "b" * 80)) == 64
 
 
+@pytest.mark.allow_log_warnings(r"mcp_bridge\.config: mcp servers: skipped")
 def test_store_round_trips_and_skips_a_bad_entry(tmp_path: Path) -> None:
     store = McpServerStore(tmp_path)
     servers = McpServerList().with_server(McpServerConfig(name="dice", command="python3"))
@@ -94,6 +95,7 @@ def test_store_round_trips_and_skips_a_bad_entry(tmp_path: Path) -> None:
         servers.with_server(McpServerConfig(name="web", command="x"), replacing="dice")
 
 
+@pytest.mark.allow_log_warnings(r"^probe: the token is \[REDACTED\]")
 @pytest.mark.keyring
 @pytest.mark.asyncio
 async def test_secrets_go_to_the_keyring_never_the_file_or_the_log(

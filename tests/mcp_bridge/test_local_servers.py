@@ -130,6 +130,7 @@ async def test_http_server_gets_its_header_and_answers(http_mcp_server: HttpMcpS
         await h.bridge.stop_all()
 
 
+@pytest.mark.allow_log_warnings(r"mcp_bridge\.server_connection: mcp web: .* answered HTTP 401")
 @pytest.mark.asyncio
 async def test_http_server_without_its_header_fails_with_the_reason(
     http_mcp_server: HttpMcpServer,
@@ -162,6 +163,9 @@ async def test_error_result_reaches_the_model_as_a_tool_error(harness: Harness) 
     assert harness.bridge.status("fake").state is ServerState.RUNNING
 
 
+@pytest.mark.allow_log_warnings(
+    r"mcp_bridge\.server_connection: mcp fake: The server closed its connection"
+)
 @pytest.mark.asyncio
 async def test_crash_mid_call_fails_the_call_and_drops_the_tools(harness: Harness) -> None:
     await harness.start(stdio_config(), stdio_config("other"))
@@ -199,6 +203,9 @@ async def test_tools_list_changed_registers_the_new_tool_live(harness: Harness) 
     assert await harness.call("fake__fresh") == "fresh!"
 
 
+@pytest.mark.allow_log_warnings(
+    r"mcp_bridge\.server_connection: mcp fake: The command .* was not found"
+)
 @pytest.mark.asyncio
 async def test_a_command_that_does_not_exist_fails_with_the_reason(harness: Harness) -> None:
     await harness.start(stdio_config(command="/nonexistent/mcp-server"))
@@ -207,6 +214,9 @@ async def test_a_command_that_does_not_exist_fails_with_the_reason(harness: Harn
     assert "was not found" in status.reason
 
 
+@pytest.mark.allow_log_warnings(
+    r"mcp_bridge\.server_connection: mcp fake: The server ended the connection while starting"
+)
 @pytest.mark.asyncio
 async def test_a_server_that_exits_at_start_shows_its_stderr(
     harness: Harness, tmp_path: Path

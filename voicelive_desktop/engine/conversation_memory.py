@@ -65,10 +65,14 @@ class ConversationMemory:
         if text:
             self._keep(item_id or next(self._local_ids), RememberedTurn(role, text))
 
+    @staticmethod
+    def call_key(call_id: str) -> str:
+        """Where a call (its function_call and output items, one entry) sits in the order."""
+        return f"call:{call_id}"
+
     def remember_call(self, call_id: str, name: str, arguments: str, output: str) -> None:
-        """Keep a tool call whose output was sent, at its place in the conversation (now:
-        its output has just gone out)."""
-        self._keep(f"call:{call_id}", RememberedCall(call_id, name, arguments, output))
+        """Keep a tool call whose output was sent, at its function_call item's place."""
+        self._keep(self.call_key(call_id), RememberedCall(call_id, name, arguments, output))
 
     def _keep(self, key: str, entry: RememberedTurn | RememberedCall) -> None:
         self.order.place(key, None)  # at the end, unless the service placed it before

@@ -69,9 +69,17 @@ class UserTurnEvents:
 
     def _item_created(self, event: Mapping[str, Any]) -> None:
         item = event.get("item")
-        item_id = _text(item, "id") if isinstance(item, Mapping) else None
+        if not isinstance(item, Mapping):
+            return
+        item_id, previous = _text(item, "id") or "", _text(event, "previous_item_id")
+        call_id = _text(item, "call_id")
+        if call_id and _text(item, "type") in ("function_call", "function_call_output"):
+            # A call and its output are one entry of the memory, placed where the call is.
+            key = self._memory.call_key(call_id)
+            self._memory.place(key, previous)
+            previous = key
         if item_id:
-            self._memory.place(item_id, _text(event, "previous_item_id"))
+            self._memory.place(item_id, previous)
 
     def _delta(self, event: Mapping[str, Any]) -> None:
         item_id, delta = _text(event, "item_id"), _text(event, "delta")

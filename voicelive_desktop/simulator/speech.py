@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shutil
 import struct
@@ -167,7 +168,8 @@ class SpeechSynthesizer:
             )
             return None
         except asyncio.CancelledError:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):  # it may have just finished
+                process.kill()
             await process.wait()
             raise
         if process.returncode != 0:

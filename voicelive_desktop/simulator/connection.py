@@ -156,7 +156,12 @@ class SimulatedSession:
 
     async def _item_create(self, event: Event) -> None:
         item = event.get("item")
-        if isinstance(item, dict) and item.get("type") == "mcp_approval_response":
+        refused = self._faults.modes.refuse_messages_containing
+        if refused and refused in json.dumps(item):
+            await self._error(
+                event, "The message was rejected by the content filter.", "content_filter"
+            )
+        elif isinstance(item, dict) and item.get("type") == "mcp_approval_response":
             await self._approval_response(event, item)
         else:
             await self._on_item(item_events.create_item)(event)
@@ -285,15 +290,6 @@ class SimulatedSession:
         self._tasks.spawn(self._remote_mcp.configure(self._remote_servers), "remote mcp")
         for kind in list(self._faults.hostile_after_session_updated):
             await self.send_raw(hostile_frames(kind, self._faults))
-
-    async def _item_create(self, event: Event) -> None:
-        refused = self._faults.modes.refuse_messages_containing
-        if refused and refused in json.dumps(event.get("item")):
-            await self._error(
-                event, "The message was rejected by the content filter.", "content_filter"
-            )
-            return
-        await self.send(item_events.create_item(self._conversation, event))
 
     # --- input audio ---------------------------------------------------------------------
 

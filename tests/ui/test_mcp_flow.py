@@ -121,6 +121,9 @@ def _spoken(app: AppUnderTest, words: str) -> bool:
     return any(words in e.text for e in app.events if isinstance(e, AssistantTranscriptCompleted))
 
 
+@pytest.mark.allow_log_warnings(
+    r"mcp_bridge\.server_connection: mcp broken: The server ended the connection while starting"
+)
 async def test_a_failing_server_shows_its_reason_and_stderr(
     app: AppUnderTest, tmp_path: Path
 ) -> None:

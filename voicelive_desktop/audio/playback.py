@@ -259,16 +259,12 @@ class SpeakerPlayback(DeviceStream):
         self.last_callback_at = now = time.monotonic()
         if self._steady_callbacks < _STEADY_CALLBACKS or now - self._opened_at < self._warm_up_s:
             self._steady_callbacks = 0 if status.output_underflow else self._steady_callbacks + 1
-            outdata.fill(0.0)
-            if self.history is not None:
-                self.history.record_silence(frames, now)
+            self._silence(outdata, frames, now)
             return
         if status.output_underflow:
             self.device_underflows += 1
         if self._buffer.idle:
-            outdata.fill(0.0)
-            if self.history is not None:
-                self.history.record_silence(frames, now)
+            self._silence(outdata, frames, now)
             self._level_samples = 0  # a level in progress ends with the sound
             if not self._idle_reported:
                 self._idle_reported = True
@@ -282,6 +278,14 @@ class SpeakerPlayback(DeviceStream):
         outdata[:] = self._mono_column
         if self.history is not None:
             self.history.record(mono, now)
+        self._measure_level(mono, frames, now)
+
+    def _silence(self, outdata: FloatArray, frames: int, now: float) -> None:
+        outdata.fill(0.0)
+        if self.history is not None:
+            self.history.record_silence(frames, now)
+
+    def _measure_level(self, mono: FloatArray, frames: int, now: float) -> None:
         if self._level_samples == 0:
             self._level_sum_squares, self._level_peak = 0.0, 0.0
         self._level_sum_squares += float(np.dot(mono, mono))

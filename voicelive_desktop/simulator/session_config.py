@@ -76,6 +76,8 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
         check_voice(merged["voice"])
     if "input_audio_transcription" in update:
         _check_transcription(merged["input_audio_transcription"])
+    if "input_audio_echo_cancellation" in update:
+        _check_echo_cancellation(merged["input_audio_echo_cancellation"])
     _check_modalities(merged.get("modalities"))
     _check_function_tools(merged.get("tools"), merged.get("tool_choice"))
     _check_audio_and_temperature(merged)
@@ -88,8 +90,6 @@ def _check_audio_and_temperature(merged: dict[str, Any]) -> None:
             raise InvalidSessionUpdate(
                 f"Invalid value for '{key}': the simulator speaks pcm16 only.", f"session.{key}"
             )
-    if "input_audio_echo_cancellation" in update:
-        _check_echo_cancellation(merged["input_audio_echo_cancellation"])
     rate = merged.get("input_audio_sampling_rate")
     if rate not in (None, SAMPLE_RATE_HZ):
         raise InvalidSessionUpdate(

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -82,25 +83,8 @@ class VoicePreview(QObject):
         except (OSError, ValueError) as exc:
             self.failed.emit(f"The voice preview could not start: {exc}")
             return
-        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        status = ""
-
-        def follow(event: EngineEvent) -> None:
-            nonlocal status
-            if isinstance(event, SessionErrorReported) and not done.done():
-                done.set_result(event.message)
-            elif isinstance(event, ResponseFinished):
-                status = event.status
-                if session.state is SessionState.READY and not done.done():
-                    done.set_result("")  # no speaker to wait for (a text-only session)
-            elif (
-                isinstance(event, SessionStateChanged)
-                and event.state is SessionState.READY
-                and status
-                and not done.done()
-            ):
-                done.set_result("")  # the sentence has played out
-
+        follow = _PlayedOut(session)
+        done = follow.done
         unsubscribe = session.subscribe(follow)
         if isinstance(session, VoiceSession):
             session.muted = True
@@ -119,8 +103,34 @@ class VoicePreview(QObject):
             log.warning("voice preview: %s", problem)
             self.failed.emit(f"Preview failed: {problem}")
         else:
-            self.finished.emit(status)
+            self.finished.emit(follow.status)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.busy_changed.emit(busy)
+
+
+class _PlayedOut:
+    """Listens to a preview session; `done` gets "" once the sentence has played out (or
+    the response ended with no speaker to wait for), or the error message."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self.status = ""  # how the response ended
+        self.done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    def __call__(self, event: EngineEvent) -> None:
+        if self.done.done():
+            return
+        if isinstance(event, SessionErrorReported):
+            self.done.set_result(event.message)
+        elif isinstance(event, ResponseFinished):
+            self.status = event.status
+            if self._session.state is SessionState.READY:
+                self.done.set_result("")  # no speaker to wait for (a text-only session)
+        elif (
+            isinstance(event, SessionStateChanged)
+            and event.state is SessionState.READY
+            and self.status
+        ):
+            self.done.set_result("")  # the sentence has played out

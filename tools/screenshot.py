@@ -142,7 +142,7 @@ async def stage_conversation(out: Path, theme: str, with_sound: bool, inspector:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-main-window.png")
-    parser.add_argument("--theme", choices=["light", "dark"], default="light")
+    parser.add_argument("--theme", choices=["light", "dark", "high_contrast"], default="light")
     parser.add_argument(
         "--virtual-audio",
         action="store_true",

@@ -134,6 +134,10 @@ class Choice(EditorSpec):
 
     def make(self) -> FieldEditor:
         combo = QComboBox()
+        # A long option must not widen a narrow form (the panel): the closed combo elides it
+        # and the open list shows it whole.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         kinds: dict[str, Any] = {}
         for label, value in self.options:
             key = value.value if isinstance(value, enum.Enum) else value

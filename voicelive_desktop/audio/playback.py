@@ -24,9 +24,12 @@ from voicelive_desktop.audio.samples import FloatArray, pcm16_bytes_to_float
 
 log = logging.getLogger(__name__)
 
-# 20 ms blocks halve the callbacks of 10 ms ones; a flush is still heard one block later.
-_BLOCK_MS = 20
-_LEVEL_INTERVAL_S = 0.035  # with 20 ms blocks: a level every 40 ms while sound plays
+# 10 ms blocks: PortAudio's ALSA buffer is two blocks, and that buffer is what a barge-in
+# cannot take back (20 ms blocks measured 32 ms from flush to silence, 10 ms blocks ~20 ms).
+# Their cost (100 callbacks a second, about 0.5 % of a core more than 20 ms blocks) is only
+# paid while the assistant speaks: an idle stream is stopped.
+_BLOCK_MS = 10
+_LEVEL_INTERVAL_S = 0.035  # with 10 ms blocks: a level every 40 ms while sound plays
 _MAX_CHANNELS = 2
 # A freshly opened ALSA->PulseAudio stream first calls back unpaced, flagging underflows, and
 # drops what it was given when it recovers; it gets silence until it has run steadily (no
@@ -52,7 +55,7 @@ class SpeakerPlayback(DeviceStream):
 
     `enqueue` (loop thread) converts and resamples to the device rate, then queues; the
     PortAudio callback only copies from the jitter buffer, so `flush()` is heard within one
-    device block (20 ms) plus what the device itself has already buffered (`latency_ms`);
+    device block (10 ms) plus what the device itself has already buffered (`latency_ms`);
     `played_ms` leaves that buffer out, so a truncate matches what the user heard.
     While nothing plays the callback only writes silence: no level, no wake of the loop;
     after `_PAUSE_AFTER_IDLE_S` of that the stream stops, and `enqueue` starts it again.

@@ -27,6 +27,8 @@ from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
 from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRegistry, ToolRisk, ToolSpec
 
 log = logging.getLogger(__name__)
+# httpx2 logs every request at INFO: one line per MCP message would drown the app's log.
+logging.getLogger("httpx2").setLevel(logging.WARNING)
 
 START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 10.0

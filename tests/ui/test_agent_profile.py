@@ -40,6 +40,9 @@ def test_choosing_a_foundry_agent_stores_it_signs_in_with_entra_and_locks_instru
     assert not instructions.isEnabled()
     assert "Foundry agent HelpDesk" in dialog.form.editors["instructions"].focus.toolTip()
     assert dialog.needs_reconnect()
+    tools_note = dialog._agent_notes[0]
+    assert tools_note.isVisibleTo(dialog) or tools_note.text()
+    assert "tools come from the Foundry agent HelpDesk" in tools_note.text()
     box.model_choice.setChecked(True)
     assert instructions.isEnabled()
     assert dialog.current_settings().connection.profile is ConnectionProfile.MODEL
@@ -56,5 +59,6 @@ def test_the_session_panel_shows_that_the_agent_sets_the_instructions(qtbot: QtB
     qtbot.addWidget(panel)
     editor = panel.editors["instructions"]
     assert not editor.widget.isEnabled() and "HelpDesk" in editor.focus.toolTip()
+    assert "Instructions and tools come from the Foundry agent HelpDesk" in panel.agent_note.text()
     panel.show_settings(settings)
-    assert editor.widget.isEnabled()
+    assert editor.widget.isEnabled() and panel.agent_note.isHidden()

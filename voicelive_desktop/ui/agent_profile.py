@@ -7,7 +7,7 @@ editors of those settings are shown as set by the agent instead of being silentl
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -44,9 +44,17 @@ def agent_note(connection: ConnectionSettings) -> str:
     return f"Instructions and tools come from the Foundry agent {name}."
 
 
-def show_agent_control(editors: Mapping[str, FieldEditor], connection: ConnectionSettings) -> None:
-    """Disable the editors the agent controls, saying why in their tooltip."""
+def show_agent_control(
+    editors: Mapping[str, FieldEditor],
+    connection: ConnectionSettings,
+    labels: Sequence[QLabel] = (),
+) -> None:
+    """Disable the editors the agent controls, saying why in their tooltip and in `labels`
+    (shown only in agent mode)."""
     note = agent_note(connection)
+    for label in labels:
+        label.setText(note)
+        label.setVisible(bool(note))
     for key in AGENT_CONTROLLED_EDITORS:
         editor = editors.get(key)
         if editor is None:
@@ -56,6 +64,16 @@ def show_agent_control(editors: Mapping[str, FieldEditor], connection: Connectio
         description = note or FIELDS_BY_KEY[key].description
         editor.focus.setToolTip(description)
         editor.focus.setAccessibleDescription(description)
+
+
+def agent_note_label() -> QLabel:
+    """The one-line "set by the agent" note for a page or the panel (hidden in model mode)."""
+    label = QLabel()
+    label.setObjectName("agentNote")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b7791f;")
+    label.hide()
+    return label
 
 
 class AgentProfileBox(QGroupBox):

@@ -25,7 +25,11 @@ from voicelive_desktop.engine.session_settings import AuthMethod
 from voicelive_desktop.push_to_talk.global_hotkey import global_hotkey_blocker
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.tools.registry import ToolRegistry
-from voicelive_desktop.ui.agent_profile import AgentProfileBox, show_agent_control
+from voicelive_desktop.ui.agent_profile import (
+    AgentProfileBox,
+    agent_note_label,
+    show_agent_control,
+)
 from voicelive_desktop.ui.contrast import warning_style
 from voicelive_desktop.ui.form_fields import device_combo, device_name
 from voicelive_desktop.ui.mcp_binding import McpBinding
@@ -159,7 +163,11 @@ class PreferencesDialog(QDialog):
         self.api_key.textChanged.connect(self._update_notice)
         self.form.edited.connect(lambda _key: self._update_notice())
         self.auth_group.buttonToggled.connect(self._update_notice)
-        show_agent_control(self.form.editors, settings.connection)
+        self._agent_notes = [agent_note_label()]
+        page_layout = self.tools_page.layout() if self.tools_page is not None else None
+        if isinstance(page_layout, QVBoxLayout):
+            page_layout.insertWidget(0, self._agent_notes[0])
+        show_agent_control(self.form.editors, settings.connection, self._agent_notes)
         self.input_device.currentIndexChanged.connect(self._update_notice)
         self.output_device.currentIndexChanged.connect(self._update_notice)
 
@@ -209,7 +217,7 @@ class PreferencesDialog(QDialog):
     def _agent_profile_changed(self) -> None:
         if self.agent_box.agent_choice.isChecked():
             self.auth_entra.setChecked(True)  # agents answer only to Entra ID sign-in
-        show_agent_control(self.form.editors, self.current_settings().connection)
+        show_agent_control(self.form.editors, self.current_settings().connection, self._agent_notes)
         self._update_notice()
 
     def _audio_tab(

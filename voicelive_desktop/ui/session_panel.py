@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.settings import AppSettings
-from voicelive_desktop.ui.agent_profile import show_agent_control
+from voicelive_desktop.ui.agent_profile import agent_note_label, show_agent_control
 from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS
 from voicelive_desktop.ui.setting_form import SettingForm
 
@@ -63,6 +63,8 @@ class SessionPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self._build_status())
+        self.agent_note = agent_note_label()
+        outer.addWidget(self.agent_note)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -87,7 +89,7 @@ class SessionPanel(QWidget):
         column.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
-        show_agent_control(self.editors, settings.connection)
+        show_agent_control(self.editors, settings.connection, [self.agent_note])
 
     def _build_status(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -126,7 +128,7 @@ class SessionPanel(QWidget):
         self._settle.stop()
         self._pending.clear()
         self.form.show_settings(settings)
-        show_agent_control(self.editors, settings.connection)
+        show_agent_control(self.editors, settings.connection, [self.agent_note])
 
     def show_status(self, status: ApplyStatus, error: str = "") -> None:
         """Say what became of the last change: applied, waiting, or the service's error."""

@@ -25,6 +25,7 @@ from voicelive_desktop.protocol import vad_threshold_dbfs
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.session_panel import ApplyStatus
+from voicelive_desktop.ui.sessions import text_session
 from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS, PUSH_TO_TALK
 from voicelive_desktop.ui.voice_picker import VoicePicker
 from voicelive_desktop.ui.voice_preview import SAMPLE_SENTENCE
@@ -350,3 +351,41 @@ def test_voice_picker_groups_by_kind_shows_locales_and_searches(qtbot: QtBot) ->
     assert found == {"Seraphina · de-DE · Azure HD", "Katja · de-DE · Azure standard"}
     picker.set_voice_name("my-brand-voice")  # a name typed elsewhere is kept, not lost
     assert picker.voice_name() == "my-brand-voice"
+
+
+@pytest.mark.asyncio
+async def test_panel_closed_state_and_width_survive_a_restart(
+    app_under_test: AppUnderTest, qtbot: QtBot
+) -> None:
+    app = app_under_test
+    app.window.resize(1100, 700)
+    app.window.restore_panel(True, 410)
+    width = app.window.panel_width()
+    app.window.panel_button.click()  # hide it
+    await app.controller.shutdown()
+    saved = app.store.load().settings.ui
+    assert not saved.session_panel_open and saved.session_panel_width == width
+    again = AppUnderTest(qtbot, app.store.config_dir, text_session)
+    assert not again.window.panel_open
+    again.window.resize(1100, 700)  # the header's buttons set the conversation's minimum
+    again.window.panel_action.trigger()
+    assert again.window.panel_open
+    assert abs(again.window.panel_width() - width) <= 8
+
+
+@pytest.mark.asyncio
+async def test_an_instruction_preset_fills_the_prompt_and_applies(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    await _connect(app, simulator)
+    panel = app.window.session_panel
+    presets = panel.editors["instructions"].presets  # type: ignore[attr-defined]
+    tutor = presets.findText("Friendly tutor")
+    presets.activated.emit(tutor)  # what choosing it with keyboard or mouse does
+    assert presets.currentIndex() == 0  # back to "Presets…", ready for another choice
+    panel.flush_edits()
+    await wait_until(lambda: panel.status is ApplyStatus.APPLIED, what="the preset applied")
+    sent = simulator.sent_of("session.updated")[-1]["session"]["instructions"]
+    assert sent.startswith("You are a patient tutor")
+    await app.controller.shutdown()

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         # The panel sits beside the conversation; the splitter remembers the width the user
         # dragged it to, and hiding it gives the conversation the whole window.
         self.session_panel = SessionPanel(AppSettings())
+        self._panel_width = AppSettings().ui.session_panel_width  # while the panel is hidden
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(conversation)
@@ -280,8 +281,16 @@ class MainWindow(QMainWindow):
     # ---- the session panel ------------------------------------------------------------------
 
     def set_panel_open(self, open_: bool) -> None:
-        """Show or hide the session panel (View → Session panel, the header button)."""
+        """Show or hide the session panel (View → Session panel, the header button); it
+        comes back at the width it had."""
+        was_open = self.panel_open
+        if not open_ and was_open:
+            self._panel_width = self.splitter.sizes()[1] or self._panel_width
         self.panel_frame.setVisible(open_)
+        if open_ and not was_open:
+            # A splitter forgets a hidden widget's size: give the panel its width back.
+            total = max(sum(self.splitter.sizes()), self.width())
+            self.splitter.setSizes([max(1, total - self._panel_width), self._panel_width])
         self.panel_action.setChecked(open_)
         self.panel_button.setChecked(open_)
 
@@ -290,12 +299,14 @@ class MainWindow(QMainWindow):
         return not self.panel_frame.isHidden()
 
     def panel_width(self) -> int:
-        return self.splitter.sizes()[1] if self.panel_open else self.panel_frame.width()
+        return self.splitter.sizes()[1] if self.panel_open else self._panel_width
 
     def restore_panel(self, open_: bool, width: int) -> None:
         total = max(self.splitter.width(), self.width())
         self.splitter.setSizes([max(1, total - width), width])
         self.set_panel_open(open_)
+        # Before the window is shown the splitter reports sizes it has not laid out yet.
+        self._panel_width = width
 
     def show_vad_threshold(self, threshold: float | None) -> None:
         """Mark the VAD threshold (0-1) on the mic meter; None hides it (push-to-talk)."""

@@ -108,6 +108,7 @@ async def test_example_server_answers_in_the_demo_as_local_and_remote(app: AppUn
     assert sources == ["function", "mcp_remote"]
     await wait_until(lambda: _spoken(app, "Rolled a 20-sided die"), what="the remote answer")
     assert len(app.window.tool_calls.cards) == 2
+    assert binding.status("dice-remote").tools == ("roll_dice",)  # as the service listed them
 
     await app.controller.shutdown()
     await wait_until(lambda: child_pids() - before == set(), what="no MCP process left")

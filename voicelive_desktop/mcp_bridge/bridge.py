@@ -132,6 +132,19 @@ class McpBridge:
         for listener in list(self._listeners):
             listener(status)
 
+    def note_remote_listing(
+        self, label: str, status: str, tools: tuple[str, ...], error: str = ""
+    ) -> None:
+        """What the service found when it listed a remote server's tools."""
+        config = self.servers.named(label)
+        if config is None or config.transport is not McpTransport.REMOTE:
+            return
+        if status == "completed":
+            self._report(McpServerStatus(label, ServerState.RUNNING, tools=tools))
+        elif status == "failed":
+            reason = error or "The service could not list its tools."
+            self._report(McpServerStatus(label, ServerState.FAILED, reason=reason))
+
     def remote_servers(self) -> list[RemoteMcpServer]:
         """The enabled servers the service connects to, with their keyring values."""
         found: list[RemoteMcpServer] = []

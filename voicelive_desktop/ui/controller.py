@@ -17,6 +17,7 @@ from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
+from voicelive_desktop.engine.events import RemoteMcpToolsListed
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
@@ -117,6 +118,7 @@ class AppController(QObject):
         self.mcp = McpBinding(self.tools.registry, store.path.parent, parent=window)
         self.mcp.problem.connect(window.show_error)
         self.mcp.status_changed.connect(self._mcp_status)
+        self.adapter.event_received.connect(self._remote_listing)
 
     def _wire(self) -> None:
         w, a = self.window, self.adapter
@@ -140,6 +142,12 @@ class AppController(QObject):
             preview=VoicePreview(self.make_session, self._preview_target, self),
             spawn=self._spawn,
         )
+
+    def _remote_listing(self, event: object) -> None:
+        if isinstance(event, RemoteMcpToolsListed):
+            self.mcp.bridge.note_remote_listing(
+                event.server_label, event.status, event.tools, event.error
+            )
 
     def _mcp_status(self, status: McpServerStatus) -> None:
         """A server that fails says so in the window too; its stderr is in Preferences."""

@@ -49,7 +49,9 @@ def status_text(config: McpServerConfig, status: McpServerStatus) -> str:
     if not config.enabled:
         return "off"
     if config.transport is McpTransport.REMOTE and status.state is not ServerState.FAILED:
-        return "called by the service"
+        count = len(status.tools)
+        listed = f", {count} tool{'s' * (count != 1)}" if count else ""
+        return "called by the service" + listed
     text = {
         ServerState.STOPPED: "stopped",
         ServerState.STARTING: "starting…",

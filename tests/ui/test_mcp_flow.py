@@ -197,3 +197,23 @@ async def test_import_adds_servers_from_a_common_config_file(
         "dice-two"
     )
     await app.controller.shutdown()
+
+
+async def test_denying_a_local_mcp_call_shows_denied_and_tells_the_model(app: AppUnderTest) -> None:
+    section = _section(app)
+    section.example_button.click()
+    registry = app.controller.tools.registry
+    await wait_until(lambda: registry.get("dice__roll_dice") is not None, what="dice tools")
+    app.controller.preferences.close()
+    assert await app.controller.start_demo()
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    await _say(app, 'call dice__roll_dice({"sides": 6})')
+    await wait_until(lambda: bool(app.window.tool_calls.pending_prompts()), what="the prompt")
+    prompt = app.window.tool_calls.pending_prompts()[0]
+    assert json.loads(prompt.arguments.toPlainText()) == {"sides": 6}  # shown before approval
+    await wait_until(lambda: prompt.armed() and prompt.deny_button.isEnabled(), what="armed")
+    prompt.deny_button.click()
+    await wait_until(lambda: len(_finished(app)) == 1, what="the denied call")
+    denied = _finished(app)[0]
+    assert denied.status is ToolCallStatus.DENIED and "denied" in denied.error
+    await app.controller.shutdown()

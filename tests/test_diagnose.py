@@ -20,8 +20,15 @@ import pytest
 import pytest_asyncio
 from aiohttp import WSMsgType, web
 
+from tests.fixtures.echo_path import SCENARIOS, espeak_speech
+from tests.fixtures.stepped_duplex import DeviceTiming, SteppedDuplex
+from voicelive_desktop.audio.echo_reference import EchoReferencePairing, PlaybackHistory
+from voicelive_desktop.audio.local_echo_canceller import LocalEchoCanceller
+from voicelive_desktop.audio.mic_echo_stage import LocalCancellerStage
 from voicelive_desktop.diagnose import Status, local_report
+from voicelive_desktop.echo_report import measure_echo, save_echo_report
 from voicelive_desktop.endpoint_probe import probe_endpoint
+from voicelive_desktop.engine.session_settings import EchoCancellationMode
 
 KEY = "DiagnoseKey-7f3a9c1e5b2d4f60"
 MODELS = {"gpt-realtime", "my-deployment"}  # what the local Voice-Live-like server serves
@@ -193,9 +200,32 @@ def test_local_report_for_copy_diagnostics_has_every_local_section(
     monkeypatch.setenv("VOICELIVE_DESKTOP_DATA_DIR", str(tmp_path / "data"))
     report = local_report()
     names = [check.name for check in report.checks]
-    assert names == ["Versions", "Audio", "Keyring", "Paths", "Crashes"]
+    assert names == ["Versions", "Audio", "Echo", "Keyring", "Paths", "Crashes"]
     assert report.checks[0].status is Status.OK
     assert "diagnostics (" in report.to_text().splitlines()[0]
+
+
+def test_the_last_sessions_echo_delay_and_suppression_are_reported(
+    app_dirs: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICELIVE_DESKTOP_DATA_DIR", app_dirs["VOICELIVE_DESKTOP_DATA_DIR"])
+    history = PlaybackHistory()
+    stage = LocalCancellerStage(
+        EchoReferencePairing(history, follow_residual=False), LocalEchoCanceller()
+    )
+    duplex = SteppedDuplex(history, SCENARIOS["loud_speakers"], DeviceTiming(rate=48_000))
+    speech = espeak_speech("The weather this week is sunny and warm, with a little wind. " * 3)
+    for mic, captured_at in duplex.frames(speech[: 8 * 24_000]):
+        stage.process(mic, captured_at)
+    report = measure_echo(EchoCancellationMode.THIS_COMPUTER, stage, 0.030, 0.020)
+    save_echo_report(report)
+    out = diagnose(app_dirs).stdout
+    line = next(line for line in out.splitlines() if "Echo" in line)
+    assert "this_computer" in line
+    # The room's 50 ms direct delay is what PortAudio did not report: measured.
+    assert "echo delay: 100.0 ms (PortAudio latencies 50.0 ms + measured +50.0 ms" in out
+    assert report.erle_db is not None and report.erle_db >= 25
+    assert f"suppression (ERLE): {report.erle_db:.1f} dB, on this computer" in out
 
 
 def test_a_damaged_settings_file_is_a_warning_and_is_left_untouched(

@@ -315,6 +315,23 @@ def _guarded(name: str, check: Callable[[], Check]) -> Check:
         )
 
 
+def check_echo() -> Check:
+    """What echo handling measured in the last voice session: delay and suppression."""
+    from voicelive_desktop.echo_report import load_echo_report
+
+    report = load_echo_report()
+    if report is None:
+        return Check("Echo", Status.OK, "no voice session measured yet")
+    lines = report.lines()
+    weak = report.erle_db is not None and report.erle_db < _WEAK_ERLE_DB
+    status = Status.WARNING if weak else Status.OK
+    return Check("Echo", status, f"last session: {lines[0]}", tuple(lines[1:]))
+
+
+# Below this much suppression the assistant's echo may still interrupt it.
+_WEAK_ERLE_DB = 20.0
+
+
 def local_report() -> Report:
     """Everything that needs no network: quick enough for the UI's "Copy diagnostics"."""
     paths, stored = check_paths()
@@ -324,6 +341,7 @@ def local_report() -> Report:
         (
             _guarded("Versions", check_versions),
             _guarded("Audio", check_audio),
+            _guarded("Echo", check_echo),
             keyring_check,
             paths,
             _guarded("Crashes", check_crash_log),
@@ -341,6 +359,7 @@ async def full_report(endpoint: str | None = None, *, demo: bool = False) -> Rep
     checks = [
         _guarded("Versions", check_versions),
         _guarded("Audio", check_audio),
+        _guarded("Echo", check_echo),
         keyring_check,
         paths,
     ]

@@ -65,10 +65,13 @@ async def false_barge_ins(mode: EchoCancellationMode, scenario: str, seconds: fl
     async with VoiceLiveSimulator() as sim:
         room = RoomClient(sim.endpoint, mode, SCENARIOS[scenario])
         async with room:
-            while room.timeline.assistant_played_s < seconds:
-                await room.engine.send_text(LONG_TEXT)
+            # Without cancellation the assistant keeps answering its own echo and is never
+            # quiet for long: stop on the tick clock too.
+            while room.timeline.assistant_played_s < seconds and room.now < 3 * seconds:
+                if not room.speaker.is_playing():
+                    await room.engine.send_text(LONG_TEXT)
                 await room.wait_for_audio(0.1)
-                await room.wait_until_quiet(0.6, timeout_s=60)
+                await room.wait_until_quiet(0.6, timeout_s=3 * seconds - room.now)
             minutes = room.timeline.assistant_played_s / 60
             count = len(room.timeline.speech_started_at)
     return f"{count / minutes:5.1f} /min ({count} in {minutes * 60:.0f} s of assistant speech)"
@@ -82,8 +85,10 @@ async def true_barge_ins(mode: EchoCancellationMode, scenario: str, trials: int)
         room = RoomClient(sim.endpoint, mode, SCENARIOS[scenario])
         async with room:
             for _ in range(trials):
-                await room.wait_until_quiet(0.4)
-                await room.engine.send_text(ASK)
+                # Without cancellation it may never be quiet (it answers its own echo).
+                await room.wait_until_quiet(0.4, timeout_s=5)
+                if not room.speaker.is_playing():
+                    await room.engine.send_text(ASK)
                 if not await room.wait_for_audio(1.0):
                     continue
                 onset = room.say(interruption)

@@ -34,11 +34,6 @@ def effective_echo_mode(
     return chosen
 
 
-def input_channels(mode: EchoCancellationMode) -> int:
-    """Channels of the input audio on the wire: 2 carries the reference as channel 1."""
-    return 2 if mode is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE else 1
-
-
 def build_echo_cancellation(mode: EchoCancellationMode) -> AudioEchoCancellation | None:
     """The `input_audio_echo_cancellation` of session.update (None: the service does none).
 

@@ -35,9 +35,12 @@ _HISTORY_S = 2.0
 # the measured delay is off a little, and WebRTC's AEC3 was seen to lose the echo entirely
 # with a lead of 2 ms (fine from 5 ms on).
 LEAD_MS = 10.0
-# Beyond this much disagreement the pairing jumps to the new position (a device change);
-# below it, it glides towards it (clock drift, callback jitter).
-_RESYNC_S = 0.020
+# Beyond this much disagreement the pairing jumps to the new position (a speaker resuming
+# from a pause, a device change); below it, it glides towards it (drift, jitter).
+_RESYNC_S = 0.100
+_FRAME_S = protocol.FRAME_MS / 1000
+# How fast a device clock's offset may rise per frame (0.25 ms/s: a clock 250 ppm slow).
+_CLOCK_RISE_S = 0.000005
 _SMOOTHING = 0.05  # per frame: a 0.4 s time constant over callback-time jitter
 _GLIDE_S_PER_FRAME = 0.0005 * protocol.FRAME_MS / 1000  # 0.5 ms per second
 
@@ -146,6 +149,9 @@ class EchoReferencePairing:
         self._reference: FloatArray = np.zeros(self._frame, dtype=np.float32)
         self.resyncs = 0
         self._realign = True
+        self._speaker_clock = _EarliestOffset()
+        self._mic_clock = _EarliestOffset()
+        self._mic_frames = 0
 
     @property
     def residual_delay_s(self) -> float:
@@ -172,6 +178,8 @@ class EchoReferencePairing:
         """Forget the read position (the mic was reopened: its clock anchor changed)."""
         self._position = None
         self._realign = True
+        self._mic_clock = _EarliestOffset()
+        self._mic_frames = 0
 
     def reference_for(self, captured_at: float) -> FloatArray:
         """The reference frame for a mic frame captured at `captured_at`; silence while the
@@ -185,16 +193,23 @@ class EchoReferencePairing:
         if history.generation != self._generation:
             self._adopt(rate, history.generation)
         index, heard_at = anchor
+        # Callbacks come late, never early, and on PulseAudio by up to 30 ms: each device's
+        # clock is read as the earliest offset seen lately between its sample count and the
+        # callback times, not from the latest callback alone.
+        heard_offset = self._speaker_clock.update(heard_at - index / rate)
+        captured_offset = self._mic_clock.update(captured_at - self._mic_frames * _FRAME_S)
+        captured_at = captured_offset + self._mic_frames * _FRAME_S
+        self._mic_frames += 1
         self._glide_residual()
         applied_before = self._applied_s
-        wanted = captured_at - self._applied_s + LEAD_MS / 1000 - heard_at
-        target = index + wanted * rate
+        wanted = captured_at - self._applied_s + LEAD_MS / 1000 - heard_offset
+        target = wanted * rate
         if self._position is None or abs(target - self._position) > _RESYNC_S * rate:
-            if self.follow_residual:
+            if self.follow_residual and self._realign:
                 # Re-aligning anyway: take up the measured delay at once.
                 self._applied_s = self.estimator.residual_s
                 self.estimator.restart()
-                target = index + (wanted - (self._applied_s - applied_before)) * rate
+                target = (wanted - (self._applied_s - applied_before)) * rate
             self._position = target
             self._realign = False
             self.resyncs += 1
@@ -229,9 +244,27 @@ class EchoReferencePairing:
         self._generation = generation
         self._position = None
         self._realign = True
+        self._speaker_clock = _EarliestOffset()
         step = rate / protocol.SAMPLE_RATE_HZ
         self._steps = np.arange(self._frame, dtype=np.float64) * step
         self._span = np.zeros(math.ceil(self._frame * step) + 4, dtype=np.float32)
+
+
+class _EarliestOffset:
+    """Owns one device clock's offset from the monotonic clock: the earliest seen, rising
+    slowly (so a clock running slow is followed) and restarting after a jump (a pause)."""
+
+    def __init__(self) -> None:
+        self.value: float | None = None
+
+    def update(self, offset: float) -> float:
+        value = self.value
+        if value is None or offset < value or offset - value > _RESYNC_S:
+            value = offset
+        else:
+            value = min(offset, value + _CLOCK_RISE_S)
+        self.value = value
+        return value
 
 
 def _cubic(samples: FloatArray, positions: Float64Array) -> Float64Array:

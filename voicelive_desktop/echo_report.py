@@ -31,6 +31,7 @@ class EchoReport:
     erle_db: float | None = None  # suppression while the speaker played
     erle_source: str = ""  # "on this computer", or "estimated on this computer"
     resyncs: int = 0  # jumps of the pairing (device changes, large delay corrections)
+    devices: str = ""  # "mic | speaker" as chosen, so the next session knows if it applies
 
     def lines(self) -> list[str]:
         """Human-readable lines for the diagnostics report and the log."""
@@ -81,11 +82,12 @@ def measure_echo(
     stage: MicEchoStage | None,
     output_latency_s: float,
     input_latency_s: float,
+    devices: str = "",
 ) -> EchoReport:
     """The report of a session that ran `mode` with `stage` on the mic."""
     ended_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if stage is None:
-        return EchoReport(mode.value, ended_at)
+        return EchoReport(mode.value, ended_at, devices=devices)
     estimator = stage.pairing.estimator
     canceller = stage.canceller
     local = mode is EchoCancellationMode.THIS_COMPUTER
@@ -101,4 +103,5 @@ def measure_echo(
         else round(canceller.erle_db, 1),
         erle_source="on this computer" if local else "estimated on this computer",
         resyncs=stage.pairing.resyncs,
+        devices=devices,
     )

@@ -20,7 +20,12 @@ from voicelive_desktop.audio.local_echo_canceller import EchoCancellerUnavailabl
 from voicelive_desktop.audio.mic_echo_stage import stage_for
 from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.audio.supervisor import StreamSupervisor
-from voicelive_desktop.echo_report import EchoReport, measure_echo, save_echo_report
+from voicelive_desktop.echo_report import (
+    EchoReport,
+    load_echo_report,
+    measure_echo,
+    save_echo_report,
+)
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.echo_mode import effective_echo_mode
 from voicelive_desktop.engine.events import (
@@ -157,7 +162,7 @@ class VoiceSession:
         report when the chosen mode could not be set up (a fallback is then in use)."""
         history = PlaybackHistory()
         try:
-            stage = stage_for(self.echo_mode, history)
+            stage = stage_for(self.echo_mode, history, self._known_echo_delay_s())
         except EchoCancellerUnavailable as error:
             self.echo_mode = EchoCancellationMode.SERVICE
             stage = None
@@ -169,6 +174,19 @@ class VoiceSession:
         log.info("echo cancellation: %s", self.echo_mode.value)
         return problem
 
+    def _devices(self) -> str:
+        return f"{self.capture.device_name or 'default'} | {self.playback.device_name or 'default'}"
+
+    def _known_echo_delay_s(self) -> float:
+        """The delay the last session measured, when it ran this mode on these devices: the
+        reference is then aligned from the first frame instead of gliding there."""
+        last = load_echo_report()
+        if last is None or last.residual_delay_ms is None or last.delay_measurements == 0:
+            return 0.0
+        if (last.mode, last.devices) != (self.echo_mode.value, self._devices()):
+            return 0.0
+        return last.residual_delay_ms / 1000.0
+
     @property
     def echo_report(self) -> EchoReport:
         """What the echo handling measured so far (delay, suppression)."""
@@ -177,6 +195,7 @@ class VoiceSession:
             self.capture.echo_stage,
             self.playback.latency_ms / 1000.0,
             self.capture.input_latency_s,
+            self._devices(),
         )
 
     async def start(self) -> None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from azure.core.credentials import AzureKeyCredential
 
+from voicelive_desktop.echo_report import save_echo_report
 from voicelive_desktop.engine.echo_mode import (
     build_echo_cancellation,
     effective_echo_mode,
 )
-from voicelive_desktop.engine.session_settings import EchoCancellationMode
+from voicelive_desktop.engine.session_settings import (
+    ConnectionSettings,
+    EchoCancellationMode,
+    SessionSettings,
+)
+from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.settings import AppSettings, SettingsStore
+from voicelive_desktop.voice_session import VoiceSession
 
 M = EchoCancellationMode
 
@@ -56,3 +65,31 @@ def test_what_each_mode_sends() -> None:
         "reference_source": "client",
         "channels": 2,
     }
+
+
+def _voice_session() -> VoiceSession:
+    return VoiceSession(
+        ConnectionSettings(endpoint="http://127.0.0.1:9"),
+        AzureKeyCredential(DEMO_API_KEY),
+        SessionSettings(echo_cancellation=M.SERVICE_WITH_CLIENT_REFERENCE),
+    )
+
+
+def test_the_next_session_on_the_same_devices_starts_with_the_measured_delay() -> None:
+    first = _voice_session()  # nothing measured yet
+    assert first.capture.echo_stage is not None
+    assert first.capture.echo_stage.pairing.applied_delay_s == 0.0
+    report = first.echo_report
+    save_echo_report(dataclasses.replace(report, residual_delay_ms=42.0, delay_measurements=3))
+    second = _voice_session()
+    assert second.capture.echo_stage is not None
+    assert second.capture.echo_stage.pairing.applied_delay_s == pytest.approx(0.042)
+    # Other devices: the measurement does not apply.
+    other = VoiceSession(
+        ConnectionSettings(endpoint="http://127.0.0.1:9"),
+        AzureKeyCredential(DEMO_API_KEY),
+        SessionSettings(echo_cancellation=M.SERVICE_WITH_CLIENT_REFERENCE),
+        output_device="USB headset",
+    )
+    assert other.capture.echo_stage is not None
+    assert other.capture.echo_stage.pairing.applied_delay_s == 0.0

@@ -113,8 +113,11 @@ class LocalCancellerStage(_FramedStage):
         return cleaned.tobytes(), cleaned.astype(np.float32)
 
 
-def stage_for(mode: EchoCancellationMode, history: PlaybackHistory) -> MicEchoStage | None:
-    """The stage an echo mode needs (None: the raw mic goes out mono).
+def stage_for(
+    mode: EchoCancellationMode, history: PlaybackHistory, known_delay_s: float = 0.0
+) -> MicEchoStage | None:
+    """The stage an echo mode needs (None: the raw mic goes out mono); `known_delay_s`: the
+    residual delay an earlier session on the same devices measured.
 
     Raises EchoCancellerUnavailable when the mode needs the local canceller and it cannot
     load; the client reference then still works, without its local estimate.
@@ -124,7 +127,7 @@ def stage_for(mode: EchoCancellationMode, history: PlaybackHistory) -> MicEchoSt
         pairing = EchoReferencePairing(history, follow_residual=False)
         return LocalCancellerStage(pairing, LocalEchoCanceller())
     if mode is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE:
-        pairing = EchoReferencePairing(history)
+        pairing = EchoReferencePairing(history, initial_residual_s=known_delay_s)
         try:
             estimate: LocalEchoCanceller | None = LocalEchoCanceller()
         except EchoCancellerUnavailable:

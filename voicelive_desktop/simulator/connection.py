@@ -184,7 +184,8 @@ class SimulatedSession:
 
     async def serve(self) -> None:
         """Run until the client or a fault closes the socket; cleans up its own tasks."""
-        self._tasks.spawn(self._watchdog(), "watchdog")
+        self._loop = asyncio.get_running_loop()
+        self._watchdog = self._loop.call_later(_WATCHDOG_INTERVAL_S, self._watch_limits)
         try:
             await self.send({"type": "session.created", "session": self.session})
             for extra in session_start_extras(self._faults.modes):
@@ -203,6 +204,7 @@ class SimulatedSession:
         except ConnectionDropped:
             pass
         finally:
+            self._watchdog.cancel()
             self._tasks.cancel_all()
             await self._tasks.wait_idle()
 
@@ -541,17 +543,28 @@ class SimulatedSession:
                 transport.abort()  # a network drop: no close frame
             raise ConnectionDropped
 
-    async def _watchdog(self) -> None:
-        """Close politely when the session-length or idle limit of the faults is reached."""
-        while not self._ws.closed:
-            await asyncio.sleep(_WATCHDOG_INTERVAL_S)
-            now = time.monotonic()
-            limit, idle = self._faults.max_session_s, self._faults.idle_timeout_s
-            expiry = self._faults.modes.expire_session_after_s
-            if expiry is not None and now - self._opened >= expiry:
-                await self.send(wire.error_event(SESSION_EXPIRED_MESSAGE, code="session_expired"))
-                await self.close(1000, "session expired")
-            elif limit is not None and now - self._opened >= limit:
-                await self.close(1000, "session length limit reached")
-            elif idle is not None and now - self._last_client_event >= idle:
-                await self.close(1000, "idle timeout")
+    def _watch_limits(self) -> None:
+        """Close politely when the session-length or idle limit of the faults is reached.
+
+        A timer callback rather than a sleeping task: Qt can run a due timer while the
+        asyncio loop is not running (an event loop spun outside it), where a task's sleep
+        would fail, but a callback does not care.
+        """
+        if self._ws.closed:
+            return
+        now = time.monotonic()
+        limit, idle = self._faults.max_session_s, self._faults.idle_timeout_s
+        expiry = self._faults.modes.expire_session_after_s
+        if expiry is not None and now - self._opened >= expiry:
+            self._tasks.spawn(self._end(1000, "session expired", expired=True), "expiry")
+        elif limit is not None and now - self._opened >= limit:
+            self._tasks.spawn(self._end(1000, "session length limit reached"), "length limit")
+        elif idle is not None and now - self._last_client_event >= idle:
+            self._tasks.spawn(self._end(1000, "idle timeout"), "idle timeout")
+        else:
+            self._watchdog = self._loop.call_later(_WATCHDOG_INTERVAL_S, self._watch_limits)
+
+    async def _end(self, code: int, reason: str, *, expired: bool = False) -> None:
+        if expired:
+            await self.send(wire.error_event(SESSION_EXPIRED_MESSAGE, code="session_expired"))
+        await self.close(code, reason)

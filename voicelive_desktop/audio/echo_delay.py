@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import signal
 
 from voicelive_desktop.audio.samples import FloatArray
 
@@ -79,6 +78,10 @@ class EchoDelayEstimator:
         raw_reference = self._window(self._reference)
         if np.sqrt(np.mean(raw_reference**2)) < _MIN_REFERENCE_RMS:
             return None
+        # scipy.signal costs ~50 MB of memory: load it at the first echo worth measuring, so
+        # an app that waits in the tray without ever hearing a reply never pays for it.
+        from scipy import signal
+
         reference, mic = raw_reference, self._window(self._mic)
         correlation = signal.correlate(mic, reference, mode="full", method="fft")
         lags = signal.correlation_lags(mic.size, reference.size, mode="full")

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from voicelive_desktop.credentials import KeyringUnavailable
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpServerList, McpTransport
 from voicelive_desktop.mcp_bridge.example import EXAMPLE_REMOTE_URL, ExampleHttpHost
 from voicelive_desktop.mcp_bridge.secrets import McpSecretStore, ServerSecrets
-from voicelive_desktop.mcp_bridge.server_connection import (
-    McpServerConnection,
-    McpServerStatus,
-    ServerState,
-)
+from voicelive_desktop.mcp_bridge.status import McpServerStatus, ServerState
 from voicelive_desktop.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from voicelive_desktop.mcp_bridge.server_connection import McpServerConnection
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,10 @@ class McpBridge:
         except KeyringUnavailable as exc:
             self._report(McpServerStatus(config.name, ServerState.FAILED, reason=str(exc)))
             return
+        # The MCP SDK costs ~40 MB of memory: load it when the first server starts, not with
+        # the app (most users run no local server).
+        from voicelive_desktop.mcp_bridge.server_connection import McpServerConnection
+
         connection = McpServerConnection(
             config,
             secrets,

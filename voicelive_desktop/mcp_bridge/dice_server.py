@@ -15,10 +15,10 @@ import random
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 SERVER_NAME = "dice"
 ROLL_TOOL = "roll_dice"
@@ -28,6 +28,11 @@ MAX_SIDES = 1000
 
 def build_server() -> MCPServer[Any]:
     """The dice server with its one tool."""
+    # Imported here: the app imports this module for `example_server_command` and must not
+    # load the MCP SDK's server side with it.
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
     seed = os.environ.get("VOICELIVE_DICE_SEED")
     rng = random.Random(int(seed)) if seed and seed.isdigit() else random.SystemRandom()
     server: MCPServer[Any] = MCPServer(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
-import re
 import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TextIO, cast
 
 import anyio
@@ -24,6 +22,7 @@ from mcp.shared.message import SessionMessage
 from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpTransport
 from voicelive_desktop.mcp_bridge.results import capped, result_text
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
+from voicelive_desktop.mcp_bridge.status import McpServerStatus, ServerState, exposed_name
 from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRegistry, ToolRisk, ToolSpec
 
 log = logging.getLogger(__name__)
@@ -35,34 +34,6 @@ STOP_TIMEOUT_S = 10.0
 STDERR_TAIL_CHARS = 2000
 # The engine's own timeout is a little longer, so the bridge's message (with stderr) wins.
 _ENGINE_TIMEOUT_MARGIN_S = 2.0
-_TOOL_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
-
-
-class ServerState(str, enum.Enum):
-    """Where one server is in its life."""
-
-    STOPPED = "stopped"
-    STARTING = "starting"
-    RUNNING = "running"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class McpServerStatus:
-    """What the Preferences list shows for one server."""
-
-    name: str
-    state: ServerState
-    tools: tuple[str, ...] = ()  # the names exposed to the model
-    reason: str = ""  # why it failed (or the last call's problem), one sentence
-    stderr_tail: str = ""
-    capped_calls: int = 0  # calls whose output the result cap cut
-
-
-def exposed_name(server: str, tool: str) -> str:
-    """`<server>__<tool>`, with characters a function name may not have made '_' and cut to
-    the 64 characters the Realtime API allows."""
-    return f"{server}__{_TOOL_NAME_CHARS.sub('_', tool)}"[:64]
 
 
 class McpServerConnection:

@@ -22,7 +22,7 @@ from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
-from voicelive_desktop.mcp_bridge.server_connection import McpServerStatus, ServerState
+from voicelive_desktop.mcp_bridge.status import McpServerStatus, ServerState
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings

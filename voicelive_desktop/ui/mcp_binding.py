@@ -17,7 +17,7 @@ from voicelive_desktop.mcp_bridge.bridge import McpBridge
 from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpServerList, McpServerStore
 from voicelive_desktop.mcp_bridge.import_json import ImportResult
 from voicelive_desktop.mcp_bridge.secrets import McpSecretStore, ServerSecrets
-from voicelive_desktop.mcp_bridge.server_connection import McpServerStatus
+from voicelive_desktop.mcp_bridge.status import McpServerStatus
 from voicelive_desktop.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)

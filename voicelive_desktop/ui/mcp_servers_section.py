@@ -32,7 +32,7 @@ from voicelive_desktop.mcp_bridge.config import (
 from voicelive_desktop.mcp_bridge.example import example_local_config, example_remote_config
 from voicelive_desktop.mcp_bridge.import_json import ImportRefused, parse_mcp_servers_json
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
-from voicelive_desktop.mcp_bridge.server_connection import McpServerStatus, ServerState
+from voicelive_desktop.mcp_bridge.status import McpServerStatus, ServerState
 from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.mcp_server_dialog import McpServerDialog
 

@@ -62,3 +62,30 @@ def test_the_stereo_frame_is_mic_then_reference() -> None:
     playing = speaker[25 * 480 + lead : 26 * 480 + lead] * 32768.0
     np.testing.assert_allclose(stereo[:, 1], playing, atol=1.0)
     assert heard is mic  # no local estimate given: the meter shows the mic
+
+
+def test_the_meters_estimate_rests_once_the_echo_has_died_away_and_wakes_with_playback() -> None:
+    history = PlaybackHistory()
+    canceller = LocalEchoCanceller()
+    calls = 0
+    real_process = canceller.process
+
+    def counted(mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        nonlocal calls
+        calls += 1
+        return real_process(mic, reference)
+
+    canceller.process = counted  # type: ignore[method-assign]
+    stage = ClientReferenceStage(EchoReferencePairing(history), canceller)
+    duplex = SteppedDuplex(history, SCENARIOS["loud_speakers"], DeviceTiming())
+    speaker = np.concatenate([np.zeros(2 * WIRE_RATE), speech_like(1)])
+    heard_during_silence: list[bool] = []
+    for index, (mic, captured_at) in enumerate(duplex.frames(speaker)):
+        _, heard = stage.process(mic, captured_at)
+        if index < 50:  # the first second: nothing has ever played
+            heard_during_silence.append(heard is mic)
+        if index == 140:  # well into the speech
+            break
+    assert all(heard_during_silence)  # resting: the meter shows the mic as it is
+    # Woke when the speaker started at frame 100 (2 s), within a frame or two, and ran on.
+    assert 38 <= calls <= 42

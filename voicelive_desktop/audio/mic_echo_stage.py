@@ -40,6 +40,9 @@ class MicEchoStage(Protocol):
 
 _FRAME = protocol.FRAME_SAMPLES
 _FRAME_S = protocol.FRAME_MS / 1000
+# Silent reference frames after which the echo's tail has died away (RT60 of rooms is well
+# under this) and the meter's estimate canceller has nothing left to remove.
+_ESTIMATE_REST_FRAMES = 25
 
 
 class _FramedStage:
@@ -85,14 +88,21 @@ class ClientReferenceStage(_FramedStage):
         self.pairing = pairing
         self.canceller = canceller
         self._stereo: Int16Array = np.zeros((protocol.FRAME_SAMPLES, 2), dtype=np.int16)
+        self._silent_reference_frames = _ESTIMATE_REST_FRAMES
 
     def process(self, mic: FloatArray, captured_at: float) -> tuple[bytes, FloatArray]:
         reference = self.pairing.reference_for(captured_at)
         self.pairing.observe(mic, reference)
         self._stereo[:, 0] = pcm16_from_scaled(mic)
         self._stereo[:, 1] = pcm16_from_scaled(reference)
+        if reference.any():
+            self._silent_reference_frames = 0
+        else:
+            self._silent_reference_frames += 1
         heard = mic
-        if self.canceller is not None:
+        # The estimate is only for the meter: while nothing has played for a while there is
+        # no echo to remove, and skipping AEC3 keeps a listening app's idle cost down.
+        if self.canceller is not None and self._silent_reference_frames <= _ESTIMATE_REST_FRAMES:
             heard = self.canceller.process(mic, reference).astype(np.float32)
         return self._stereo.tobytes(), heard
 

@@ -1,12 +1,14 @@
 """The GUI app as `benchmarks/app_cpu.py` measures it: `voicelive-desktop --connect`, with the
 window put where a user leaves it once the session is ready.
 
-    python benchmarks/app_driver.py --endpoint URL --mode shown|minimised|tray
+    python benchmarks/app_driver.py --endpoint URL \
+        --mode shown|minimised|tray|panel-closed|inspector-open
 
 It runs the app's own start-up (`voicelive_desktop.app.run_window`, the same code as
 `voicelive_desktop.app.run`) and adds only what a benchmark needs, none of it on a timer:
 - once the session is READY it prints `READY` on stdout and minimises the window or hides it
-  (what the tray icon's "Hide window" does);
+  (what the tray icon's "Hide window" does), or leaves it shown with the session panel
+  closed, or with the event inspector open (issue 13 asks what each costs);
 - it counts paint events of the window and its widgets from then on, and prints them as one
   JSON line when the window closes (SIGTERM closes it, as for the real app).
 Without a window manager (Xvfb) nothing unmaps a minimised window; an X11 window manager
@@ -25,7 +27,7 @@ import sys
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
-MODES = ("shown", "minimised", "tray")
+MODES = ("shown", "minimised", "tray", "panel-closed", "inspector-open")
 
 
 class PaintCounter(QObject):
@@ -64,6 +66,10 @@ async def put_window_away(mode: str) -> None:
             subprocess.run(["xdotool", "windowunmap", str(int(window.winId()))], check=False)
     elif mode == "tray":
         window.hide()
+    elif mode == "panel-closed":
+        window.set_panel_open(False)
+    elif mode == "inspector-open":
+        window.inspector_action.trigger()
     counter = PaintCounter(window)
     window.closing.connect(
         lambda: print(

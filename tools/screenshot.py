@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,36 @@ async def stage_conversation(out: Path, theme: str, with_sound: bool, inspector:
     window.close()
 
 
+def run_in_throwaway_app(
+    stage: Callable[[bool], Coroutine[Any, Any, None]], *, virtual_audio: bool = False
+) -> None:
+    """Run `stage(with_sound)` in the app's Qt/asyncio loop on a real X server (Xvfb, started
+    here when DISPLAY is unset), with throw-away config and data dirs and, if asked, the
+    virtual sound system: the harness every screenshot tool shares."""
+    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    sys.path.insert(0, str(ROOT))
+    audio = start_virtual_audio() if virtual_audio else None
+    try:
+        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
+            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
+            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
+            import qasync
+
+            from voicelive_desktop.app import create_application
+
+            app = create_application([sys.argv[0]])
+            loop = qasync.QEventLoop(app)
+            with loop:
+                loop.run_until_complete(stage(audio is not None))
+    finally:
+        if audio is not None:
+            audio.stop()
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=5)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-main-window.png")
@@ -152,32 +183,12 @@ def main() -> int:
         "--inspector", action="store_true", help="shoot View → Event inspector instead"
     )
     args = parser.parse_args()
-    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    sys.path.insert(0, str(ROOT))
-    audio = start_virtual_audio() if args.virtual_audio else None
-    try:
-        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
-            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
-            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
-            import qasync
-
-            from voicelive_desktop.app import create_application
-
-            app = create_application([sys.argv[0]])
-            loop = qasync.QEventLoop(app)
-            with loop:
-                loop.run_until_complete(
-                    stage_conversation(
-                        args.out.resolve(), args.theme, audio is not None, args.inspector
-                    )
-                )
-    finally:
-        if audio is not None:
-            audio.stop()
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=5)
+    run_in_throwaway_app(
+        lambda with_sound: stage_conversation(
+            args.out.resolve(), args.theme, with_sound, args.inspector
+        ),
+        virtual_audio=args.virtual_audio,
+    )
     return 0
 
 

@@ -14,13 +14,12 @@ import argparse
 import asyncio
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.screenshot import start_xvfb  # noqa: E402
+from tools.screenshot import run_in_throwaway_app  # noqa: E402
 
 
 async def stage(out: Path, theme: str) -> None:
@@ -107,25 +106,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-mcp.png")
     parser.add_argument("--theme", choices=["light", "dark"], default="light")
     args = parser.parse_args()
-    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
     os.environ.setdefault("VOICELIVE_DICE_SEED", "7")
-    try:
-        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
-            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
-            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
-            import qasync
-
-            from voicelive_desktop.app import create_application
-
-            app = create_application([sys.argv[0]])
-            loop = qasync.QEventLoop(app)
-            with loop:
-                loop.run_until_complete(stage(args.out.resolve(), args.theme))
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=5)
+    run_in_throwaway_app(lambda with_sound: stage(args.out.resolve(), args.theme))
     return 0
 
 

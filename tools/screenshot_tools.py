@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.screenshot import start_virtual_audio, start_xvfb  # noqa: E402
+from tools.screenshot import run_in_throwaway_app  # noqa: E402
 
 
 async def stage(out: Path, theme: str, with_sound: bool) -> None:
@@ -87,27 +85,10 @@ def main() -> int:
     parser.add_argument("--theme", choices=["light", "dark"], default="light")
     parser.add_argument("--virtual-audio", action="store_true", help="speak the answers")
     args = parser.parse_args()
-    xvfb = None if os.environ.get("DISPLAY") else start_xvfb()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    audio = start_virtual_audio() if args.virtual_audio else None
-    try:
-        with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
-            os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
-            os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
-            import qasync
-
-            from voicelive_desktop.app import create_application
-
-            app = create_application([sys.argv[0]])
-            loop = qasync.QEventLoop(app)
-            with loop:
-                loop.run_until_complete(stage(args.out.resolve(), args.theme, audio is not None))
-    finally:
-        if audio is not None:
-            audio.stop()
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=5)
+    run_in_throwaway_app(
+        lambda with_sound: stage(args.out.resolve(), args.theme, with_sound),
+        virtual_audio=args.virtual_audio,
+    )
     return 0
 
 

@@ -11,7 +11,7 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.audio.capture import MicCapture
-from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.devices import Direction, list_devices
 from voicelive_desktop.audio.echo_reference import PlaybackHistory
 from voicelive_desktop.audio.errors import AudioDeviceNotFound, AudioError, AudioUnavailable
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
@@ -252,6 +252,24 @@ class VoiceSession:
                 "switched the %s to %s", stream.noun, stream.device.name if stream.device else "?"
             )
             self._supervisor.switched(direction)
+
+    def device_names(self, rescan: bool) -> tuple[list[str], list[str]]:
+        """The microphones and speakers there are now, by name.
+
+        `rescan`: look for devices plugged in since; that reopens both streams (PortAudio
+        sees new devices only after a re-initialisation), so it is done only while no answer
+        plays, and the list may otherwise miss a device that just arrived.
+        """
+        if rescan:
+            self._supervisor.rescan()
+        try:
+            return (
+                [d.name for d in list_devices(Direction.INPUT)],
+                [d.name for d in list_devices(Direction.OUTPUT)],
+            )
+        except AudioError as error:
+            log.warning("listing audio devices: %s", error)
+            return [], []
 
     def _open_or_default(
         self, stream: MicCapture | SpeakerPlayback, *, switching: bool = False

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.helpers import AppUnderTest
 from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
 from voicelive_desktop.settings import CONFIG_DIR_ENV
+from voicelive_desktop.ui.device_picker import audio_device_names, use_device_lister
 from voicelive_desktop.ui.sessions import text_session
 
 
@@ -37,6 +38,29 @@ def collect_qt_garbage_on_the_gui_thread() -> Iterator[None]:
     collected on a qasync worker thread, which destroys the object off its thread (segfault)."""
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def restore_the_device_lister() -> Iterator[None]:
+    """A controller makes the device pickers ask its session; the next test starts afresh."""
+    previous = use_device_lister(audio_device_names)
+    yield
+    use_device_lister(previous)
+
+
+@pytest.fixture
+def named_devices() -> Iterator[list[bool]]:
+    """The pickers offer microphone "mic" and speakers "speaker" and "headset" (a machine
+    without sound devices has none to name); yields the `rescan` flag of each listing."""
+    rescans: list[bool] = []
+
+    def listing(rescan: bool) -> tuple[list[str], list[str]]:
+        rescans.append(rescan)
+        return ["mic"], ["speaker", "headset"]
+
+    previous = use_device_lister(listing)
+    yield rescans
+    use_device_lister(previous)
 
 
 @pytest.fixture

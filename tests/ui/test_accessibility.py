@@ -74,9 +74,7 @@ def _unnamed(root: QWidget) -> list[str]:
 
 
 def test_preferences_controls_have_names_and_descriptions(qtbot: QtBot) -> None:
-    dialog = PreferencesDialog(
-        AppSettings(), input_devices=["mic"], output_devices=["speaker"], key_stored=False
-    )
+    dialog = PreferencesDialog(AppSettings(), key_stored=False)
     qtbot.addWidget(dialog)
     dialog.show()
     missing = []

@@ -17,7 +17,7 @@ from voicelive_desktop.ui.session_panel import SessionPanel
 
 
 def dialog_for(qtbot: QtBot, settings: AppSettings) -> PreferencesDialog:
-    dialog = PreferencesDialog(settings, input_devices=[], output_devices=[], key_stored=False)
+    dialog = PreferencesDialog(settings, key_stored=False)
     qtbot.addWidget(dialog)
     return dialog
 

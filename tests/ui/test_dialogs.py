@@ -13,7 +13,7 @@ from voicelive_desktop.engine.session_settings import (
     TurnDetectionMode,
 )
 from voicelive_desktop.settings import AppSettings, PushToTalkMode, Theme
-from voicelive_desktop.ui.form_fields import SYSTEM_DEFAULT_DEVICE
+from voicelive_desktop.ui.device_picker import SYSTEM_DEFAULT_DEVICE
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.setting_fields import PUSH_TO_TALK
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
@@ -52,8 +52,6 @@ def test_welcome_demo_button(qtbot: QtBot) -> None:
 def _dialog(qtbot: QtBot, settings: AppSettings | None = None) -> PreferencesDialog:
     dialog = PreferencesDialog(
         settings or AppSettings(connection=ConnectionSettings(endpoint="https://a.example")),
-        input_devices=["mic"],
-        output_devices=["speaker", "headset"],
         key_stored=True,
     )
     qtbot.addWidget(dialog)
@@ -66,10 +64,10 @@ def test_preferences_unchanged_round_trip(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot, settings)
     assert dialog.current_settings() == settings
     assert not dialog.needs_reconnect()
-    assert dialog.input_device.currentText() == SYSTEM_DEFAULT_DEVICE
+    assert dialog.editors["input_device"].focus.currentText() == SYSTEM_DEFAULT_DEVICE
 
 
-def test_preferences_edits_reach_the_settings(qtbot: QtBot) -> None:
+def test_preferences_edits_reach_the_settings(qtbot: QtBot, named_devices: list[bool]) -> None:
     dialog = _dialog(qtbot)
     edit = dialog.editors
     edit["voice"].enter("coral")
@@ -82,7 +80,10 @@ def test_preferences_edits_reach_the_settings(qtbot: QtBot) -> None:
     edit["silence_duration"].focus.setValue(900)
     edit["remove_filler_words"].focus.setChecked(True)
     edit["transcription_model"].enter("")
-    dialog.output_device.setCurrentIndex(dialog.output_device.findData("headset"))
+    speaker = edit["output_device"].focus
+    speaker.showPopup()  # the list is read when it opens
+    speaker.setCurrentIndex(speaker.findData("headset"))
+    speaker.hidePopup()
     edit["ptt_mode"].enter(PushToTalkMode.TOGGLE)
     edit["theme"].enter(Theme.DARK)
     result = dialog.current_settings()

@@ -134,9 +134,15 @@ async def _connect(app: AppUnderTest, simulator: VoiceLiveSimulator) -> None:
 def test_every_panel_field_has_a_live_test() -> None:
     tested = {case[0] for case in CASES}
     in_panel = {key for keys in PANEL_SECTIONS.values() for key in keys}
-    # The greeting only acts when a session opens, and the echo mode fixes mono or stereo
-    # input for a session: each has a test of its own.
-    assert in_panel - tested == {"greet_on_connect", "echo_cancellation"}
+    # The greeting only acts when a session opens, the echo mode fixes mono or stereo
+    # input for a session, and the devices switch without a session.update: each has a test
+    # of its own (the devices in test_session_panel_devices.py).
+    assert in_panel - tested == {
+        "greet_on_connect",
+        "echo_cancellation",
+        "input_device",
+        "output_device",
+    }
 
 
 @pytest.mark.asyncio

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device, is_chosen
 from voicelive_desktop.audio.errors import AudioDeviceFailed
-from voicelive_desktop.audio.portaudio import sounddevice
+from voicelive_desktop.audio.portaudio import sounddevice, stream_closed, stream_opened
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +87,14 @@ class DeviceStream:
             ) from error
         self._stream = stream
         self.device = device
+        stream_opened()
 
     def close(self) -> None:
         """Stop and close the stream; safe to call when it is closed or already failed."""
         stream, self._stream = self._stream, None
         if stream is None:
             return
+        stream_closed()
         self._closing = True
         try:
             stream.abort(ignore_errors=True)

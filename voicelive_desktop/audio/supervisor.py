@@ -160,22 +160,25 @@ class StreamSupervisor:
         if not (self._rescans.due(now) and self._may_interrupt()):
             return
         self._rescans.ran(now)
-        waiting = self._on_fallback()
         self._reinitialise_and_reopen()
-        for direction in waiting:
-            stream = self._streams[direction]
-            if stream.is_open and not stream.fell_back and stream.device is not None:
-                self._rescans.reset()
-                log.info("audio device back: %s %s", direction.value, stream.device.name)
-                self._on_event(AudioDeviceRestored(direction, stream.device.name))
 
     def switched(self, direction: Direction) -> None:
         """The session moved `direction` to another device itself (a live switch)."""
         if direction in self._failed and self._streams[direction].is_open:
             self._restored(direction)
 
+    def rescan(self) -> bool:
+        """Look for devices plugged in or removed since the last look, now, if that is
+        harmless (it reopens every stream); True when it looked."""
+        if self._task is None or not self._may_interrupt():
+            return False
+        self._reinitialise_and_reopen()
+        return True
+
     def _reinitialise_and_reopen(self) -> None:
-        """Rescan the sound system (new devices appear only so) and reopen every stream."""
+        """Rescan the sound system (new devices appear only so) and reopen every stream;
+        a chosen device found again replaces the default standing in for it."""
+        waiting = self._on_fallback()
         for stream in self._streams.values():
             stream.close()
         try:
@@ -183,12 +186,16 @@ class StreamSupervisor:
         except AudioError as error:
             log.debug("sound system still unavailable: %s", error)
             return
-        for direction in self._streams:
+        for direction, stream in self._streams.items():
             if self._try_open(direction) and direction in self._failed:
                 self._restored(direction)
-            elif direction not in self._failed and not self._streams[direction].is_open:
+            elif direction not in self._failed and not stream.is_open:
                 # A healthy stream closed for the re-initialisation that would not reopen.
                 self.report_failure(direction, f"The {_KIND[direction]} could not be reopened.")
+            elif direction in waiting and not stream.fell_back and stream.device is not None:
+                self._rescans.reset()
+                log.info("audio device back: %s %s", direction.value, stream.device.name)
+                self._on_event(AudioDeviceRestored(direction, stream.device.name))
 
     def _try_open(self, direction: Direction) -> bool:
         try:

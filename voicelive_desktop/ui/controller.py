@@ -27,6 +27,7 @@ from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.tools.registry import ToolPolicy
+from voicelive_desktop.ui.device_picker import use_device_lister
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.mcp_binding import McpBinding
@@ -34,7 +35,7 @@ from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.session_instruments import SessionInstruments
 from voicelive_desktop.ui.session_panel_binding import SessionPanelBinding
-from voicelive_desktop.ui.sessions import Credential, SessionFactory, audio_device_names
+from voicelive_desktop.ui.sessions import Credential, SessionFactory
 from voicelive_desktop.ui.sleep_watch import SleepWatch
 from voicelive_desktop.ui.theme import apply_theme
 from voicelive_desktop.ui.tools_binding import ToolsBinding
@@ -80,6 +81,8 @@ class AppController(QObject):
         self.make_session = make_session
         self.endpoint_override = endpoint_override
         self.adapter = EngineAdapter(self)
+        # The device pickers ask the live session, which knows when looking again is harmless.
+        use_device_lister(self.adapter.device_names)
         self.demo_server: VoiceLiveSimulator | None = None
         self.demo = False
         self.opened_with: Target | None = None  # connection and credential in use
@@ -142,6 +145,7 @@ class AppController(QObject):
             preview=VoicePreview(self.make_session, self._preview_target, self),
             spawn=self._spawn,
         )
+        w.session_panel.settings_edited.connect(self._panel_edited)
 
     def _remote_listing(self, event: object) -> None:
         if isinstance(event, RemoteMcpToolsListed):
@@ -305,7 +309,6 @@ class AppController(QObject):
         if self.preferences is not None:
             self.preferences.raise_()
             return self.preferences
-        inputs, outputs = audio_device_names()
         endpoint = self.settings.connection.endpoint
         try:
             key_stored = bool(endpoint) and self.credentials.stored_key(endpoint) is not None
@@ -313,8 +316,6 @@ class AppController(QObject):
             key_stored = False
         dialog = PreferencesDialog(
             self.settings,
-            input_devices=inputs,
-            output_devices=outputs,
             key_stored=key_stored,
             session_live=self.adapter.connected,
             tools=self.tools.registry,
@@ -327,6 +328,10 @@ class AppController(QObject):
         self.preferences = dialog
         dialog.open()
         return dialog
+
+    def _panel_edited(self, settings: AppSettings, keys: frozenset[str]) -> None:
+        if self.preferences is not None:
+            self.preferences.show_edits(settings, keys)
 
     def apply_preferences(self, settings: AppSettings, api_key: str) -> None:
         """Save, and send what the protocol allows to the live session at once."""

@@ -20,6 +20,7 @@ from voicelive_desktop.engine.events import (
     ToolApprovalDecision,
 )
 from voicelive_desktop.engine.session_settings import SessionSettings
+from voicelive_desktop.ui.device_picker import audio_device_names
 from voicelive_desktop.voice_session import VoiceSession
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,13 @@ class EngineAdapter(QObject):
         next session opens them anyway."""
         if isinstance(self.session, VoiceSession):
             self.session.switch_devices(input_device, output_device)
+
+    def device_names(self, rescan: bool) -> tuple[list[str], list[str]]:
+        """The microphones and speakers to offer; a live voice session looks itself, since
+        looking again for new devices interrupts its streams."""
+        if isinstance(self.session, VoiceSession):
+            return self.session.device_names(rescan)
+        return audio_device_names(rescan)
 
     def set_half_duplex(self, half_duplex: bool) -> None:
         """Mute the mic while the assistant speaks (speakers without echo cancellation)."""

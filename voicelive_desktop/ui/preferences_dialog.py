@@ -31,7 +31,6 @@ from voicelive_desktop.ui.agent_profile import (
     show_agent_control,
 )
 from voicelive_desktop.ui.contrast import warning_style
-from voicelive_desktop.ui.form_fields import device_combo, device_name
 from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.mcp_servers_section import McpServersSection
 from voicelive_desktop.ui.setting_form import SettingForm
@@ -64,7 +63,13 @@ TAB_FIELDS = {
         "end_of_utterance_timeout",
         "languages",
     ],
-    "audio": ["noise_suppression", "echo_cancellation", "half_duplex"],
+    "audio": [
+        "input_device",
+        "output_device",
+        "noise_suppression",
+        "echo_cancellation",
+        "half_duplex",
+    ],
     "keys": ["ptt_mode", "ptt_key", "global_hotkey"],
     "look": ["earcons", "theme", "show_timestamps"],
 }
@@ -86,8 +91,6 @@ class PreferencesDialog(QDialog):
         self,
         settings: AppSettings,
         *,
-        input_devices: list[str],
-        output_devices: list[str],
         key_stored: bool,
         session_live: bool = False,
         tools: ToolRegistry | None = None,
@@ -108,7 +111,7 @@ class PreferencesDialog(QDialog):
         tabs.addTab(self._connection_tab(settings, key_stored), "Connection")
         tabs.addTab(self._form_page("conversation"), "Conversation")
         tabs.addTab(self._form_page("turn"), "Turn detection")
-        tabs.addTab(self._audio_tab(settings, input_devices, output_devices), "Audio")
+        tabs.addTab(self._form_page("audio"), "Audio")
         tabs.addTab(self._keys_tab(), "Push-to-talk && look")
         for index, about in enumerate(
             (
@@ -168,8 +171,6 @@ class PreferencesDialog(QDialog):
         if isinstance(page_layout, QVBoxLayout):
             page_layout.insertWidget(0, self._agent_notes[0])
         show_agent_control(self.form.editors, settings.connection, self._agent_notes)
-        self.input_device.currentIndexChanged.connect(self._update_notice)
-        self.output_device.currentIndexChanged.connect(self._update_notice)
 
     # ---- tabs -----------------------------------------------------------------------------
 
@@ -220,22 +221,6 @@ class PreferencesDialog(QDialog):
         show_agent_control(self.form.editors, self.current_settings().connection, self._agent_notes)
         self._update_notice()
 
-    def _audio_tab(
-        self, settings: AppSettings, input_devices: list[str], output_devices: list[str]
-    ) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.input_device = device_combo(input_devices, settings.audio.input_device)
-        self.input_device.setAccessibleName("Microphone")
-        self.input_device.setToolTip("The microphone the assistant hears you through")
-        form.addRow("Microphone:", self.input_device)
-        self.output_device = device_combo(output_devices, settings.audio.output_device)
-        self.output_device.setAccessibleName("Speaker")
-        self.output_device.setToolTip("Where the assistant's voice plays")
-        form.addRow("Speaker:", self.output_device)
-        self.form.add_rows(form, TAB_FIELDS["audio"])
-        return page
-
     def _keys_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -258,12 +243,13 @@ class PreferencesDialog(QDialog):
                 auth=AuthMethod.ENTRA_ID if self.auth_entra.isChecked() else AuthMethod.API_KEY,
             )
         )
-        audio = dataclasses.replace(
-            current.audio,
-            input_device=device_name(self.input_device),
-            output_device=device_name(self.output_device),
-        )
-        return dataclasses.replace(current, connection=connection, audio=audio)
+        return dataclasses.replace(current, connection=connection)
+
+    def show_edits(self, settings: AppSettings, keys: frozenset[str]) -> None:
+        """Changes made meanwhile in the session panel: show them, keep this dialog's others
+        (so Apply does not undo them)."""
+        self.form.show_values(settings, keys)
+        self._update_notice()
 
     def needs_reconnect(self) -> bool:
         """True while the connection or the key differ from the session in use (devices

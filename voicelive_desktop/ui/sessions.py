@@ -1,8 +1,7 @@
-"""How the UI builds a conversation session, and which audio devices it can offer."""
+"""How the UI builds a conversation session: text only, or with the microphone and speaker."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from azure.core.credentials import AzureKeyCredential
@@ -15,8 +14,6 @@ from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.tools.registry import ToolRegistry
 from voicelive_desktop.ui.engine_adapter import ConversationSession
 from voicelive_desktop.voice_session import VoiceSession
-
-log = logging.getLogger(__name__)
 
 Credential = AzureKeyCredential | AsyncTokenCredential
 # The registry is the app's tools with the user's policies (None: a session without tools).
@@ -33,25 +30,6 @@ def text_session(
 ) -> ConversationSession:
     """A session without audio devices: typed messages in, transcripts out."""
     return SessionEngine(connection, credential, session_for(settings), tools=tools)
-
-
-def audio_device_names() -> tuple[list[str], list[str]]:
-    """Names of the microphones and speakers PortAudio sees; empty lists if audio is
-    unavailable (the dialog then offers only the system default)."""
-    try:
-        from voicelive_desktop.audio.devices import Direction, list_devices
-        from voicelive_desktop.audio.errors import AudioError
-
-        try:
-            inputs = [d.name for d in list_devices(Direction.INPUT)]
-            outputs = [d.name for d in list_devices(Direction.OUTPUT)]
-        except AudioError as exc:
-            log.warning("listing audio devices: %s", exc)
-            return [], []
-    except OSError as exc:  # PortAudio library missing
-        log.warning("audio unavailable: %s", exc)
-        return [], []
-    return inputs, outputs
 
 
 def voice_session_factory(

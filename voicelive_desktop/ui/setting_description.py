@@ -19,7 +19,7 @@ from voicelive_desktop.ui import setting_editors as ed
 class Applies(enum.Enum):
     """When a change takes effect."""
 
-    LIVE = "live"  # sent to the open session with session.update
+    LIVE = "live"  # the open session uses it at once (a session.update, a device switch)
     RECONNECT = "reconnect"  # only a new session uses it
     APP = "app"  # the app itself changes at once; no session involved
 

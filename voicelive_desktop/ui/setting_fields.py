@@ -34,6 +34,7 @@ from voicelive_desktop.settings import (
     Theme,
 )
 from voicelive_desktop.ui import setting_editors as ed
+from voicelive_desktop.ui.device_picker import INPUT, OUTPUT, DeviceChoice
 from voicelive_desktop.ui.preference_choices import (
     INSTRUCTION_PRESETS,
     MODELS,
@@ -277,6 +278,22 @@ FIELDS: tuple[SettingField, ...] = (
         relevant=_semantic,
     ),
     # ---- audio ----
+    # A device change moves the open session's stream at once, without reconnecting.
+    field_at(
+        "input_device",
+        "Microphone",
+        "The microphone the assistant hears you through; System default follows the "
+        "system's choice",
+        "audio.input_device",
+        DeviceChoice(INPUT),
+    ),
+    field_at(
+        "output_device",
+        "Speaker",
+        "Where the assistant's voice plays; System default follows the system's choice",
+        "audio.output_device",
+        DeviceChoice(OUTPUT),
+    ),
     field_at(
         "noise_suppression",
         "Noise suppression",
@@ -417,7 +434,13 @@ PANEL_SECTIONS: dict[str, list[str]] = {
         "end_of_utterance_timeout",
         "languages",
     ],
-    "Voice output and audio": ["speaking_rate", "noise_suppression", "echo_cancellation"],
+    "Voice output and audio": [
+        "input_device",
+        "output_device",
+        "speaking_rate",
+        "noise_suppression",
+        "echo_cancellation",
+    ],
     "Input transcription": ["transcription_model", "transcription_language", "phrase_list"],
     "Instructions": ["instructions", "greet_on_connect"],
 }

@@ -74,6 +74,15 @@ class SettingForm(QObject):
             editor.set_value(setting.read(settings))
         self.refresh()
 
+    def show_values(self, settings: AppSettings, keys: Iterable[str]) -> None:
+        """Show these fields' values from `settings` (changed elsewhere), keeping the other
+        editors as they are; no edits are reported."""
+        for key in keys:
+            editor = self.editors.get(key)
+            if editor is not None:
+                editor.set_value(FIELDS_BY_KEY[key].read(settings))
+        self.refresh()
+
     def refresh(self) -> None:
         """Grey out fields that mean nothing with the other settings as they are now."""
         current = self.current()

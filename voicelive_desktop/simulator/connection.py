@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import contextlib
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,29 +16,16 @@ from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.simulator import item_events, wire
 from voicelive_desktop.simulator.agent_mode import (
     AgentConnection,
-    agent_answer,
     agent_call_query,
-    agent_reply,
     send_agent_call,
 )
 from voicelive_desktop.simulator.client_events import parse_frame
 from voicelive_desktop.simulator.conversation import Conversation
-from voicelive_desktop.simulator.echo import InputEcho, StereoWithoutConfig
 from voicelive_desktop.simulator.faults import SimulatorFaults
 from voicelive_desktop.simulator.function_call_items import calls_waiting_for_output
-from voicelive_desktop.simulator.function_calls import (
-    FunctionCallStream,
-    answer_from_outputs,
-    calls_for_turn,
-)
+from voicelive_desktop.simulator.function_calls import FunctionCallStream, calls_for_turn
 from voicelive_desktop.simulator.hostile import hostile_frames
-from voicelive_desktop.simulator.input_turns import (
-    MIN_COMMIT_MS,
-    InputTurns,
-    SpeechStarted,
-    SpeechStopped,
-)
-from voicelive_desktop.simulator.items import item_from_user_audio
+from voicelive_desktop.simulator.input_audio import InputAudioBuffer
 from voicelive_desktop.simulator.recorder import EventRecorder
 from voicelive_desktop.simulator.remote_mcp import (
     InvalidMcpTool,
@@ -48,37 +33,23 @@ from voicelive_desktop.simulator.remote_mcp import (
     RemoteMcp,
     RemoteServer,
     parse_mcp_tools,
-    spoken_answer,
 )
-from voicelive_desktop.simulator.replies import (
-    greeting,
-    pre_generated_text,
-    reply_to_speech,
-    reply_to_text,
-    speech_transcript,
-)
+from voicelive_desktop.simulator.replies import pre_generated_text
+from voicelive_desktop.simulator.reply_choice import reply_for
 from voicelive_desktop.simulator.response_options import checked_options
 from voicelive_desktop.simulator.responses import ConnectionDropped, ResponseStream
-from voicelive_desktop.simulator.service_modes import (
-    SESSION_EXPIRED_MESSAGE,
-    send_late,
-    send_transcription,
-    session_start_extras,
-    shaped,
-)
+from voicelive_desktop.simulator.service_modes import session_start_extras, shaped
 from voicelive_desktop.simulator.session_config import (
     InvalidSessionUpdate,
-    TurnDetection,
     default_session,
     merged_session,
 )
+from voicelive_desktop.simulator.session_limits import SessionLimits
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
 from voicelive_desktop.simulator.voice_options import speech_style
 from voicelive_desktop.simulator.wire import Event
 
 log = logging.getLogger(__name__)
-
-_WATCHDOG_INTERVAL_S = 0.1
 
 
 def _server_error(client_event: Event) -> Event:
@@ -117,21 +88,27 @@ class SimulatedSession:
         self._recorder = recorder
         self._synthesizer = synthesizer
         self._conversation = Conversation()
-        self._turns = InputTurns(TurnDetection.of(self.session))
-        self._echo = InputEcho()
-        self._pending_user_item: str | None = None
         self._response: ResponseStream | FunctionCallStream | McpCallStream | None = None
         self._remote_mcp = RemoteMcp(self.send, self._conversation)
         self._remote_servers: list[RemoteServer] = []
         self._tasks = BackgroundTasks(f"simulated session {number}")
-        self._response_started = asyncio.Event()
-        self._opened = time.monotonic()
-        self._last_client_event = self._opened
+        self._input = InputAudioBuffer(
+            self.session,
+            send=self.send,
+            conversation=self._conversation,
+            faults=faults,
+            tasks=self._tasks,
+            interrupt=self._interrupt_response,
+            respond=lambda: self._start_response({}),
+        )
+        self._limits = SessionLimits(
+            faults, self._tasks, send=self.send, close=self.close, closed=lambda: ws.closed
+        )
         self._handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
             "session.update": self._session_update,
-            "input_audio_buffer.append": self._buffer_append,
-            "input_audio_buffer.commit": self._buffer_commit,
-            "input_audio_buffer.clear": self._buffer_clear,
+            "input_audio_buffer.append": self._input.append,
+            "input_audio_buffer.commit": self._input.commit,
+            "input_audio_buffer.clear": self._input.clear,
             "conversation.item.create": self._item_create,
             "conversation.item.delete": self._on_item(item_events.delete_item),
             "conversation.item.retrieve": self._on_item(item_events.retrieve_item),
@@ -184,14 +161,13 @@ class SimulatedSession:
 
     async def serve(self) -> None:
         """Run until the client or a fault closes the socket; cleans up its own tasks."""
-        self._loop = asyncio.get_running_loop()
-        self._watchdog = self._loop.call_later(_WATCHDOG_INTERVAL_S, self._watch_limits)
+        self._limits.start()
         try:
             await self.send({"type": "session.created", "session": self.session})
             for extra in session_start_extras(self._faults.modes):
                 await self.send(extra)
             async for message in self._ws:
-                self._last_client_event = time.monotonic()
+                self._limits.client_event_arrived()
                 if message.type is WSMsgType.TEXT:
                     await self._on_text(message.data)
                 elif message.type is WSMsgType.BINARY:
@@ -204,7 +180,7 @@ class SimulatedSession:
         except ConnectionDropped:
             pass
         finally:
-            self._watchdog.cancel()
+            self._limits.stop()
             self._tasks.cancel_all()
             await self._tasks.wait_idle()
 
@@ -215,7 +191,7 @@ class SimulatedSession:
             return
         self._recorder.record_sent(self.number, event)
         if event.get("type") == "response.audio.delta":
-            self._echo.assistant_audio_sent(base64.b64decode(event["delta"]))
+            self._input.assistant_audio_sent(base64.b64decode(event["delta"]))
         with contextlib.suppress(ConnectionResetError):
             await self._ws.send_str(json.dumps(event))
 
@@ -271,8 +247,7 @@ class SimulatedSession:
             session["instructions"] = self._agent.instructions
         self.session = session
         self._remote_servers = remote_servers
-        self._turns.configure(TurnDetection.of(self.session))
-        self._echo.configure(self.session)
+        self._input.configure(self.session)
         if self._faults.withhold_session_updated:
             return
         if self._faults.session_updated_delay_s > 0:
@@ -292,111 +267,6 @@ class SimulatedSession:
         self._tasks.spawn(self._remote_mcp.configure(self._remote_servers), "remote mcp")
         for kind in list(self._faults.hostile_after_session_updated):
             await self.send_raw(hostile_frames(kind, self._faults))
-
-    # --- input audio ---------------------------------------------------------------------
-
-    async def _buffer_append(self, event: Event) -> None:
-        audio = event.get("audio")
-        if not isinstance(audio, str):
-            await self._error(
-                event,
-                "Missing required parameter: 'audio' (base64 PCM16).",
-                "missing_required_parameter",
-                "audio",
-            )
-            return
-        try:
-            pcm = base64.b64decode(audio, validate=True)
-        except (binascii.Error, ValueError):
-            await self._error(
-                event, "Invalid 'audio': not base64-encoded PCM16.", "invalid_value", "audio"
-            )
-            return
-        try:
-            heard = self._echo.heard(pcm)
-        except StereoWithoutConfig as error:
-            await self._error(event, str(error), "invalid_value", "audio")
-            return
-        for boundary in self._turns.append(heard):
-            if isinstance(boundary, SpeechStarted):
-                await self._speech_started(boundary)
-            elif isinstance(boundary, SpeechStopped):
-                await self._speech_stopped(boundary)
-
-    async def _speech_started(self, boundary: SpeechStarted) -> None:
-        self._pending_user_item = wire.new_id("item")
-        await self.send(
-            {
-                "type": "input_audio_buffer.speech_started",
-                "audio_start_ms": boundary.audio_start_ms,
-                "item_id": self._pending_user_item,
-            }
-        )
-        detection = TurnDetection.of(self.session)
-        if self._response is not None and detection.interrupt_response:
-            self._response.cancel("turn_detected")
-
-    async def _speech_stopped(self, boundary: SpeechStopped) -> None:
-        item_id = self._pending_user_item or wire.new_id("item")
-        self._pending_user_item = None
-        await self.send(
-            {
-                "type": "input_audio_buffer.speech_stopped",
-                "audio_end_ms": boundary.audio_end_ms,
-                "item_id": item_id,
-            }
-        )
-        await self._commit_user_audio(item_id, boundary.speech_ms)
-        if TurnDetection.of(self.session).create_response:
-            await self._start_response({})
-
-    async def _buffer_commit(self, event: Event) -> None:
-        buffered = self._turns.buffered_ms
-        if buffered < MIN_COMMIT_MS:
-            await self._error(
-                event,
-                "Error committing input audio buffer: buffer too small. Expected at least "
-                f"{MIN_COMMIT_MS}ms of audio, but buffer only has {buffered}.00ms of audio.",
-                "input_audio_buffer_commit_empty",
-            )
-            return
-        item_id = self._pending_user_item or wire.new_id("item")
-        self._pending_user_item = None
-        await self._commit_user_audio(item_id, self._turns.commit())
-
-    async def _commit_user_audio(self, item_id: str, speech_ms: int) -> None:
-        transcribing = bool(self.session.get("input_audio_transcription"))
-        transcript = speech_transcript(speech_ms)
-        raw = wire.user_audio_item(item_id, None)
-        previous = self._conversation.add(item_from_user_audio(item_id, raw, speech_ms, transcript))
-        await self.send(
-            {
-                "type": "input_audio_buffer.committed",
-                "previous_item_id": previous,
-                "item_id": item_id,
-            }
-        )
-        await self.send(
-            {"type": "conversation.item.created", "previous_item_id": previous, "item": raw}
-        )
-        if not transcribing:
-            return
-        modes = self._faults.modes
-
-        async def transcribe() -> None:
-            await send_transcription(self.send, item_id, transcript, modes)
-
-        if modes.late_transcript_s is None:
-            await transcribe()
-        else:
-            self._response_started.clear()
-            late = send_late(self._response_started, modes.late_transcript_s, transcribe)
-            self._tasks.spawn(late, "late transcript")
-
-    async def _buffer_clear(self, event: Event) -> None:
-        self._turns.clear()
-        self._pending_user_item = None
-        await self.send({"type": "input_audio_buffer.cleared"})
 
     # --- responses -----------------------------------------------------------------------
 
@@ -448,24 +318,7 @@ class SimulatedSession:
             self._response = remote_call
             self._tasks.spawn(self._run_response(remote_call), "response")
             return
-        user = self._conversation.last_user_item()
-        answer = (
-            answer_from_outputs(self._conversation)
-            or spoken_answer(self._conversation)
-            or agent_answer(self._conversation)
-        )
-        if scripted is not None:
-            reply = scripted
-        elif answer is not None:
-            reply = answer
-        elif user is None:
-            reply = greeting()
-        elif user.speech_ms is not None:
-            reply = reply_to_speech(user.speech_ms)
-        else:
-            reply = reply_to_text(user.text or "")
-        if self._agent is not None and scripted is None:
-            reply = agent_reply(self._agent, reply)
+        reply = scripted if scripted is not None else reply_for(self._conversation, self._agent)
         stream = ResponseStream(
             send=self.send,
             conversation=self._conversation,
@@ -479,8 +332,7 @@ class SimulatedSession:
             modes=self._faults.modes,
         )
         self._response = stream
-        self._turns.set_responding(True)
-        self._response_started.set()
+        self._input.response_streaming(True)
         self._tasks.spawn(self._run_response(stream), "response")
 
     def _wants_word_timestamps(self) -> bool:
@@ -503,12 +355,17 @@ class SimulatedSession:
             await self.send(stream.failed_event(_server_error({})["error"]))
         finally:
             self._response = None
-            self._turns.set_responding(False)
+            self._input.response_streaming(False)
 
     async def _agent_call(self, query: str, options: Event) -> None:
         """The agent calls its own tool, then answers from it (no client request between)."""
         await send_agent_call(self.send, self._conversation, query)
         await self._start_response(options)
+
+    def _interrupt_response(self) -> None:
+        """Barge-in: the user started speaking over the response."""
+        if self._response is not None:
+            self._response.cancel("turn_detected")
 
     async def _response_cancel(self, event: Event) -> None:
         wanted = event.get("response_id")
@@ -542,29 +399,3 @@ class SimulatedSession:
             if transport is not None:
                 transport.abort()  # a network drop: no close frame
             raise ConnectionDropped
-
-    def _watch_limits(self) -> None:
-        """Close politely when the session-length or idle limit of the faults is reached.
-
-        A timer callback rather than a sleeping task: Qt can run a due timer while the
-        asyncio loop is not running (an event loop spun outside it), where a task's sleep
-        would fail, but a callback does not care.
-        """
-        if self._ws.closed:
-            return
-        now = time.monotonic()
-        limit, idle = self._faults.max_session_s, self._faults.idle_timeout_s
-        expiry = self._faults.modes.expire_session_after_s
-        if expiry is not None and now - self._opened >= expiry:
-            self._tasks.spawn(self._end(1000, "session expired", expired=True), "expiry")
-        elif limit is not None and now - self._opened >= limit:
-            self._tasks.spawn(self._end(1000, "session length limit reached"), "length limit")
-        elif idle is not None and now - self._last_client_event >= idle:
-            self._tasks.spawn(self._end(1000, "idle timeout"), "idle timeout")
-        else:
-            self._watchdog = self._loop.call_later(_WATCHDOG_INTERVAL_S, self._watch_limits)
-
-    async def _end(self, code: int, reason: str, *, expired: bool = False) -> None:
-        if expired:
-            await self.send(wire.error_event(SESSION_EXPIRED_MESSAGE, code="session_expired"))
-        await self.close(code, reason)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from voicelive_desktop.audio.samples import FloatArray
@@ -88,7 +90,7 @@ class EchoDelayEstimator:
         usable = np.abs(lags) <= int(_MAX_LAG_S * self.rate)
         correlation, lags = correlation[usable], lags[usable]
         peak = int(np.argmax(np.abs(correlation)))
-        norm = float(np.sqrt(np.dot(mic, mic) * np.dot(reference, reference)))
+        norm = math.sqrt(_energy(mic) * _energy(reference))
         self.confidence = abs(float(correlation[peak])) / norm if norm > 0 else 0.0
         if self.confidence < MIN_CONFIDENCE:
             return None
@@ -99,6 +101,13 @@ class EchoDelayEstimator:
         if abs(measured - self.residual_s) >= _MIN_CHANGE_S:
             self.residual_s = measured
         return lag_s
+
+
+def _energy(window: FloatArray) -> float:
+    """The sum of squares, without BLAS: OpenBLAS splits a dot product of more than 10,000
+    samples over its worker threads, which then spin-wait for the next call; measured in the
+    talking app, that cost 7.6 % of a core for two dot products a second."""
+    return float(np.einsum("i,i->", window, window))
 
 
 def _subsample(correlation: FloatArray, peak: int) -> float:

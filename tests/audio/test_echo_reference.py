@@ -68,6 +68,35 @@ def test_the_reference_lines_up_with_the_echo_within_a_millisecond(scenario: str
     assert wire_lag_ms(mic[settled], reference[settled]) == pytest.approx(known.lead_ms, abs=1.0)
 
 
+def test_a_latency_reported_too_high_is_corrected_at_the_first_measurement() -> None:
+    # The devices claim 70 ms more than they have: the echo arrives 40 ms before the
+    # reference, which no canceller can use. Gliding there at 0.5 ms/s would take minutes.
+    history = PlaybackHistory()
+    pairing = EchoReferencePairing(history)
+    timing = DeviceTiming(rate=48_000, overstated_latency_s=0.070)
+    duplex = SteppedDuplex(history, SCENARIOS["quiet_room"], timing)
+    mic, reference = run(duplex, pairing, speech_like(8))
+    assert pairing.residual_delay_s * 1000 == pytest.approx(30 - 70, abs=1.0)
+    assert pairing.applied_delay_s == pytest.approx(pairing.residual_delay_s, abs=0.0005)
+    for start in (4, 6):
+        window = slice(start * WIRE_RATE, (start + 2) * WIRE_RATE)
+        assert wire_lag_ms(mic[window], reference[window]) == pytest.approx(
+            pairing.lead_ms, abs=1.0
+        ), f"at {start} s"
+
+
+def test_a_correction_that_leaves_the_echo_behind_glides() -> None:
+    # The echo lags by 30 ms more than the lead: a canceller with a delay estimator (AEC3)
+    # has converged on it, and a jump would lose it the echo for a second.
+    history = PlaybackHistory()
+    pairing = EchoReferencePairing(history)
+    duplex = SteppedDuplex(history, SCENARIOS["quiet_room"], DeviceTiming(rate=48_000))
+    run(duplex, pairing, speech_like(6))
+    assert pairing.estimator.measurements >= 2
+    assert pairing.resyncs == 1  # the first alignment only
+    assert 0 < pairing.applied_delay_s < 0.005  # on its way, at 0.5 ms a second
+
+
 def test_channel_one_is_silent_while_nothing_plays() -> None:
     history = PlaybackHistory()
     pairing = EchoReferencePairing(history)

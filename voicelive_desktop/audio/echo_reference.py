@@ -43,6 +43,11 @@ _FRAME_S = protocol.FRAME_MS / 1000
 _CLOCK_RISE_S = 0.000005
 _SMOOTHING = 0.05  # per frame: a 0.4 s time constant over callback-time jitter
 _GLIDE_S_PER_FRAME = 0.0005 * protocol.FRAME_MS / 1000  # 0.5 ms per second
+# A measurement that leaves the echo less than this far behind the reference is taken up at
+# once: a canceller has no causal margin left there (and none at all once the echo comes
+# first: PulseAudio's ALSA plugin over-reports the input latency by ~70 ms, which a glide
+# would take 2.5 minutes to cross).
+_MIN_LEAD_S = LEAD_MS / 2000
 
 
 class PlaybackHistory:
@@ -234,11 +239,25 @@ class EchoReferencePairing:
     def _glide_residual(self) -> None:
         """Move the applied delay towards the measured one, slowly. A canceller that has
         converged loses the echo for about a second when its reference jumps, even in a
-        pause (seen with WebRTC's AEC3); a glide of 0.5 ms a second it follows like drift."""
+        pause (seen with WebRTC's AEC3); a glide of 0.5 ms a second it follows like drift.
+
+        A measurement that finds the echo (nearly) ahead of the reference is taken up at
+        once instead: no causal canceller can have converged on that reference."""
         if not self.follow_residual:
             return
         error = self.estimator.residual_s - self._applied_s
+        if LEAD_MS / 1000 + error < _MIN_LEAD_S:
+            self._take_up(error)
+            return
         self._applied_s += max(-_GLIDE_S_PER_FRAME, min(_GLIDE_S_PER_FRAME, error))
+
+    def _take_up(self, error: float) -> None:
+        """Apply the measured delay now: the read position moves by `error` at once."""
+        self._applied_s += error
+        if self._position is not None:
+            self._position -= error * self.history.rate
+        self.estimator.restart()
+        self.resyncs += 1
 
     def _adopt(self, rate: int, generation: int) -> None:
         self._generation = generation

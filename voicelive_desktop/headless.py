@@ -21,7 +21,11 @@ from typing import Any
 from azure.core.credentials import AzureKeyCredential
 
 from voicelive_desktop.audio.devices import Direction
-from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceRestored
+from voicelive_desktop.audio.events import (
+    AudioDefaultFollowed,
+    AudioDeviceEvent,
+    AudioDeviceRestored,
+)
 from voicelive_desktop.crash_capture import CrashCapture
 from voicelive_desktop.engine.auth import choose_endpoint, env_connection
 from voicelive_desktop.engine.errors import VoiceLiveError
@@ -147,6 +151,8 @@ def _print_device_event(event: AudioDeviceEvent) -> None:
     kind = "microphone" if event.direction is Direction.INPUT else "speaker"
     if isinstance(event, AudioDeviceRestored):
         _say(f"audio: {kind} working again ({event.device_name})")
+    elif isinstance(event, AudioDefaultFollowed):
+        _say(f"audio: {kind} moved to the new system default ({event.device_name})")
 
 
 async def _wait_for_any(*events: asyncio.Event, timeout: float | None) -> None:

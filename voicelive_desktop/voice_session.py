@@ -20,6 +20,7 @@ from voicelive_desktop.audio.local_echo_canceller import EchoCancellerUnavailabl
 from voicelive_desktop.audio.mic_echo_stage import stage_for
 from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.audio.supervisor import StreamSupervisor
+from voicelive_desktop.audio.system_default import platform_default_probe
 from voicelive_desktop.echo_report import (
     EchoReport,
     load_echo_report,
@@ -107,6 +108,7 @@ class VoiceSession:
             {Direction.INPUT: self.capture, Direction.OUTPUT: self.playback},
             self._device_event,
             may_interrupt=lambda: not self.playback.is_playing(),
+            default_probe=platform_default_probe(),
         )
         self._listeners: list[Listener] = []
         self._device_listeners: list[DeviceListener] = []

@@ -16,7 +16,10 @@ from tests.fixtures.virtual_audio import VirtualAudio
 from tests.waiting import wait_until
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.devices import Direction, list_devices
+from voicelive_desktop.audio.events import AudioDefaultFollowed, AudioDeviceEvent
 from voicelive_desktop.audio.playback import SpeakerPlayback
+from voicelive_desktop.audio.portaudio import reinitialise
+from voicelive_desktop.audio.supervisor import StreamSupervisor
 from voicelive_desktop.engine.events import (
     AssistantAudioReceived,
     EngineEvent,
@@ -126,3 +129,75 @@ async def test_the_system_default_follows_the_sound_servers_default(
     heard = np.fromfile(raw, dtype=np.float32)
     assert heard.size > 48_000 // 2, "the new default sink got the answer"
     assert float(np.sqrt(np.mean(heard[-24_000:] ** 2))) > 0.1
+
+
+async def test_the_supervisor_follows_a_new_system_default_without_dropping_the_answer(
+    virtual_audio: VirtualAudio, tmp_path: Path
+) -> None:
+    """Where PortAudio keeps the old default (Windows, macOS), the supervisor re-initialises
+    it when the platform says the default moved. Run here with the sound server's default
+    sink as the platform's answer: the speaker reopens once, the queued answer goes on."""
+    loaded = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=speaker2", "rate=48000"],
+        env=virtual_audio.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+    def default_sink(direction: Direction) -> str | None:
+        if direction is Direction.INPUT:
+            return "mic"
+        done = subprocess.run(
+            ["pactl", "get-default-sink"], env=virtual_audio.env, capture_output=True, text=True
+        )
+        return done.stdout.strip() or None
+
+    events: list[AudioDeviceEvent] = []
+    supervisor: StreamSupervisor
+    playback = SpeakerPlayback(
+        lambda level: None,
+        lambda message: supervisor.report_failure(Direction.OUTPUT, message),
+        device_name=None,
+    )
+    supervisor = StreamSupervisor(
+        {Direction.OUTPUT: playback}, events.append, retry_s=0.2, default_probe=default_sink
+    )
+    playback.open()
+    supervisor.start()
+    raw = tmp_path / "speaker2.raw"
+    record = ["parecord", "--raw", "--device=speaker2.monitor", "--rate=48000"]
+    record += ["--latency-msec=200", "--channels=1", "--format=float32le", str(raw)]
+    recorder = subprocess.Popen(record, env=virtual_audio.env)
+    try:
+        await wait_until(lambda: raw.exists() and raw.stat().st_size > 0, 10)
+        sent, began, moved = 0, time.monotonic(), False
+        end = began + 10.0
+        while time.monotonic() < end:
+            # The answer arrives faster than it plays: a second of it waits in the queue.
+            while sent / protocol.SAMPLE_RATE_HZ < time.monotonic() - began + 1.0:
+                playback.enqueue("answer", _tone(sent))
+                sent += 480
+            if not moved and time.monotonic() - began > 1.0:
+                subprocess.run(
+                    ["pactl", "set-default-sink", "speaker2"], env=virtual_audio.env, check=True
+                )
+                moved = True
+            if events and end - time.monotonic() > 1.5:
+                end = time.monotonic() + 1.5  # followed: play on a while, then stop
+            await asyncio.sleep(0.005)
+        await wait_until(lambda: not playback.is_playing(), 5)
+        played_ms = playback.played_ms("answer")
+    finally:
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait(timeout=10)
+        await supervisor.stop()
+        playback.close()
+        subprocess.run(["pactl", "set-default-sink", "speaker"], env=virtual_audio.env)
+        subprocess.run(["pactl", "unload-module", loaded.stdout.strip()], env=virtual_audio.env)
+        reinitialise()
+    assert events == [AudioDefaultFollowed(Direction.OUTPUT, "default")]
+    # The second of the answer queued at the move was played, not dropped.
+    assert played_ms >= sent * 1000 // protocol.SAMPLE_RATE_HZ - 100
+    heard = np.fromfile(raw, dtype=np.float32)
+    assert float(np.sqrt(np.mean(heard[-24_000:] ** 2))) > 0.1, "it plays on the new default"

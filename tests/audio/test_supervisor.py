@@ -10,7 +10,12 @@ import pytest
 from tests.waiting import wait_until
 from voicelive_desktop.audio.devices import AudioDevice, Direction
 from voicelive_desktop.audio.errors import AudioDeviceNotFound
-from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
+from voicelive_desktop.audio.events import (
+    AudioDefaultFollowed,
+    AudioDeviceEvent,
+    AudioDeviceLost,
+    AudioDeviceRestored,
+)
 from voicelive_desktop.audio.supervisor import RescanBackoff, StreamSupervisor
 
 
@@ -23,19 +28,21 @@ class StallingStream:
         self.fell_back = False
         self.last_callback_at = 0.0
         self.opened = 0
+        self.kept_queued = False
         self._open = False
 
     @property
     def is_open(self) -> bool:
         return self._open
 
-    def open(self, fall_back_to_default: bool = False) -> None:
+    def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         self.opened += 1
+        self.kept_queued = keep_queued
         self._open = True
         self.last_callback_at = time.monotonic()
         self.device = AudioDevice(0, "Hanging USB Mic", "ALSA", 1, 48_000, True)
 
-    def close(self) -> None:
+    def close(self, *, keep_queued: bool = False) -> None:
         self._open = False
 
 
@@ -63,7 +70,7 @@ async def test_a_stream_without_callbacks_is_reported_and_reopened() -> None:
 class MissingStream(StallingStream):
     """A device that is not there: every open fails."""
 
-    def open(self, fall_back_to_default: bool = False) -> None:
+    def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         self.opened += 1
         raise AudioDeviceNotFound("No microphone was found. Connect one and try again.")
 
@@ -121,7 +128,7 @@ class ComingBackStream(StallingStream):
         self.device_name = "USB Headset"
         self.plugged_in = False
 
-    def open(self, fall_back_to_default: bool = False) -> None:
+    def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         super().open(fall_back_to_default)
         name = "USB Headset" if self.plugged_in else "Built-in Speaker"
         self.device = AudioDevice(1, name, "ALSA", 2, 48_000, not self.plugged_in)
@@ -166,3 +173,87 @@ async def test_a_chosen_device_that_comes_back_is_switched_back_to(
         await supervisor.stop()
     assert events == [AudioDeviceRestored(Direction.OUTPUT, "USB Headset")]
     assert not speaker.fell_back and speaker.is_open
+
+
+class SystemDefaults:
+    """What a platform probe reads: the identity of each direction's system default."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Direction, str | None] = {
+            Direction.INPUT: "mic-1",
+            Direction.OUTPUT: "spk-1",
+        }
+
+    def probe(self, direction: Direction) -> str | None:
+        return self.ids[direction]
+
+
+@pytest.mark.asyncio
+async def test_streams_on_system_default_follow_a_new_system_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rescans: list[bool] = []
+    monkeypatch.setattr(
+        "voicelive_desktop.audio.supervisor.reinitialise", lambda: rescans.append(True)
+    )
+    mic, speaker = StallingStream(), StallingStream()
+    mic.device_name = "Desk Mic"  # chosen by name: it does not follow
+    defaults = SystemDefaults()
+    events: list[AudioDeviceEvent] = []
+    supervisor = StreamSupervisor(
+        {Direction.INPUT: mic, Direction.OUTPUT: speaker},
+        events.append,
+        retry_s=0.02,
+        stall_s=60,
+        may_interrupt=lambda: False,  # an answer plays: the move happens all the same
+        default_probe=defaults.probe,
+    )
+    mic.open()
+    speaker.open()
+    supervisor.start()
+    try:
+        await asyncio.sleep(0.1)
+        assert rescans == [], "an unchanged default is left alone"
+        defaults.ids[Direction.INPUT] = "mic-2"  # the mic is chosen by name: no move
+        await asyncio.sleep(0.1)
+        assert rescans == []
+        defaults.ids[Direction.OUTPUT] = None  # no default for a moment: wait for one
+        await asyncio.sleep(0.1)
+        assert rescans == []
+        defaults.ids[Direction.OUTPUT] = "spk-2"
+        await wait_until(lambda: bool(rescans), 5)
+        await asyncio.sleep(0.1)
+    finally:
+        await supervisor.stop()
+    assert rescans == [True], "one re-initialisation, then PortAudio knows the new default"
+    assert speaker.opened == 2 and speaker.is_open and speaker.kept_queued
+    assert mic.opened == 2 and mic.is_open, "reopened after the re-initialisation too"
+    assert events == [AudioDefaultFollowed(Direction.OUTPUT, "Hanging USB Mic")]
+
+
+@pytest.mark.allow_log_warnings(r"system_default: cannot read the system's default")
+@pytest.mark.asyncio
+async def test_a_failing_default_probe_is_logged_once_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    rescans: list[bool] = []
+    monkeypatch.setattr(
+        "voicelive_desktop.audio.supervisor.reinitialise", lambda: rescans.append(True)
+    )
+    speaker = StallingStream()
+
+    def broken(direction: Direction) -> str | None:
+        raise OSError("COM is not initialised")
+
+    supervisor = StreamSupervisor(
+        {Direction.OUTPUT: speaker}, lambda event: None, retry_s=0.02, default_probe=broken
+    )
+    speaker.open()
+    supervisor.start()
+    try:
+        await asyncio.sleep(0.2)
+    finally:
+        await supervisor.stop()
+    assert rescans == [] and speaker.opened == 1
+    warnings = [r for r in caplog.records if "cannot read the system's default" in r.message]
+    assert len(warnings) == 1

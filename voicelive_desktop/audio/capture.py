@@ -96,9 +96,9 @@ class MicCapture(DeviceStream):
         self._echo_stage = stage
         self._silence = bytes(HANDOVER_BYTES * (stage.channels if stage is not None else 1))
 
-    def open(self, fall_back_to_default: bool = False) -> None:
+    def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default, see `_begin_open`);
-        on the loop thread."""
+        on the loop thread. (`keep_queued` is for the speaker: nothing waits on the way in.)"""
         sd = sounddevice()
         device = self._begin_open(fall_back_to_default)
         self._framer.reset()

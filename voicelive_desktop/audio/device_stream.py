@@ -89,8 +89,9 @@ class DeviceStream:
         self.device = device
         stream_opened()
 
-    def close(self) -> None:
-        """Stop and close the stream; safe to call when it is closed or already failed."""
+    def close(self, *, keep_queued: bool = False) -> None:
+        """Stop and close the stream; safe to call when it is closed or already failed.
+        (`keep_queued` is for the speaker's queued audio; see `SpeakerPlayback.close`.)"""
         stream, self._stream = self._stream, None
         if stream is None:
             return

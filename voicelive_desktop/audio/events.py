@@ -24,4 +24,12 @@ class AudioDeviceRestored:
     device_name: str
 
 
-AudioDeviceEvent = AudioDeviceLost | AudioDeviceRestored
+@dataclass(frozen=True)
+class AudioDefaultFollowed:
+    """The system's default device changed, and the stream on "System default" moved to it."""
+
+    direction: Direction
+    device_name: str
+
+
+AudioDeviceEvent = AudioDeviceLost | AudioDeviceRestored | AudioDefaultFollowed

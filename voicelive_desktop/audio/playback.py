@@ -169,12 +169,14 @@ class SpeakerPlayback(DeviceStream):
             self.history.configure(rate, float(stream.latency))
         log.info("speaker open: %s at %d Hz, latency %.0f ms", device.name, rate, self.latency_ms)
 
-    def close(self) -> None:
-        """Stop and close the stream; queued audio is dropped."""
-        self._buffer.flush()
+    def close(self, *, keep_queued: bool = False) -> None:
+        """Stop and close the stream; queued audio is dropped unless `keep_queued` (the next
+        `open(keep_queued=True)` plays it: the sound system was re-initialised under it)."""
+        if not keep_queued:
+            self._buffer.flush()
         self._cancel_pause()
         self._paused = False
-        super().close()
+        super().close(keep_queued=keep_queued)
 
     # PlaybackSink
 

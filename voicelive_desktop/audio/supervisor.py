@@ -11,8 +11,14 @@ from typing import Protocol
 
 from voicelive_desktop.audio.devices import AudioDevice, Direction
 from voicelive_desktop.audio.errors import AudioError
-from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
+from voicelive_desktop.audio.events import (
+    AudioDefaultFollowed,
+    AudioDeviceEvent,
+    AudioDeviceLost,
+    AudioDeviceRestored,
+)
 from voicelive_desktop.audio.portaudio import reinitialise
+from voicelive_desktop.audio.system_default import DefaultDeviceWatch, DefaultProbe
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +36,9 @@ class SupervisedStream(Protocol):
     @property
     def is_open(self) -> bool: ...
 
-    def open(self, fall_back_to_default: bool = False) -> None: ...
+    def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None: ...
 
-    def close(self) -> None: ...
+    def close(self, *, keep_queued: bool = False) -> None: ...
 
 
 class RescanBackoff:
@@ -67,6 +73,10 @@ class StreamSupervisor:
     the default). While a stream is still working that full cycle interrupts it, so it backs
     off (doubling up to `max_rescan_s`) and waits until `may_interrupt()` says it is harmless
     (no assistant audio playing); with every stream down it runs at each retry.
+
+    With a `default_probe` (Windows, macOS: see audio.system_default) a stream on "System
+    default" follows the system's default when the user changes it: at once, even mid-answer
+    (the queued audio goes on on the new device), since the user asked for the move.
     """
 
     def __init__(
@@ -77,6 +87,7 @@ class StreamSupervisor:
         stall_s: float = 2.0,
         max_rescan_s: float = 30.0,
         may_interrupt: Callable[[], bool] = lambda: True,
+        default_probe: DefaultProbe | None = None,
     ) -> None:
         self._streams = streams
         self._on_event = on_event
@@ -85,6 +96,7 @@ class StreamSupervisor:
         self._may_interrupt = may_interrupt
         self._rescans = RescanBackoff(retry_s, max_rescan_s)
         self._failed: dict[Direction, str] = {}
+        self._defaults = DefaultDeviceWatch(default_probe) if default_probe else None
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -122,6 +134,8 @@ class StreamSupervisor:
             self._check_stalls()
             if self._failed:
                 self._reopen()
+            elif self._follow_default():
+                continue
             elif self._on_fallback():
                 self._return_to_chosen()
 
@@ -149,6 +163,24 @@ class StreamSupervisor:
             self._rescans.ran(now)
         self._reinitialise_and_reopen()
 
+    def _follow_default(self) -> bool:
+        """Move the streams on "System default" to a new system default; True if it did."""
+        if self._defaults is None:
+            return False
+        following = [d for d, s in self._streams.items() if s.is_open and s.device_name is None]
+        moved = self._defaults.moved(following)
+        if not moved:
+            return False
+        log.info(
+            "the system default %s changed; moving to it", " and ".join(_KIND[d] for d in moved)
+        )
+        self._reinitialise_and_reopen(keep_queued=True)
+        for direction in moved:
+            device = self._streams[direction].device
+            if self._streams[direction].is_open and device is not None:
+                self._on_event(AudioDefaultFollowed(direction, device.name))
+        return True
+
     def _on_fallback(self) -> list[Direction]:
         return [d for d, s in self._streams.items() if s.is_open and s.fell_back]
 
@@ -175,19 +207,22 @@ class StreamSupervisor:
         self._reinitialise_and_reopen()
         return True
 
-    def _reinitialise_and_reopen(self) -> None:
+    def _reinitialise_and_reopen(self, keep_queued: bool = False) -> None:
         """Rescan the sound system (new devices appear only so) and reopen every stream;
-        a chosen device found again replaces the default standing in for it."""
+        a chosen device found again replaces the default standing in for it.
+        `keep_queued`: the answer's audio waiting for the speaker goes on after the reopen."""
         waiting = self._on_fallback()
         for stream in self._streams.values():
-            stream.close()
+            stream.close(keep_queued=keep_queued)
         try:
             reinitialise()
         except AudioError as error:
             log.debug("sound system still unavailable: %s", error)
             return
+        if self._defaults is not None:
+            self._defaults.initialised()
         for direction, stream in self._streams.items():
-            if self._try_open(direction) and direction in self._failed:
+            if self._try_open(direction, keep_queued) and direction in self._failed:
                 self._restored(direction)
             elif direction not in self._failed and not stream.is_open:
                 # A healthy stream closed for the re-initialisation that would not reopen.
@@ -197,9 +232,9 @@ class StreamSupervisor:
                 log.info("audio device back: %s %s", direction.value, stream.device.name)
                 self._on_event(AudioDeviceRestored(direction, stream.device.name))
 
-    def _try_open(self, direction: Direction) -> bool:
+    def _try_open(self, direction: Direction, keep_queued: bool = False) -> bool:
         try:
-            self._streams[direction].open(fall_back_to_default=True)
+            self._streams[direction].open(fall_back_to_default=True, keep_queued=keep_queued)
         except AudioError as error:
             # The failure itself was reported once (an event and a warning); the retries that
             # follow every second are only worth a debug line, or they fill the log.

@@ -290,8 +290,8 @@ async def test_forced_reconnect_after_resume(
     r"engine\.connection: (malformed|unparseable) server message ignored",
     r"azure\.ai\.voicelive\.aio\._patch: Error parsing message",
     r"engine\.server_events: server event without a type ignored",
-    r"engine\.server_events: server error event",
-    r"engine\.server_events: audio delta",
+    r"engine\.server_errors: server error event",
+    r"engine\.audio_deltas: audio delta",
 )
 async def test_hostile_frames_over_the_wire_are_survived(scripted_server: ScriptedServer) -> None:
     scripted_server.script.hostile_frames = [
@@ -359,7 +359,7 @@ async def test_sending_while_disconnected_says_so(scripted_server: ScriptedServe
     assert engine.state is SessionState.DISCONNECTED
 
 
-@pytest.mark.allow_log_warnings(r"server_events: server error event")
+@pytest.mark.allow_log_warnings(r"server_errors: server error event")
 async def test_refused_session_settings_fail_fast_with_the_reason(
     scripted_server: ScriptedServer,
 ) -> None:
@@ -374,7 +374,7 @@ async def test_refused_session_settings_fail_fast_with_the_reason(
     assert ErrorKind.SESSION_NOT_READY in kinds
 
 
-@pytest.mark.allow_log_warnings(r"server_events: server error event")
+@pytest.mark.allow_log_warnings(r"server_errors: server error event")
 async def test_refused_live_settings_keep_the_session_and_the_old_settings(
     started: tuple[SessionEngine, EventLog], scripted_server: ScriptedServer
 ) -> None:

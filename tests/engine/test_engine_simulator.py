@@ -322,8 +322,8 @@ async def test_session_length_limit_reconnects_without_an_error_storm(
     r"engine\.connection: (malformed|unparseable) server message ignored",
     r"azure\.ai\.voicelive\.aio\._patch: Error parsing message",
     r"engine\.server_events: server event without a type ignored",
-    r"engine\.server_events: server error event",
-    r"engine\.server_events: audio delta",
+    r"engine\.server_errors: server error event",
+    r"engine\.audio_deltas: audio delta",
 )
 async def test_hostile_fault_mode_is_survived(simulator: VoiceLiveSimulator) -> None:
     simulator.faults.hostile_after_session_updated = list(Hostile)

@@ -143,8 +143,8 @@ def finish_cleanly(h: Harness) -> None:
     r"engine\.connection: (malformed|unparseable) server message ignored",
     r"azure\.ai\.voicelive\.aio\._patch: Error parsing message",
     r"engine\.server_events: server event without a type ignored",
-    r"engine\.server_events: server error event",
-    r"engine\.server_events: audio delta",
+    r"engine\.server_errors: server error event",
+    r"engine\.audio_deltas: audio delta",
 )
 def test_dispatch_survives_ten_thousand_hostile_events() -> None:
     fed = 0
@@ -194,8 +194,8 @@ def test_dispatch_survives_ten_thousand_hostile_events() -> None:
     r"engine\.connection: (malformed|unparseable) server message ignored",
     r"azure\.ai\.voicelive\.aio\._patch: Error parsing message",
     r"engine\.server_events: server event without a type ignored",
-    r"engine\.server_events: server error event",
-    r"engine\.server_events: audio delta",
+    r"engine\.server_errors: server error event",
+    r"engine\.audio_deltas: audio delta",
     r"engine\.engine: the interrupted response did not end",
 )
 def test_engine_survives_hostile_frames_over_the_websocket() -> None:

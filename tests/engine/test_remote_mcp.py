@@ -172,7 +172,7 @@ async def test_a_failing_tool_and_a_dead_server_send_failed_events(
         await engine.stop()
 
 
-@pytest.mark.allow_log_warnings(r"server_events: server error event \(caused by session\.update")
+@pytest.mark.allow_log_warnings(r"server_errors: server error event \(caused by session\.update")
 async def test_a_bad_mcp_tool_is_refused_like_the_service_does(sim: VoiceLiveSimulator) -> None:
     engine, _ = await started(sim)
     try:

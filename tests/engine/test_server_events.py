@@ -249,7 +249,7 @@ def test_out_of_order_events_are_counted_and_harmless() -> None:
     "delta",
     ["!!!not base64!!!", "AAE", base64.b64encode(b"\x01\x02\x03").decode(), ""],
 )
-@pytest.mark.allow_log_warnings(r"server_events: audio delta with invalid base64")
+@pytest.mark.allow_log_warnings(r"audio_deltas: audio delta with invalid base64")
 def test_bad_audio_never_reaches_playback_misaligned(delta: str) -> None:
     h = Harness()
     h.feed(*response_start("r1", "a1"), audio("r1", "a1", delta))
@@ -258,7 +258,7 @@ def test_bad_audio_never_reaches_playback_misaligned(delta: str) -> None:
     assert h.handler.stats.internal_errors == 0
 
 
-@pytest.mark.allow_log_warnings(r"server_events: audio delta of \d+ base64 characters dropped")
+@pytest.mark.allow_log_warnings(r"audio_deltas: audio delta of \d+ base64 characters dropped")
 def test_huge_audio_delta_is_dropped() -> None:
     h = Harness()
     huge = base64.b64encode(b"\x00" * 2_000_000).decode()
@@ -267,7 +267,7 @@ def test_huge_audio_delta_is_dropped() -> None:
     assert h.handler.stats.invalid_audio == 1
 
 
-@pytest.mark.allow_log_warnings(r"server_events: server error event")
+@pytest.mark.allow_log_warnings(r"server_errors: server error event")
 def test_server_errors_are_reported_once_per_burst_and_stay_non_fatal() -> None:
     h = Harness()
     for _ in range(50):

@@ -222,7 +222,7 @@ async def test_greeting_option_makes_the_assistant_speak_first(
     await app.controller.shutdown()
 
 
-@pytest.mark.allow_log_warnings(r"server_events: server error event \(caused by session\.update")
+@pytest.mark.allow_log_warnings(r"server_errors: server error event \(caused by session\.update")
 @pytest.mark.asyncio
 async def test_a_refused_change_shows_the_services_error(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator

@@ -43,8 +43,8 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
     UserTranscriptCompleted,
 )
+from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.playback_port import PlaybackSink
-from voicelive_desktop.engine.server_events import HostileInputStats
 from voicelive_desktop.engine.session_config import InvalidSessionSettings, build_request_session
 from voicelive_desktop.engine.session_settings import (
     AuthMethod,

@@ -18,7 +18,7 @@ from voicelive_desktop.engine.agent_mode import connect_arguments
 from voicelive_desktop.engine.client_event_log import ClientEventLog
 from voicelive_desktop.engine.errors import ConnectionLost, map_connect_error
 from voicelive_desktop.engine.event_log import EventLog, tap_connection
-from voicelive_desktop.engine.server_events import HostileInputStats
+from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.session_settings import ConnectionSettings
 
 log = logging.getLogger(__name__)

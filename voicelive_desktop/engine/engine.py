@@ -47,11 +47,12 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S, FunctionCallRunner
 from voicelive_desktop.engine.greeting import greeting_request, spoken_as_given
+from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_remote_mcp
-from voicelive_desktop.engine.server_events import BargeIn, HostileInputStats, ServerEventHandler
+from voicelive_desktop.engine.server_events import BargeIn, ServerEventHandler
 from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
 from voicelive_desktop.engine.state import SessionStateMachine

@@ -30,6 +30,7 @@ from azure.ai.voicelive.models import FunctionCallOutputItem
 
 from voicelive_desktop.engine.connection import Request
 from voicelive_desktop.engine.errors import ConnectionLost
+from voicelive_desktop.engine.event_fields import text_field
 from voicelive_desktop.engine.events import (
     EngineEvent,
     ToolApprovalDecision,
@@ -100,11 +101,6 @@ def _preview(text: str) -> str:
     return line if len(line) <= _PREVIEW_CHARS else line[: _PREVIEW_CHARS - 1] + "…"
 
 
-def _text(event: Mapping[str, Any], key: str) -> str:
-    value = event.get(key)
-    return value if isinstance(value, str) else ""
-
-
 class FunctionCallRunner:
     """Owns the function calls of the current conversation from announcement to output.
 
@@ -151,7 +147,7 @@ class FunctionCallRunner:
 
     def handle(self, event: Mapping[str, Any]) -> None:
         """Take one server event (any type; others are ignored); never raises."""
-        handler = self._handlers.get(_text(event, "type"))
+        handler = self._handlers.get(text_field(event, "type", ""))
         if handler is None or self._response_id(event) in self._void:
             return
         try:
@@ -191,19 +187,19 @@ class FunctionCallRunner:
     def _response_id(event: Mapping[str, Any]) -> str:
         body = event.get("response")
         if isinstance(body, Mapping):
-            return _text(body, "id")
-        return _text(event, "response_id")
+            return text_field(body, "id", "")
+        return text_field(event, "response_id", "")
 
     def _call(self, event: Mapping[str, Any], response_id: str, item: Mapping[str, Any]) -> _Call:
         """The call of `item` (a function_call item), known from before or new."""
-        call_id = _text(item, "call_id") or _text(event, "call_id")
+        call_id = text_field(item, "call_id", "") or text_field(event, "call_id", "")
         batch = self._batches.setdefault(response_id, _Batch(response_id))
         call = batch.calls.get(call_id)
         if call is None:
             call = _Call(
                 call_id,
-                _text(item, "name") or _text(event, "name"),
-                _text(item, "id") or _text(event, "item_id"),
+                text_field(item, "name", "") or text_field(event, "name", ""),
+                text_field(item, "id", "") or text_field(event, "item_id", ""),
                 response_id,
             )
             batch.calls[call_id] = call
@@ -212,33 +208,33 @@ class FunctionCallRunner:
     def _item_added(self, event: Mapping[str, Any]) -> None:
         item = event.get("item")
         if isinstance(item, Mapping) and item.get("type") == "function_call":
-            self._call(event, _text(event, "response_id"), item)
+            self._call(event, text_field(event, "response_id", ""), item)
 
     def _arguments_delta(self, event: Mapping[str, Any]) -> None:
-        batch = self._batches.get(_text(event, "response_id"))
-        call = batch.calls.get(_text(event, "call_id")) if batch else None
+        batch = self._batches.get(text_field(event, "response_id", ""))
+        call = batch.calls.get(text_field(event, "call_id", "")) if batch else None
         if call is not None and call.task is None:
-            call.arguments += _text(event, "delta")
+            call.arguments += text_field(event, "delta", "")
 
     def _arguments_done(self, event: Mapping[str, Any]) -> None:
-        call = self._call(event, _text(event, "response_id"), {})
+        call = self._call(event, text_field(event, "response_id", ""), {})
         # The reference omits `name` from this event; the item announced it (protocol notes).
-        call.name = call.name or _text(event, "name")
+        call.name = call.name or text_field(event, "name", "")
         if call.task is None and not call.settled:
-            self._start(call, _text(event, "arguments") or call.arguments)
+            self._start(call, text_field(event, "arguments", "") or call.arguments)
 
     def _response_done(self, event: Mapping[str, Any]) -> None:
         body = event.get("response")
         if not isinstance(body, Mapping):
             return
-        response_id = _text(body, "id")
-        completed = _text(body, "status") in ("", "completed")
+        response_id = text_field(body, "id", "")
+        completed = text_field(body, "status", "") in ("", "completed")
         output = body.get("output")
         for item in output if isinstance(output, list) else []:
             if isinstance(item, Mapping) and item.get("type") == "function_call":
                 call = self._call(event, response_id, item)
                 if call.task is None and not call.settled and completed:
-                    self._start(call, _text(item, "arguments") or call.arguments)
+                    self._start(call, text_field(item, "arguments", "") or call.arguments)
         batch = self._batches.get(response_id)
         if batch is None:
             return

@@ -22,6 +22,7 @@ from azure.ai.voicelive.aio import VoiceLiveConnection
 from azure.ai.voicelive.models import MCPApprovalResponseRequestItem
 
 from voicelive_desktop.engine.connection import Request
+from voicelive_desktop.engine.event_fields import text_field
 from voicelive_desktop.engine.events import (
     EngineEvent,
     RemoteMcpToolsListed,
@@ -58,18 +59,16 @@ class _Listing:
     tools: tuple[str, ...] = ()
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _error_text(error: Any) -> str:
     if isinstance(error, Mapping):
-        return _text(error.get("message")) or _text(error.get("type")) or str(dict(error))
-    return _text(error) or ("" if error is None else str(error))
+        return text_field(error, "message", "") or text_field(error, "type", "") or str(dict(error))
+    if isinstance(error, str):
+        return error
+    return "" if error is None else str(error)
 
 
 def _card_name(item: Mapping[str, Any]) -> str:
-    label, name = _text(item.get("server_label")), _text(item.get("name")) or "call"
+    label, name = text_field(item, "server_label", ""), text_field(item, "name", "") or "call"
     return f"{label}__{name}" if label else name
 
 
@@ -114,7 +113,7 @@ class RemoteCallCards:
 
     def handle(self, event: Mapping[str, Any]) -> None:
         """Look at one server event; never raises (the main dispatch sees it too)."""
-        kind = _text(event.get("type"))
+        kind = text_field(event, "type", "")
         try:
             handler = self._handlers.get(kind)
             if handler is not None:
@@ -152,8 +151,8 @@ class RemoteCallCards:
     # --- events --------------------------------------------------------------------------
 
     def _list_tools(self, event: Mapping[str, Any]) -> None:
-        status = _text(event.get("type")).rpartition(".")[2]
-        listing = self._listings.setdefault(_text(event.get("item_id")), _Listing())
+        status = text_field(event, "type", "").rpartition(".")[2]
+        listing = self._listings.setdefault(text_field(event, "item_id", ""), _Listing())
         listing.status = status
         self._emit(
             RemoteMcpToolsListed(
@@ -165,13 +164,13 @@ class RemoteCallCards:
         item = event.get("item")
         if not isinstance(item, Mapping):
             return
-        kind, item_id = _text(item.get("type")), _text(item.get("id"))
+        kind, item_id = text_field(item, "type", ""), text_field(item, "id", "")
         if kind == "mcp_list_tools":
             self._list_item(item_id, item)
         elif kind == "mcp_approval_request" and item_id not in self._approvals:
             self._approval_requested(item_id, item)
         elif kind in _CALL_ITEMS and item_id not in self._calls:
-            approval = _text(item.get("approval_request_id"))
+            approval = text_field(item, "approval_request_id", "")
             card_id = self._approved.pop(approval, item_id) if approval else item_id
             self._calls[item_id] = _Call(
                 card_id,
@@ -184,16 +183,16 @@ class RemoteCallCards:
     def _list_item(self, item_id: str, item: Mapping[str, Any]) -> None:
         """Remember a listing's server and tools; the item may come after `.completed`."""
         listing = self._listings.setdefault(item_id, _Listing())
-        listing.label = _text(item.get("server_label")) or listing.label
+        listing.label = text_field(item, "server_label", "") or listing.label
         tools = item.get("tools")
-        names = tuple(_text(t.get("name")) for t in tools or [] if isinstance(t, Mapping))
+        names = tuple(text_field(t, "name", "") for t in tools or [] if isinstance(t, Mapping))
         if names and names != listing.tools:
             listing.tools = names
             if listing.status == "completed":
                 self._emit(RemoteMcpToolsListed(listing.label, "completed", names))
 
     def _approval_requested(self, item_id: str, item: Mapping[str, Any]) -> None:
-        name, arguments = _card_name(item), _text(item.get("arguments"))
+        name, arguments = _card_name(item), text_field(item, "arguments", "")
         self._emit(ToolCallStarted(item_id, name, arguments, item_id, source="mcp_remote"))
         self._approvals[item_id] = name
         if name in self._always_allowed:
@@ -202,13 +201,13 @@ class RemoteCallCards:
         self._emit(ToolApprovalRequested(item_id, name, arguments, "external", APPROVAL_TIMEOUT_S))
 
     def _call_progress(self, kind: str, event: Mapping[str, Any]) -> None:
-        call = self._calls.get(_text(event.get("item_id")))
+        call = self._calls.get(text_field(event, "item_id", ""))
         if call is None:
             return
         if kind.endswith("arguments.done"):
-            call.arguments = _text(event.get("arguments")) or call.arguments
+            call.arguments = text_field(event, "arguments", "") or call.arguments
         elif kind.endswith("arguments.delta"):
-            call.arguments += _text(event.get("delta"))
+            call.arguments += text_field(event, "delta", "")
         elif kind.endswith(".failed"):
             call.failed_reason = _error_text(event.get("error")) or "The call failed."
         if not call.announced and (kind.endswith("arguments.done") or kind.endswith("in_progress")):
@@ -218,8 +217,8 @@ class RemoteCallCards:
                     call.card_id,
                     call.name,
                     call.arguments,
-                    _text(event.get("item_id")),
-                    _text(event.get("response_id")),
+                    text_field(event, "item_id", ""),
+                    text_field(event, "response_id", ""),
                     call.source,
                 )
             )
@@ -229,13 +228,13 @@ class RemoteCallCards:
         if not isinstance(item, Mapping):
             return
         self._item_seen(event)
-        call = self._calls.pop(_text(item.get("id")), None)
+        call = self._calls.pop(text_field(item, "id", ""), None)
         if call is None:
             return
         if not call.announced:
-            arguments = _text(item.get("arguments")) or call.arguments
+            arguments = text_field(item, "arguments", "") or call.arguments
             self._emit(ToolCallStarted(call.card_id, call.name, arguments, source=call.source))
-        output, error = _text(item.get("output")), _error_text(item.get("error"))
+        output, error = text_field(item, "output", ""), _error_text(item.get("error"))
         error = error or call.failed_reason
         preview = " ".join((error or output).split())[:_PREVIEW_CHARS]
         self._emit(

@@ -6,17 +6,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from voicelive_desktop.engine.event_fields import mapping_field
+
 
 def _count(source: Mapping[str, Any] | None, key: str) -> int:
     value = source.get(key) if source is not None else None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return 0
     return value
-
-
-def _details(source: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
-    value = source.get(key)
-    return value if isinstance(value, Mapping) else None
 
 
 @dataclass(frozen=True)
@@ -43,13 +40,13 @@ class TokenCounts:
         `cached_tokens_details`; older payloads give only the `cached_tokens` total, which
         is then taken from text first (prompt caching starts with the instructions).
         """
-        inputs = _details(usage, "input_token_details")
-        outputs = _details(usage, "output_token_details")
+        inputs = mapping_field(usage, "input_token_details")
+        outputs = mapping_field(usage, "output_token_details")
         if inputs is None:
             text_in, audio_in, cached_text, cached_audio = _count(usage, "input_tokens"), 0, 0, 0
         else:
             text_in, audio_in = _count(inputs, "text_tokens"), _count(inputs, "audio_tokens")
-            cached = _details(inputs, "cached_tokens_details")
+            cached = mapping_field(inputs, "cached_tokens_details")
             if cached is not None:
                 cached_text = min(text_in, _count(cached, "text_tokens"))
                 cached_audio = min(audio_in, _count(cached, "audio_tokens"))

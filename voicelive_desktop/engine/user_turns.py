@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from voicelive_desktop.engine.conversation_memory import ConversationMemory
+from voicelive_desktop.engine.event_fields import text_field
 from voicelive_desktop.engine.events import (
     EngineEvent,
     UserTranscriptCompleted,
@@ -28,11 +29,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Mapping[str, Any]], None]
 _MAX_FAILURE_MESSAGE = 200
-
-
-def _text(event: Mapping[str, Any], key: str) -> str | None:
-    value = event.get(key)
-    return value if isinstance(value, str) else None
 
 
 class UserTurnEvents:
@@ -59,11 +55,11 @@ class UserTurnEvents:
         }
 
     def _committed(self, event: Mapping[str, Any]) -> None:
-        item_id = _text(event, "item_id")
+        item_id = text_field(event, "item_id")
         if not item_id:
             self._malformed()
             return
-        previous = _text(event, "previous_item_id") or ""
+        previous = text_field(event, "previous_item_id") or ""
         self._memory.place(item_id, previous)
         self._emit(UserTurnCommitted(item_id, previous))
 
@@ -71,9 +67,9 @@ class UserTurnEvents:
         item = event.get("item")
         if not isinstance(item, Mapping):
             return
-        item_id, previous = _text(item, "id") or "", _text(event, "previous_item_id")
-        call_id = _text(item, "call_id")
-        if call_id and _text(item, "type") in ("function_call", "function_call_output"):
+        item_id, previous = text_field(item, "id") or "", text_field(event, "previous_item_id")
+        call_id = text_field(item, "call_id")
+        if call_id and text_field(item, "type") in ("function_call", "function_call_output"):
             # A call and its output are one entry of the memory, placed where the call is.
             key = self._memory.call_key(call_id)
             self._memory.place(key, previous)
@@ -82,7 +78,7 @@ class UserTurnEvents:
             self._memory.place(item_id, previous)
 
     def _delta(self, event: Mapping[str, Any]) -> None:
-        item_id, delta = _text(event, "item_id"), _text(event, "delta")
+        item_id, delta = text_field(event, "item_id"), text_field(event, "delta")
         if not item_id or delta is None:
             self._malformed()
             return
@@ -90,18 +86,18 @@ class UserTurnEvents:
             self._emit(UserTranscriptDelta(item_id, delta))
 
     def _completed(self, event: Mapping[str, Any]) -> None:
-        text = _text(event, "transcript")
+        text = text_field(event, "transcript")
         if text is None:
             self._malformed()
             return
-        item_id = _text(event, "item_id") or ""
+        item_id = text_field(event, "item_id") or ""
         self._emit(UserTranscriptCompleted(item_id, text))
         self._memory.remember("user", text, item_id)
 
     def _failed(self, event: Mapping[str, Any]) -> None:
-        item_id = _text(event, "item_id") or ""
+        item_id = text_field(event, "item_id") or ""
         error = event.get("error")
-        detail = _text(error, "message") if isinstance(error, Mapping) else None
+        detail = text_field(error, "message") if isinstance(error, Mapping) else None
         message = (detail or "no details").strip()[:_MAX_FAILURE_MESSAGE]
         # The turn still counts (the model heard the audio); only its words are missing.
         log.info("input transcription failed for %s: %s", item_id or "a user turn", message)

@@ -21,7 +21,8 @@ from voicelive_desktop.engine.events import (
     ToolCallFinished,
     ToolCallStatus,
 )
-from voicelive_desktop.history.store import HistoryStore, Turn
+from voicelive_desktop.history.records import Turn
+from voicelive_desktop.history.store import HistoryStore
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.tools.builtins import register_builtin_tools
 from voicelive_desktop.tools.registry import ToolRegistry

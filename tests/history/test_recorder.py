@@ -209,7 +209,7 @@ def test_a_new_conversation_gets_the_following_turns(store: HistoryStore) -> Non
     assert [t.text for t in second_turns.turns] == ["two"]
 
 
-@pytest.mark.allow_log_warnings(r"history\.recorder: History not saved")
+@pytest.mark.allow_log_warnings(r"history\.conversation_writer: History not saved")
 def test_a_failing_store_is_reported_once_per_write_and_never_raised(tmp_path: Path) -> None:
     failures: list[str] = []
     store = HistoryStore(tmp_path / "history.sqlite3")

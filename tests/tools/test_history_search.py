@@ -6,7 +6,8 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from voicelive_desktop.history.store import HistoryStore, Turn
+from voicelive_desktop.history.records import Turn
+from voicelive_desktop.history.store import HistoryStore
 from voicelive_desktop.tools.history_search import excerpt, history_search_tool
 
 T0 = datetime(2026, 4, 2, 10, 0, tzinfo=timezone.utc)

@@ -7,6 +7,7 @@ import pytest
 from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.cost import load_price_table
 from voicelive_desktop.engine.events import ResponseFinished, ResponseUsageCounted
+from voicelive_desktop.history import HistoryStore
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.price_table_dialog import PriceTableDialog
 
@@ -32,7 +33,8 @@ async def test_a_reply_shows_its_tokens_and_an_estimated_cost_and_history_keeps_
 
     history = app.controller.history
     assert history is not None
-    stored = history._store.load_conversation(history.conversation_id)
+    with HistoryStore() as store:  # the app's history, read back as the dialog would
+        stored = store.load_conversation(history.conversation_id)
     assert stored is not None
     assistant = [t for t in stored.turns if t.role == "assistant"]
     assert assistant and assistant[-1].usage is not None

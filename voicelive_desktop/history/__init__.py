@@ -7,15 +7,8 @@ from voicelive_desktop.history.export import (
     turn_caption,
 )
 from voicelive_desktop.history.recorder import HistoryRecorder, open_recorder, start_recording
-from voicelive_desktop.history.store import (
-    Conversation,
-    ConversationSummary,
-    HistoryStore,
-    HistoryUnavailable,
-    SearchHit,
-    Turn,
-    default_history_path,
-)
+from voicelive_desktop.history.records import Conversation, ConversationSummary, SearchHit, Turn
+from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable, default_history_path
 
 __all__ = [
     "Conversation",

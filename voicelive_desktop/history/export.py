@@ -12,7 +12,7 @@ from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.cost.estimate import format_amount
 from voicelive_desktop.engine.usage import TokenCounts
-from voicelive_desktop.history.store import Conversation, Turn
+from voicelive_desktop.history.records import Conversation, Turn
 from voicelive_desktop.history.tool_call_record import ToolCallRecord
 from voicelive_desktop.history.turn_usage import TurnUsage
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,9 @@ from voicelive_desktop.engine.events import (
     UserTurnCommitted,
 )
 from voicelive_desktop.engine.usage import TokenCounts
-from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable, Turn
+from voicelive_desktop.history.conversation_writer import ConversationWriter
+from voicelive_desktop.history.records import Turn
+from voicelive_desktop.history.store import HistoryStore, HistoryUnavailable
 from voicelive_desktop.history.tool_call_record import ToolCallRecord
 from voicelive_desktop.history.turn_usage import TurnUsage
 
@@ -92,12 +93,10 @@ class HistoryRecorder:
         on_failure: Callable[[str], None] | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
-        self._store = store
         # Prices a response's tokens (amount, currency) when the turn is stored; None: tokens only.
         self.estimate_cost: Callable[[TokenCounts], tuple[float, str]] | None = None
-        self._on_failure = on_failure
         self._clock = clock
-        self._conversation_id = conversation_id or uuid.uuid4().hex
+        self._writer = ConversationWriter(store, conversation_id, on_failure)
         # When each spoken turn began, by item id ("" until the service names the item). A
         # transcript can arrive after the answer to it; stored with this start time, the turn
         # still sorts before that answer (the history orders turns by their start).
@@ -139,24 +138,23 @@ class HistoryRecorder:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        self._store.close()
+        self._writer.close()
 
     @property
     def conversation_id(self) -> str:
         """The conversation the next finished turn goes into."""
-        return self._conversation_id
+        return self._writer.conversation_id
 
     def new_conversation(self) -> str:
         """Store what is still in flight, then start a new conversation; returns its id."""
         self.flush()
-        self._conversation_id = uuid.uuid4().hex
         self._responses.clear()
         self._written.clear()
         self._latest_response_id = None
         self._user_started.clear()
         self._last_user_turn_id = None
         self._calls.clear()
-        return self._conversation_id
+        return self._writer.new_conversation()
 
     def flush(self) -> None:
         """Store every assistant turn still in flight as interrupted (app closing, new chat)."""
@@ -196,7 +194,7 @@ class HistoryRecorder:
         )
         if not event.text.strip():
             return  # a transcription of noise is not something the user said
-        self._last_user_turn_id = self._write(
+        self._last_user_turn_id = self._writer.write(
             Turn(
                 role="user",
                 text=event.text,
@@ -229,10 +227,7 @@ class HistoryRecorder:
             duration_ms=event.duration_ms,
             error=event.error,
         )
-        try:
-            self._store.record_tool_call(self._conversation_id, started.turn_id, record)
-        except HistoryUnavailable as error:
-            self._report(error)
+        self._writer.write_tool_call(started.turn_id, record)
 
     # -- assistant turns ------------------------------------------------------------------
 
@@ -273,7 +268,7 @@ class HistoryRecorder:
         assert isinstance(event, AssistantInterrupted)
         written = self._written.get(event.item_id)
         if written is not None:
-            self._update(written, interrupted=True)
+            self._writer.update(written, interrupted=True)
         elif event.item_id in self._items:
             self._items[event.item_id].interrupted = True
         elif self._latest_response_id is not None:
@@ -289,7 +284,7 @@ class HistoryRecorder:
             return
         response.latency_ms = event.latency_ms
         for turn_id in response.written_turn_ids:
-            self._update(turn_id, latency_ms=event.latency_ms)
+            self._writer.update(turn_id, latency_ms=event.latency_ms)
 
     def _on_usage(self, event: EngineEvent) -> None:
         assert isinstance(event, ResponseUsageCounted)
@@ -301,7 +296,7 @@ class HistoryRecorder:
             cost, currency = self.estimate_cost(event.tokens)
         response.usage = TurnUsage(event.tokens, cost, currency)
         for turn_id in response.written_turn_ids:
-            self._update(turn_id, usage=response.usage)
+            self._writer.update(turn_id, usage=response.usage)
 
     def _on_response_finished(self, event: EngineEvent) -> None:
         assert isinstance(event, ResponseFinished)
@@ -310,7 +305,7 @@ class HistoryRecorder:
         if cut_short and response is not None:
             # Its transcript may have been complete, but the answer was not heard to the end.
             for turn_id in response.written_turn_ids:
-                self._update(turn_id, interrupted=True)
+                self._writer.update(turn_id, interrupted=True)
         for item_id, item in list(self._items.items()):
             if item.response_id == event.response_id:
                 self._write_pending_item(item_id, interrupted=item.interrupted or cut_short)
@@ -329,7 +324,7 @@ class HistoryRecorder:
         if not text.strip():
             return  # nothing was said before the cut, so there is no turn to keep
         response = self._responses.get(item.response_id)
-        turn_id = self._write(
+        turn_id = self._writer.write(
             Turn(
                 role="assistant",
                 text=text,
@@ -348,35 +343,6 @@ class HistoryRecorder:
         self._written[item_id] = turn_id
         while len(self._written) > _REMEMBERED_TURNS:
             self._written.popitem(last=False)
-
-    # -- store access ---------------------------------------------------------------------
-
-    def _write(self, turn: Turn) -> int | None:
-        try:
-            return self._store.record_turn(self._conversation_id, turn)
-        except HistoryUnavailable as error:
-            self._report(error)
-            return None
-
-    def _update(
-        self,
-        turn_id: int,
-        *,
-        interrupted: bool | None = None,
-        latency_ms: float | None = None,
-        usage: TurnUsage | None = None,
-    ) -> None:
-        try:
-            self._store.update_turn(
-                turn_id, interrupted=interrupted, latency_ms=latency_ms, usage=usage
-            )
-        except HistoryUnavailable as error:
-            self._report(error)
-
-    def _report(self, error: HistoryUnavailable) -> None:
-        log.error("History not saved: %s", error)
-        if self._on_failure is not None:
-            self._on_failure(str(error))
 
 
 def open_recorder(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from voicelive_desktop.history.store import SearchHit
+from voicelive_desktop.history.records import SearchHit
 from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRisk, ToolSpec
 
 MAX_RESULTS = 5

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.crash_capture import CRASH_LOG_NAME, CrashCapture
-from voicelive_desktop.diagnose import Status, check_crash_log
+from voicelive_desktop.diagnostic_checks import Status, check_crash_log
 from voicelive_desktop.logging_setup import log_directory
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.qt_messages import log_qt_message

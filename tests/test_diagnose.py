@@ -25,7 +25,8 @@ from tests.fixtures.stepped_duplex import DeviceTiming, SteppedDuplex
 from voicelive_desktop.audio.echo_reference import EchoReferencePairing, PlaybackHistory
 from voicelive_desktop.audio.local_echo_canceller import LocalEchoCanceller
 from voicelive_desktop.audio.mic_echo_stage import LocalCancellerStage
-from voicelive_desktop.diagnose import Status, local_report
+from voicelive_desktop.diagnose import local_report
+from voicelive_desktop.diagnostic_checks import Status
 from voicelive_desktop.echo_report import measure_echo, save_echo_report
 from voicelive_desktop.endpoint_probe import probe_endpoint
 from voicelive_desktop.engine.session_settings import EchoCancellationMode

@@ -8,7 +8,7 @@ import pytest
 
 from tests.fixtures.virtual_audio import VirtualAudio
 from tests.waiting import wait_until
-from voicelive_desktop.audio.capture import MicCapture
+from voicelive_desktop.audio.capture import HANDOVER_BYTES, MicCapture
 from voicelive_desktop.audio.devices import Direction, find_device
 from voicelive_desktop.audio.errors import AudioDeviceNotFound
 from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
@@ -41,7 +41,8 @@ async def test_a_vanished_sound_server_is_reported_and_recovered(
     playback.open()
     supervisor.start()
     try:
-        await wait_until(lambda: len(frames) > 10, 5)
+        # 400 ms of audio (silence comes in batches), before the idle speaker pauses at 1 s
+        await wait_until(lambda: sum(map(len, frames)) > 10 * HANDOVER_BYTES, 5)
         await asyncio.to_thread(virtual_audio.stop)
         await wait_until(lambda: supervisor.failed == {Direction.INPUT, Direction.OUTPUT}, 10)
         lost = {event.direction: event for event in events if isinstance(event, AudioDeviceLost)}

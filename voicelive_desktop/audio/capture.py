@@ -1,4 +1,5 @@
-"""Microphone capture: native-rate input stream to 40 ms frames of 24 kHz mono PCM16 on the loop."""
+"""Microphone capture: native-rate input stream to 24 kHz mono PCM16 on the loop, in 40 ms
+frames while the mic hears speech and in batches of them while it is quiet."""
 
 from __future__ import annotations
 
@@ -7,23 +8,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.converter import CaptureConverter
 from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
 from voicelive_desktop.audio.devices import Direction
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
+from voicelive_desktop.audio.handover_batch import QUIET_BATCH, HandoverBatch
 from voicelive_desktop.audio.levels import SILENT_LEVEL, AudioLevel, measure_level
 from voicelive_desktop.audio.mic_echo_stage import MicEchoStage
 from voicelive_desktop.audio.portaudio import sounddevice
-from voicelive_desktop.audio.samples import (
-    PCM16_FULL_SCALE,
-    FloatArray,
-    Int16Array,
-    pcm16_from_scaled,
-)
+from voicelive_desktop.audio.samples import PCM16_FULL_SCALE, FloatArray
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +42,12 @@ class MicCapture(DeviceStream):
     """Owns the input stream and turns it into wire-format frames delivered on the asyncio loop.
 
     The PortAudio callback down-mixes, resamples (state kept across blocks), cuts `HANDOVER_MS`
-    frames, measures their level, converts them to PCM16 bytes in preallocated buffers and
-    hands each one over with `loop.call_soon_threadsafe`; it never blocks. Muting and the
-    half-duplex gate act on the loop side: a muted frame is sent as digital silence, which keeps
-    the server's VAD timeline moving so a mute in mid-sentence ends the user's turn.
+    frames, measures their level, converts them to PCM16 in preallocated buffers and hands
+    them over with `loop.call_soon_threadsafe`: each at once while the mic hears speech, in
+    batches of up to `QUIET_BATCH` while it is quiet (`HandoverBatch`); it never blocks.
+    Muting and the half-duplex gate act on the loop side: a muted frame is sent as digital
+    silence, which keeps the server's VAD timeline moving so a mute in mid-sentence ends the
+    user's turn.
     """
 
     noun = "microphone"
@@ -68,8 +65,8 @@ class MicCapture(DeviceStream):
         self.gate: Callable[[], bool] = lambda: False  # True: send silence (half-duplex)
         self._converter = CaptureConverter(protocol.SAMPLE_RATE_HZ, 1)
         self._framer = FrameAssembler(HANDOVER_SAMPLES)
-        self._pcm16: Int16Array = np.zeros(HANDOVER_SAMPLES, dtype=np.int16)
-        self._silence = bytes(HANDOVER_BYTES)
+        self._batch = HandoverBatch(HANDOVER_SAMPLES)
+        self._silence = bytes(HANDOVER_BYTES * QUIET_BATCH)
         self.overflows = 0
         # Echo handling on the loop side (None: the raw mono mic goes out); see `echo_stage`.
         self._echo_stage: MicEchoStage | None = None
@@ -94,7 +91,8 @@ class MicCapture(DeviceStream):
     def echo_stage(self, stage: MicEchoStage | None) -> None:
         """Set before `open`; a stereo stage makes every frame (and muted silence) stereo."""
         self._echo_stage = stage
-        self._silence = bytes(HANDOVER_BYTES * (stage.channels if stage is not None else 1))
+        channels = stage.channels if stage is not None else 1
+        self._silence = bytes(HANDOVER_BYTES * QUIET_BATCH * channels)
 
     def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default, see `_begin_open`);
@@ -102,6 +100,7 @@ class MicCapture(DeviceStream):
         sd = sounddevice()
         device = self._begin_open(fall_back_to_default)
         self._framer.reset()
+        self._batch.reset()
         channel_choices = sorted({min(device.channels, _PREFERRED_CHANNELS), device.channels})
         last_error: Exception | None = None
         for channels in channel_choices:
@@ -153,22 +152,25 @@ class MicCapture(DeviceStream):
         self._framer.push(samples, self._hand_over)
 
     def _hand_over(self, frame: FloatArray) -> None:
-        # PortAudio thread: `frame` is the framer's buffer, so it becomes bytes here; the bytes
-        # and the level are the only objects a frame allocates.
+        # PortAudio thread: `frame` is the framer's buffer, so it is copied into the batch
+        # here; the bytes and the level are the only objects a hand-over allocates.
         captured_at = self._newest_at - (self._produced - self._handed) / protocol.SAMPLE_RATE_HZ
         self._handed += HANDOVER_SAMPLES
-        level = measure_level(frame, PCM16_FULL_SCALE)
-        pcm16 = pcm16_from_scaled(frame, self._pcm16).tobytes()
-        self._post(self._deliver, pcm16, level, captured_at)
+        if self._batch.add(frame, captured_at, self.last_callback_at):
+            self._post(self._deliver, *self._batch.take())
 
     def _deliver(self, pcm16: bytes, level: AudioLevel, captured_at: float) -> None:
         if self._stream is None:
             return
         stage = self._echo_stage
         if self.muted or self.gate():
+            samples = len(pcm16) // protocol.BYTES_PER_SAMPLE
             if stage is not None:
-                stage.follow(HANDOVER_SAMPLES, captured_at)  # keep up with the speaker
-            self._on_frame(self._silence, SILENT_LEVEL)
+                stage.follow(samples, captured_at)  # keep up with the speaker
+            channels = stage.channels if stage is not None else 1
+            self._on_frame(
+                self._silence[: samples * protocol.BYTES_PER_SAMPLE * channels], SILENT_LEVEL
+            )
         elif stage is not None:
             payload, heard = stage.process_pcm16(pcm16, captured_at)
             self._on_frame(payload, measure_level(heard, PCM16_FULL_SCALE))

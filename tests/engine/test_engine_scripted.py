@@ -433,7 +433,7 @@ async def test_stop_mid_reply_finishes_it_and_a_restart_is_a_new_conversation(
     assert len(scripted_server.events_of("conversation.item.create")) == 1
 
 
-@pytest.mark.allow_log_warnings(r"engine\.engine: no response .* after the turn ended")
+@pytest.mark.allow_log_warnings(r"engine\.thinking_timeout: no response .* after the turn ended")
 async def test_turn_without_any_response_returns_to_listening(
     scripted_server: ScriptedServer,
 ) -> None:

@@ -196,7 +196,7 @@ def test_dispatch_survives_ten_thousand_hostile_events() -> None:
     r"engine\.server_events: server event without a type ignored",
     r"engine\.server_errors: server error event",
     r"engine\.audio_deltas: audio delta",
-    r"engine\.engine: the interrupted response did not end",
+    r"engine\.response_requests: the interrupted response did not end",
 )
 def test_engine_survives_hostile_frames_over_the_websocket() -> None:
     # No shrinking: each example is a real session, and a failure prints its frames anyway.

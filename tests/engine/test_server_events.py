@@ -21,8 +21,9 @@ from voicelive_desktop.engine import (
     TurnLatencyMeasured,
     UserTranscriptCompleted,
 )
+from voicelive_desktop.engine.barge_in import BargeIn
 from voicelive_desktop.engine.conversation_memory import ConversationMemory
-from voicelive_desktop.engine.server_events import BargeIn, ServerEventHandler
+from voicelive_desktop.engine.server_events import ServerEventHandler
 from voicelive_desktop.engine.state import SessionStateMachine
 
 PCM_100MS = b"\x10\x00" * 2400

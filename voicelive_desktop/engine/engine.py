@@ -12,17 +12,15 @@ from azure.ai.voicelive.models import (
     ConversationRequestItem,
     InputTextContentPart,
     RequestSession,
-    ResponseCreateParams,
     UserMessageItem,
 )
 
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.engine.agent_mode import for_agent
 from voicelive_desktop.engine.backoff import ReconnectBackoff
+from voicelive_desktop.engine.barge_in import BargeIn, tell_server
 from voicelive_desktop.engine.client_event_log import (
     ClientEventLog,
-    SentEvent,
-    refused_settings_message,
 )
 from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
@@ -30,9 +28,7 @@ from voicelive_desktop.engine.errors import (
     ConnectionLost,
     CredentialsRejected,
     ResourceNotFound,
-    SessionNotReady,
     VoiceLiveError,
-    endpoint_host,
     validate_endpoint,
 )
 from voicelive_desktop.engine.event_log import EventLog
@@ -52,10 +48,13 @@ from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_remote_mcp
-from voicelive_desktop.engine.server_events import BargeIn, ServerEventHandler
+from voicelive_desktop.engine.response_requests import ResponseRequests
+from voicelive_desktop.engine.server_events import ServerEventHandler
 from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.engine.session_update import SessionUpdates
 from voicelive_desktop.engine.state import SessionStateMachine
+from voicelive_desktop.engine.thinking_timeout import DEFAULT_THINKING_TIMEOUT_S, ThinkingTimeout
 from voicelive_desktop.engine.tool_config import OfferedTools
 from voicelive_desktop.protocol import pcm16_bytes_to_ms
 from voicelive_desktop.tools.registry import ToolRegistry
@@ -65,10 +64,6 @@ log = logging.getLogger(__name__)
 Listener = Callable[[EngineEvent], None]
 
 MIN_MANUAL_TURN_MS = 150
-# A turn ended but no response began in this long: the service dropped it; listen again.
-DEFAULT_THINKING_TIMEOUT_S = 20.0
-# How long a new request waits for a cancelled response's response.done.
-RESPONSE_SETTLE_TIMEOUT_S = 2.0
 _S = SessionState
 
 
@@ -98,49 +93,55 @@ class SessionEngine:
         self._connection = connection
         self._credential = credential
         self._session = session
-        self._ready_timeout_s = ready_timeout_s
         self._connect_timeout_s = connect_timeout_s
         self._backoff = backoff or ReconnectBackoff()
-        self._thinking_timeout_s = thinking_timeout_s
-        self._thinking_check: asyncio.TimerHandle | None = None
         self._listeners: list[Listener] = []
         self._states = SessionStateMachine(self._state_changed)
         self._memory = ConversationMemory(context_turns)
         self._client_events = ClientEventLog()
+        self._tools = OfferedTools(
+            tools, reconfigure=self._reconfigure_live, report=lambda e: self._report(e, fatal=False)
+        )
+        self._updates = SessionUpdates(
+            send=self._send,
+            endpoint=connection.endpoint,
+            ready_timeout_s=ready_timeout_s,
+            on_confirmed=self._tools.confirmed,
+        )
+        self._responses = ResponseRequests(self._send, lambda: self._handler.responding)
         self._handler = ServerEventHandler(
             emit=self._emit,
             states=self._states,
             memory=self._memory,
             playback=playback,
-            on_session_updated=self._session_updated,
+            on_session_updated=self._updates.confirmed,
             on_barge_in=self._barge_in_happened,
-            on_server_error=self._server_error,
+            on_server_error=self._updates.server_error,
             awaiting_tools=lambda: self._calls.busy,
             client_events=self._client_events,
         )
-        self._tools = OfferedTools(
-            tools, reconfigure=self._reconfigure_live, report=lambda e: self._report(e, fatal=False)
-        )
-        self._configure_lock = asyncio.Lock()
         self._calls = FunctionCallRunner(
             registry=tools or ToolRegistry(),
             emit=self._emit,
             send=self._send,
-            request_response=self._request_response,
+            request_response=self._responses.request,
             remember=self._memory.remember_call,
             approval_timeout_s=approval_timeout_s,
         )
         self._remote_mcp = tuple(remote_mcp)
         self.remote_calls = RemoteCallCards(
-            self._emit, self._send, self._request_response, self._spawn
+            self._emit, self._send, self._responses.request, self._spawn
+        )
+        self._thinking = ThinkingTimeout(
+            thinking_timeout_s,
+            tools_busy=lambda: self._calls.busy,
+            responding=lambda: self._handler.responding,
+            listen_again=lambda: self._states.advance(_S.READY),
         )
         self._mic = MicUpload(lambda: self._live)
         self._live: LiveConnection | None = None
         self._reconnector: asyncio.Task[None] | None = None
-        self._config_waiter: asyncio.Future[None] | None = None
         self._background = BackgroundTasks("session engine")
-        self._no_response_running = asyncio.Event()
-        self._no_response_running.set()
         self._manual_turn_bytes: int | None = None
         # Where the event inspector's messages go; set before start() to record them.
         self.event_log: EventLog | None = None
@@ -175,27 +176,8 @@ class SessionEngine:
 
     def _state_changed(self, state: SessionState, previous: SessionState) -> None:
         log.info("session state: %s -> %s", previous.value, state.value)
-        if self._thinking_check is not None:
-            self._thinking_check.cancel()
-            self._thinking_check = None
-        if state is _S.THINKING:
-            self._thinking_check = asyncio.get_running_loop().call_later(
-                self._thinking_timeout_s, self._give_up_thinking
-            )
+        self._thinking.state_changed(state)
         self._emit(SessionStateChanged(state, previous))
-
-    def _give_up_thinking(self) -> None:
-        self._thinking_check = None
-        if self.state is _S.THINKING and self._calls.busy:
-            # Tools still run or wait for consent; their answer gets the full wait afterwards.
-            self._thinking_check = asyncio.get_running_loop().call_later(
-                self._thinking_timeout_s, self._give_up_thinking
-            )
-        elif self.state is _S.THINKING and not self._handler.responding:
-            log.warning(
-                "no response %g s after the turn ended; listening again", self._thinking_timeout_s
-            )
-            self._states.advance(_S.READY)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -229,7 +211,7 @@ class SessionEngine:
         if self._session.greet_on_connect:
             # Once per conversation: a reconnect resumes it and must not greet again.
             await self._send(_create_item(greeting_request()))
-            await self._request_response()
+            await self._responses.request()
 
     def _connecting(self) -> bool:
         return self._states.state is _S.CONNECTING
@@ -272,9 +254,7 @@ class SessionEngine:
 
     async def _close_connection(self) -> None:
         live, self._live = self._live, None
-        waiter = self._config_waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(ConnectionLost("The session was closed before it was ready."))
+        self._updates.connection_ended("The session was closed before it was ready.")
         if live is not None:
             await live.close()
 
@@ -290,42 +270,7 @@ class SessionEngine:
         )
         self._live = live
         live.start_receiving(self._handle_server_event, lambda planned: self._lost(live, planned))
-        await self._configure(config)
-
-    async def _configure(self, config: RequestSession) -> None:
-        async with self._configure_lock:  # one session.update awaits its answer at a time
-            await self._configure_now(config)
-
-    async def _configure_now(self, config: RequestSession) -> None:
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._config_waiter = waiter
-        try:
-            await self._send(lambda conn: conn.session.update(session=config))
-            await asyncio.wait_for(asyncio.shield(waiter), self._ready_timeout_s)
-        except asyncio.TimeoutError:  # not the builtin before Python 3.11
-            raise SessionNotReady(
-                f"The Voice Live service at {endpoint_host(self._connection.endpoint)!r} did not "
-                f"confirm the session settings within {self._ready_timeout_s:g} s."
-            ) from None
-        finally:
-            if self._config_waiter is waiter:
-                self._config_waiter = None
-            if waiter.done() and not waiter.cancelled():
-                waiter.exception()  # retrieved: nobody else awaits it
-        self._tools.confirmed(config)
-
-    def _session_updated(self) -> None:
-        if self._config_waiter is not None and not self._config_waiter.done():
-            self._config_waiter.set_result(None)
-
-    def _server_error(self, detail: str, param: str, cause: SentEvent | None) -> None:
-        # While a session.update awaits its answer, an error caused by it (or by no event we
-        # know of) is the service refusing it; a late cancel's error is not.
-        waiter = self._config_waiter
-        if waiter is None or waiter.done():
-            return
-        if cause is None or cause.kind == "session.update":
-            waiter.set_exception(SessionNotReady(refused_settings_message(detail, param, cause)))
+        await self._updates.configure(config)
 
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
@@ -334,11 +279,7 @@ class SessionEngine:
         """The socket of `live` ended by itself."""
         if live is not self._live:
             return
-        waiter = self._config_waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(
-                ConnectionLost("The connection closed before the session was ready.")
-            )
+        self._updates.connection_ended("The connection closed before the session was ready.")
         if self._states.in_conversation and not self._reconnecting:
             # When the service already said why it closed (session expired), once is enough.
             announce = not self._handler.ending_announced
@@ -355,7 +296,7 @@ class SessionEngine:
         """Forget what the closed connection was in the middle of: a response, a manual turn."""
         self._handler.connection_lost()
         self._calls.cancel_all("The connection to Voice Live was lost while the tool ran.")
-        self._no_response_running.set()
+        self._responses.connection_ended()
         self._manual_turn_bytes = None
 
     def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
@@ -424,22 +365,7 @@ class SessionEngine:
         self._background.spawn(coroutine)
 
     def _barge_in_happened(self, barge_in: BargeIn) -> None:
-        self._background.spawn(self._tell_server_barge_in(barge_in), "barge-in")
-
-    async def _tell_server_barge_in(self, barge_in: BargeIn) -> None:
-        try:
-            if barge_in.response_id:
-                await self._send(
-                    lambda conn: conn.response.cancel(response_id=barge_in.response_id)
-                )
-            if barge_in.item_id:
-                await self._send(
-                    lambda conn: conn.conversation.item.truncate(
-                        item_id=barge_in.item_id, content_index=0, audio_end_ms=barge_in.played_ms
-                    )
-                )
-        except ConnectionLost as exc:
-            log.info("barge-in not sent: %s", exc.message)
+        self._background.spawn(tell_server(self._send, barge_in), "barge-in")
 
     def submit_input_audio(self, pcm16: bytes) -> None:
         """Queue one mic frame (24 kHz mono PCM16); sync, never blocks, call on the loop."""
@@ -461,7 +387,7 @@ class SessionEngine:
         self._memory.remember("user", text, item_id)
         self._emit(UserTextSent(item_id, text))
         self._handler.mark_user_turn_end()
-        await self._request_response()
+        await self._responses.request()
         self._states.advance(_S.THINKING)
 
     def _handle_server_event(self, event: Mapping[str, Any]) -> None:
@@ -473,32 +399,14 @@ class SessionEngine:
         self._handler.handle(event)
         if self._calls.busy and self.state is _S.READY:
             self._states.advance(_S.THINKING)  # the answer waits for the tools
-        if self._handler.responding:
-            self._no_response_running.clear()
-        else:
-            self._no_response_running.set()
+        self._responses.server_event_handled()
 
     async def speak(self, text: str) -> None:
         """Have the voice say `text` word for word (the voice preview), with response.create's
         pre-generated assistant message (how-to-voice-live-proactive-messages.md, Option 1)."""
         self._require_conversation()
-        await self._request_response(spoken_as_given(text))
+        await self._responses.request(spoken_as_given(text))
         self._states.advance(_S.THINKING)
-
-    async def _request_response(self, options: ResponseCreateParams | None = None) -> None:
-        """`response.create`, once the server has no response running: it refuses a second
-        one ("conversation_already_has_active_response"), and the cancel of an interrupted
-        response takes a round trip before its `response.done` arrives."""
-        if self._handler.responding:
-            self._no_response_running.clear()
-            try:
-                await asyncio.wait_for(self._no_response_running.wait(), RESPONSE_SETTLE_TIMEOUT_S)
-            except asyncio.TimeoutError:
-                log.warning("the interrupted response did not end; asking for a new one anyway")
-        if options is None:
-            await self._send(lambda conn: conn.response.create())
-        else:
-            await self._send(lambda conn: conn.response.create(response=options))
 
     async def interrupt(self) -> None:
         """User-initiated barge-in: silence the assistant and tell the server where it stopped."""
@@ -506,7 +414,7 @@ class SessionEngine:
         barge_in = self._handler.interrupt_assistant()
         if barge_in is None:
             return
-        await self._tell_server_barge_in(barge_in)
+        await tell_server(self._send, barge_in)
         if self.state in (_S.THINKING, _S.ASSISTANT_SPEAKING):
             self._states.advance(_S.READY)
 
@@ -542,7 +450,7 @@ class SessionEngine:
             return False
         await self._send(lambda conn: conn.input_audio_buffer.commit())
         self._handler.mark_user_turn_end()
-        await self._request_response()
+        await self._responses.request()
         self._states.advance(_S.THINKING)
         return True
 
@@ -557,7 +465,7 @@ class SessionEngine:
         config = self._session_config(session)
         live = self._states.in_conversation
         if live:
-            await self._configure(config)
+            await self._updates.configure(config)
         self._session = session
         return live
 
@@ -583,5 +491,5 @@ class SessionEngine:
         """The registry changed: send the session config again if a conversation is open."""
         if not self._states.in_conversation:
             return False
-        await self._configure(self._session_config(self._session))
+        await self._updates.configure(self._session_config(self._session))
         return True

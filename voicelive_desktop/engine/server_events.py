@@ -16,6 +16,7 @@ from typing import Any
 from azure.ai.voicelive.models import ServerEvent
 
 from voicelive_desktop.engine.audio_deltas import decoded_pcm
+from voicelive_desktop.engine.barge_in import BargeIn
 from voicelive_desktop.engine.client_event_log import ClientEventLog
 from voicelive_desktop.engine.conversation_memory import ConversationMemory
 from voicelive_desktop.engine.event_fields import int_field, mapping_field, text_field
@@ -53,15 +54,6 @@ log = logging.getLogger(__name__)
 _MAX_TRACKED_RESPONSES = 32
 
 _S = SessionState
-
-
-@dataclass(frozen=True)
-class BargeIn:
-    """What the engine must tell the server after playback was cut: cancel and/or truncate."""
-
-    response_id: str | None  # still streaming: cancel it
-    item_id: str
-    played_ms: int
 
 
 @dataclass

@@ -13,14 +13,23 @@ from azure.core.credentials_async import AsyncTokenCredential
 from voicelive_desktop.audio.capture import MicCapture
 from voicelive_desktop.audio.devices import Direction, list_devices
 from voicelive_desktop.audio.echo_reference import PlaybackHistory
-from voicelive_desktop.audio.errors import AudioDeviceNotFound, AudioError, AudioUnavailable
-from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost, AudioDeviceRestored
+from voicelive_desktop.audio.errors import (
+    AudioDeviceFailed,
+    AudioDeviceNotFound,
+    AudioError,
+    AudioUnavailable,
+)
+from voicelive_desktop.audio.events import (
+    AudioDeviceEvent,
+    AudioDeviceLost,
+)
 from voicelive_desktop.audio.levels import AudioLevel
 from voicelive_desktop.audio.local_echo_canceller import EchoCancellerUnavailable
 from voicelive_desktop.audio.mic_echo_stage import stage_for
 from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.audio.supervisor import StreamSupervisor
 from voicelive_desktop.audio.system_default import platform_default_probe
+from voicelive_desktop.device_messages import device_change, stand_in_reported
 from voicelive_desktop.echo_report import (
     EchoReport,
     load_echo_report,
@@ -273,21 +282,22 @@ class VoiceSession:
             log.warning("listing audio devices: %s", error)
             return [], []
 
+    def _stream(self, direction: Direction) -> MicCapture | SpeakerPlayback:
+        return self.capture if direction is Direction.INPUT else self.playback
+
     def _open_or_default(
         self, stream: MicCapture | SpeakerPlayback, *, switching: bool = False
     ) -> None:
-        """Open the chosen device; one that is not there is reported, and the default used."""
+        """Open the chosen device; one that is not there, or will not open, is reported and
+        the default used until it is back (the supervisor looks for it)."""
         try:
             self._open(stream, fall_back_to_default=False, switching=switching)
-        except AudioDeviceNotFound as error:
+        except (AudioDeviceNotFound, AudioDeviceFailed) as error:
             if stream.device_name is None:
                 raise
+            log.warning("%s", error)
             self._open(stream, fall_back_to_default=True, switching=switching)
-            self._emit(
-                SessionErrorReported(
-                    ErrorKind.AUDIO_DEVICE, f"{error} Using the system default.", fatal=False
-                )
-            )
+            self._emit(stand_in_reported(error, stream))
 
     @staticmethod
     def _open(
@@ -402,8 +412,10 @@ class VoiceSession:
                     fatal=False,
                 )
             )
-        elif isinstance(event, AudioDeviceRestored):
-            log.info("%s back on %s", event.direction.value, event.device_name)
+        else:
+            change = device_change(event, self._stream(event.direction))
+            log.info("%s", change.message)
+            self._emit(change)
         for listener in list(self._device_listeners):
             try:
                 listener(event)

@@ -11,7 +11,7 @@ from typing import Any
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.converter import CaptureConverter
 from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
-from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.devices import AudioDevice, Direction
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.framer import FrameAssembler
 from voicelive_desktop.audio.handover_batch import QUIET_BATCH, HandoverBatch
@@ -97,8 +97,10 @@ class MicCapture(DeviceStream):
     def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default, see `_begin_open`);
         on the loop thread. (`keep_queued` is for the speaker: nothing waits on the way in.)"""
+        self._open_chosen(fall_back_to_default, self._open_on)
+
+    def _open_on(self, device: AudioDevice) -> None:
         sd = sounddevice()
-        device = self._begin_open(fall_back_to_default)
         self._framer.reset()
         self._batch.reset()
         channel_choices = sorted({min(device.channels, _PREFERRED_CHANNELS), device.channels})

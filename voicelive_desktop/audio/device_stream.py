@@ -7,7 +7,13 @@ import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from voicelive_desktop.audio.devices import AudioDevice, Direction, choose_device, is_chosen
+from voicelive_desktop.audio.devices import (
+    AudioDevice,
+    Direction,
+    choose_device,
+    find_device,
+    is_chosen,
+)
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.portaudio import sounddevice, stream_closed, stream_opened
 
@@ -59,6 +65,27 @@ class DeviceStream:
         device = choose_device(self.direction, self.device_name, fall_back_to_default)
         self.fell_back = not is_chosen(device, self.device_name)
         return device
+
+    def _open_chosen(
+        self, fall_back_to_default: bool, open_on: Callable[[AudioDevice], None]
+    ) -> None:
+        """Pick the device (`_begin_open`) and open it with `open_on`. With
+        `fall_back_to_default`, a chosen device that is listed but will not open - it went
+        away since the list was read (PortAudio's list is fixed until it re-initialises, and a
+        sound server may keep the name), or another program holds it - gives way to the
+        default too, and the supervisor keeps looking for it."""
+        device = self._begin_open(fall_back_to_default)
+        try:
+            open_on(device)
+        except AudioDeviceFailed as error:
+            if not fall_back_to_default or self.fell_back or self.device_name is None:
+                raise
+            default = find_device(self.direction, None)
+            if default.index == device.index:
+                raise
+            log.warning("%s; using the default, %r, until it is back", error, default.name)
+            self.fell_back = True
+            open_on(default)
 
     def _rate_for(self, device: AudioDevice, channels: int) -> int:
         """48 kHz when the device takes it, else the rate it reports as its default."""

@@ -13,7 +13,7 @@ import numpy as np
 
 from voicelive_desktop import protocol
 from voicelive_desktop.audio.device_stream import DeviceStream, FailureListener
-from voicelive_desktop.audio.devices import Direction
+from voicelive_desktop.audio.devices import AudioDevice, Direction
 from voicelive_desktop.audio.echo_reference import PlaybackHistory
 from voicelive_desktop.audio.errors import AudioDeviceFailed
 from voicelive_desktop.audio.jitter_buffer import JitterBuffer
@@ -46,6 +46,9 @@ _QUALITY = "LQ"
 # 1 ms and the device buffer fills in the first callbacks, inside the pre-roll; a running
 # stream costs a wake of a PortAudio thread per block all day long.
 _PAUSE_AFTER_IDLE_S = 1.0
+
+# What a live switch carries over: the queue, its resampler and item, and the device it was for.
+_Kept = tuple[JitterBuffer, StreamingResampler, str | None, AudioDevice | None]
 
 LevelListener = Callable[[AudioLevel], None]
 
@@ -127,11 +130,15 @@ class SpeakerPlayback(DeviceStream):
         `keep_queued`: a live switch to another device; the assistant audio not yet played
         goes on on the new device (when both run at one rate) instead of being dropped.
         """
-        sd = sounddevice()
         kept = (self._buffer, self._resampler, self._resampling_item, self.device)
         # Detached first: closing the old stream flushes whatever buffer is attached.
         self._buffer = JitterBuffer(protocol.SAMPLE_RATE_HZ, self._preroll_ms)
-        device = self._begin_open(fall_back_to_default)
+        self._open_chosen(
+            fall_back_to_default, lambda device: self._open_on(device, kept, keep_queued)
+        )
+
+    def _open_on(self, device: AudioDevice, kept: _Kept, keep_queued: bool) -> None:
+        sd = sounddevice()
         channels = min(device.channels, _MAX_CHANNELS)
         rate = self._rate_for(device, channels)
         block = rate * _BLOCK_MS // 1000
@@ -238,11 +245,31 @@ class SpeakerPlayback(DeviceStream):
             return
         self._paused = self._idle_reported = False
         self.last_callback_at = time.monotonic()
+        # A new stream like the rested one, not a restart of it: PortAudio's ALSA host API
+        # deadlocks in Pa_StartStream (its thread exits holding a lock: PortAudio issue
+        # #535) when the device went away while the stream rested, which a sound server
+        # that keeps the device's name makes possible; a new stream fails cleanly instead,
+        # for ~2 ms more than a restart.
+        sd = sounddevice()
+        rested, device = self._stream, self.device
+        super().close()
         try:
-            self._stream.start()
-        except sounddevice().PortAudioError as error:
-            name = self.device.name if self.device else self.noun
-            self._on_failure(f"The speaker {name!r} could not be restarted: {error}.")
+            stream = sd.OutputStream(
+                device=rested.device,
+                samplerate=rested.samplerate,
+                channels=rested.channels,
+                dtype="float32",
+                blocksize=rested.blocksize,
+                latency="low",
+                callback=self._callback,
+                finished_callback=self._finished,
+            )
+            assert device is not None
+            self._start(stream, device)
+        except (sd.PortAudioError, AudioDeviceFailed) as error:
+            name = device.name if device else self.noun
+            log.warning("restarting the speaker %r failed: %s", name, error)
+            self._on_failure(f"The speaker {name!r} stopped working.")
 
     def _cancel_pause(self) -> None:
         if self._pause_timer is not None:

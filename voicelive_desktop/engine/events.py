@@ -257,6 +257,17 @@ class AudioLevelMeasured:
     peak_dbfs: float
 
 
+@dataclass(frozen=True)
+class AudioDeviceChanged:
+    """The microphone or speaker in use changed without the user choosing it: the system
+    default standing in for a chosen device that is gone, the chosen one back, or a new
+    system default followed. `resolved`: the device in use is the one the user chose."""
+
+    source: str  # "input" or "output"
+    message: str  # one sentence a person understands
+    resolved: bool
+
+
 EngineEvent = (
     SessionStateChanged
     | SessionConfigured
@@ -279,6 +290,7 @@ EngineEvent = (
     | SessionErrorReported
     | ReconnectScheduled
     | AudioLevelMeasured
+    | AudioDeviceChanged
     | ToolCallStarted
     | ToolApprovalRequested
     | ToolCallFinished

@@ -31,11 +31,20 @@ class ErrorBanner(QFrame):
         self.close_button.setAccessibleName("Dismiss error")
         self.close_button.clicked.connect(self.dismiss)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.topic: object = None
         self.hide()
 
-    def show_message(self, message: str) -> None:
+    def show_message(self, message: str, topic: object = None) -> None:
+        """Show `message`; `topic` names what it is about (e.g. ErrorKind.AUDIO_DEVICE)."""
         self.label.setText(message)
+        self.topic = topic
         self.show()
+
+    def clear(self, topic: object) -> None:
+        """The trouble `topic` is over: hide the banner if its message is about that."""
+        if topic is not None and self.topic == topic:
+            self.hide()
+            self.topic = None
 
     def dismiss(self) -> None:
         self.hide()

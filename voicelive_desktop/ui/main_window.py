@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from voicelive_desktop import APP_NAME
 from voicelive_desktop.engine.events import (
+    AudioDeviceChanged,
     AudioLevelMeasured,
     EngineEvent,
     ErrorKind,
@@ -44,6 +45,8 @@ from voicelive_desktop.ui.transcript_view import TranscriptView
 from voicelive_desktop.ui.usage_status import UsageStatus
 
 # States in which a session exists and the Connect button means "Disconnect".
+# How long the status bar says which device is in use after one changed by itself.
+_DEVICE_STATUS_MS = 10_000
 _LIVE_STATES = {
     SessionState.CONNECTING,
     SessionState.READY,
@@ -330,13 +333,21 @@ class MainWindow(QMainWindow):
         elif isinstance(event, TurnLatencyMeasured):
             self.latency_label.setText(f"Last turn: {event.latency_ms:.0f} ms")
         elif isinstance(event, SessionErrorReported):
-            self.show_error(event.message)
+            self.show_error(event.message, topic=event.kind)
             if (
                 event.kind is ErrorKind.CONNECTION_LOST
                 and self.session_state is SessionState.RECONNECTING
                 and self._lost_notice is None
             ):
                 self._lost_notice = event.message
+        elif isinstance(event, AudioDeviceChanged):
+            # While a stand-in plays for a missing device the banner says so; once the
+            # chosen device is back its sound-device message goes.
+            if event.resolved:
+                self.error_banner.clear(ErrorKind.AUDIO_DEVICE)
+            else:
+                self.error_banner.show_message(event.message, ErrorKind.AUDIO_DEVICE)
+            self.statusBar().showMessage(event.message, _DEVICE_STATUS_MS)
         self.transcript.show_event(event)
         self.tool_calls.show_event(event)
 
@@ -365,9 +376,10 @@ class MainWindow(QMainWindow):
             self.mic_meter.reset()
             self.speaker_meter.reset()
 
-    def show_error(self, message: str) -> None:
-        """Show a specific error sentence in the banner and the indicator."""
-        self.error_banner.show_message(message)
+    def show_error(self, message: str, topic: object = None) -> None:
+        """Show a specific error sentence in the banner and the indicator (`topic`: what it
+        is about, so that news of its end can clear it; see `ErrorBanner.clear`)."""
+        self.error_banner.show_message(message, topic)
         self.state_indicator.show_error()
 
     def set_demo(self, demo: bool) -> None:

@@ -7,6 +7,9 @@ silence around each switch is measured. Printed, for the same run and machine:
 - live switch (`open(keep_queued=True)`, what a device change in Preferences does now);
 - reopen (`close()` then `open()`, what a reconnect used to do: queue dropped, full warm-up);
 - no switch at all (the recording's own jitter), the floor both are measured against.
+It also times how the resting speaker resumes for the next answer: a new stream like the
+rested one (what SpeakerPlayback does, since restarting a stopped ALSA stream whose device went
+away deadlocks PortAudio) against restarting the stopped stream, the baseline.
 It prints figures and asserts nothing; timings depend on the machine and its load.
 
     .venv/bin/python benchmarks/device_switch.py [--switches 6]
@@ -101,6 +104,43 @@ async def measure(audio: VirtualAudio, names: list[str], switches: int, mode: st
     ]
 
 
+def resume_costs(device: str, rounds: int = 10) -> tuple[float, float]:
+    """Median ms to resume a stopped speaker: restart it, or open a new one like it."""
+    import sounddevice as sd
+
+    def new_stream() -> sd.OutputStream:
+        return sd.OutputStream(
+            device=device,
+            samplerate=48_000,
+            channels=1,
+            dtype="float32",
+            blocksize=480,
+            latency="low",
+            callback=lambda out, frames, when, status: out.fill(0),
+        )
+
+    restart, renew = [], []
+    stream = new_stream()
+    stream.start()
+    for _ in range(rounds):
+        stream.stop()
+        time.sleep(0.1)
+        began = time.perf_counter()
+        stream.start()
+        restart.append(time.perf_counter() - began)
+        time.sleep(0.1)
+        stream.stop()
+        time.sleep(0.1)
+        began = time.perf_counter()
+        stream.close()
+        stream = new_stream()
+        stream.start()
+        renew.append(time.perf_counter() - began)
+        time.sleep(0.1)
+    stream.close()
+    return statistics.median(restart) * 1000, statistics.median(renew) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--switches", type=int, default=6)
@@ -120,6 +160,7 @@ def main() -> None:
             mode: asyncio.run(measure(audio, pair, args.switches, mode))
             for mode in ("none", "live", "reopen")
         }
+        restart_ms, renew_ms = resume_costs(pair[0])
     finally:
         audio.stop()
     floor = statistics.median(results["none"])
@@ -135,6 +176,11 @@ def main() -> None:
     live, reopen = statistics.median(results["live"]), statistics.median(results["reopen"])
     print(f"live switch / reopen gap: {live / reopen:.2f}" if reopen else "reopen gap: 0 ms")
     print(f"live switch gap above the floor: {live - floor:.1f} ms")
+    print(
+        f"resuming the resting speaker: new stream {renew_ms:.1f} ms vs restart "
+        f"{restart_ms:.1f} ms (baseline): ×{renew_ms / restart_ms:.1f}, "
+        f"+{renew_ms - restart_ms:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

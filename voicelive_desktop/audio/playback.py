@@ -249,7 +249,7 @@ class SpeakerPlayback(DeviceStream):
         # deadlocks in Pa_StartStream (its thread exits holding a lock: PortAudio issue
         # #535) when the device went away while the stream rested, which a sound server
         # that keeps the device's name makes possible; a new stream fails cleanly instead,
-        # for ~2 ms more than a restart.
+        # for ~3 ms more than a restart (benchmarks/device_switch.py).
         sd = sounddevice()
         rested, device = self._stream, self.device
         super().close()

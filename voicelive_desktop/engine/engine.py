@@ -26,15 +26,12 @@ from voicelive_desktop.engine.connection import Credential, LiveConnection, Requ
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
 from voicelive_desktop.engine.errors import (
     ConnectionLost,
-    CredentialsRejected,
-    ResourceNotFound,
     VoiceLiveError,
     validate_endpoint,
 )
 from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.events import (
     EngineEvent,
-    ReconnectScheduled,
     SessionErrorReported,
     SessionState,
     SessionStateChanged,
@@ -47,6 +44,7 @@ from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
+from voicelive_desktop.engine.reconnect import ReconnectLoop
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_remote_mcp
 from voicelive_desktop.engine.response_requests import ResponseRequests
 from voicelive_desktop.engine.server_events import ServerEventHandler
@@ -94,7 +92,6 @@ class SessionEngine:
         self._credential = credential
         self._session = session
         self._connect_timeout_s = connect_timeout_s
-        self._backoff = backoff or ReconnectBackoff()
         self._listeners: list[Listener] = []
         self._states = SessionStateMachine(self._state_changed)
         self._memory = ConversationMemory(context_turns)
@@ -140,8 +137,17 @@ class SessionEngine:
         )
         self._mic = MicUpload(lambda: self._live)
         self._live: LiveConnection | None = None
-        self._reconnector: asyncio.Task[None] | None = None
         self._background = BackgroundTasks("session engine")
+        self._reconnect = ReconnectLoop(
+            self._background,
+            backoff or ReconnectBackoff(),
+            emit=self._emit,
+            reopen=self._reopen,
+            close=self._close_connection,
+            alive=lambda: self._live is not None and self._live.alive,
+            give_up=self._give_up,
+            resumed=lambda: self._states.advance(_S.READY),
+        )
         self._manual_turn_bytes: int | None = None
         # Where the event inspector's messages go; set before start() to record them.
         self.event_log: EventLog | None = None
@@ -229,19 +235,12 @@ class SessionEngine:
         A reconnect already waiting out its backoff starts over at once: whatever kept the
         service out of reach (a sleeping machine's network) may be gone now.
         """
-        if self._reconnector is not None and not self._reconnector.done():
-            self._reconnector.cancel()
-            self._backoff.reset()
-            log.info("reconnecting now instead of after the backoff delay")
-            self._reconnector = self._background.spawn(
-                self._reconnect_loop(wait_first=False), "reconnect"
-            )
-        elif self._states.in_conversation:
+        if not self._reconnect.restart_now() and self._states.in_conversation:
             self._begin_reconnect(planned=True)
 
     async def _teardown(self) -> None:
         self._background.cancel_all(keep=asyncio.current_task())
-        self._reconnector = None
+        self._reconnect.forget()
         self._tools.unfollow()
         self._mic.stop()
         self._drop_turn_in_progress()
@@ -280,17 +279,13 @@ class SessionEngine:
         if live is not self._live:
             return
         self._updates.connection_ended("The connection closed before the session was ready.")
-        if self._states.in_conversation and not self._reconnecting:
+        if self._states.in_conversation and not self._reconnect.running:
             # When the service already said why it closed (session expired), once is enough.
             announce = not self._handler.ending_announced
             self._handler.ending_announced = False
             self._begin_reconnect(planned=planned, announce=announce)
 
     # -- reconnect -------------------------------------------------------------------
-
-    @property
-    def _reconnecting(self) -> bool:
-        return self._reconnector is not None and not self._reconnector.done()
 
     def _drop_turn_in_progress(self) -> None:
         """Forget what the closed connection was in the middle of: a response, a manual turn."""
@@ -312,33 +307,15 @@ class SessionEngine:
             )
             self._report(ConnectionLost(notice), fatal=False)
         log.info("reconnecting (%s)", "planned" if planned else "connection lost")
-        self._reconnector = self._background.spawn(self._reconnect_loop(), "reconnect")
+        self._reconnect.start()
 
-    async def _reconnect_loop(self, *, wait_first: bool = True) -> None:
-        await self._close_connection()
-        while True:
-            delay = self._backoff.next_delay()  # counts the attempt in any case
-            if not wait_first:
-                delay, wait_first = 0.0, True
-            self._emit(ReconnectScheduled(self._backoff.attempt, delay))
-            await asyncio.sleep(delay)
-            try:
-                await self._open(self._session_config(self._session))
-                await self._restore_context()
-            except (CredentialsRejected, ResourceNotFound) as exc:
-                # Retrying cannot fix these; the user must change something.
-                self._report(exc, fatal=True)
-                await self._teardown()
-                return
-            except VoiceLiveError as exc:
-                log.info("reconnect attempt %d failed: %s", self._backoff.attempt, exc.message)
-                await self._close_connection()
-                continue
-            if self._live is None or not self._live.alive:
-                continue  # it dropped again while the context was being restored
-            self._backoff.reset()
-            self._states.advance(_S.READY)
-            return
+    async def _reopen(self) -> None:
+        await self._open(self._session_config(self._session))
+        await self._restore_context()
+
+    async def _give_up(self, error: VoiceLiveError) -> None:
+        self._report(error, fatal=True)
+        await self._teardown()
 
     async def _restore_context(self) -> None:
         for item in self._memory.as_items():

@@ -89,3 +89,33 @@ def test_the_meters_estimate_rests_once_the_echo_has_died_away_and_wakes_with_pl
     assert all(heard_during_silence)  # resting: the meter shows the mic as it is
     # Woke when the speaker started at frame 100 (2 s), within a frame or two, and ran on.
     assert 38 <= calls <= 42
+
+
+def test_the_meters_estimate_rests_while_the_mic_hears_next_to_nothing() -> None:
+    """A headset: the speaker plays, the mic hears no echo. The estimate rests after ten quiet
+    frames and wakes with the first frame the user speaks."""
+    history = PlaybackHistory()
+    canceller = LocalEchoCanceller()
+    estimated: list[int] = []
+    real_process = canceller.process
+    index = 0
+
+    def counted(mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        estimated.append(index)
+        return real_process(mic, reference)
+
+    canceller.process = counted  # type: ignore[method-assign]
+    stage = ClientReferenceStage(EchoReferencePairing(history), canceller)
+    duplex = SteppedDuplex(history, SCENARIOS["loud_speakers"], DeviceTiming())
+    speaker = speech_like(3)
+    user = np.zeros_like(speaker)
+    user[2 * WIRE_RATE :] = speech_like(1, seed=7)[: user.size - 2 * WIRE_RATE]
+    noise = np.random.default_rng(3).standard_normal(480) * 10  # -70 dBFS of mic noise
+    for index, (_, captured_at) in enumerate(duplex.frames(speaker)):
+        mic = noise + user[index * 480 : (index + 1) * 480] * 32768.0
+        stage.process(mic.astype(np.float32), captured_at)
+        if index == 120:
+            break
+    assert estimated[:10] == list(range(10))  # ten quiet frames in a row, then rest
+    assert 10 not in estimated and 99 not in estimated
+    assert estimated[10] == 100  # the user speaks at 2 s: at once

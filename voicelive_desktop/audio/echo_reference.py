@@ -224,11 +224,14 @@ class EchoReferencePairing:
             self._position += _SMOOTHING * (target - self._position)
         start = math.floor(self._position) - 1  # one sample before, for the interpolation
         history.read(start, self._span)
-        # The speaker plays 24 kHz audio resampled up, so there is nothing above 12 kHz to
-        # alias: reading it at 24 kHz positions, interpolating between device samples, is a
-        # faithful, stateless resampling that a jump of the position cannot disturb.
-        self._reference[:] = _cubic(self._span, self._steps + (self._position - start))
-        self._reference *= PCM16_FULL_SCALE
+        if self._span.any():
+            # The speaker plays 24 kHz audio resampled up, so there is nothing above 12 kHz to
+            # alias: reading it at 24 kHz positions, interpolating between device samples, is
+            # a faithful, stateless resampling that a jump of the position cannot disturb.
+            self._reference[:] = _cubic(self._span, self._steps + (self._position - start))
+            self._reference *= PCM16_FULL_SCALE
+        else:  # nothing played then (most of the time): the interpolation would be zeros
+            self._reference.fill(0.0)
         self._position += self._frame * rate / protocol.SAMPLE_RATE_HZ
         return self._reference
 

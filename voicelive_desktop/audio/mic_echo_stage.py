@@ -43,6 +43,12 @@ _FRAME_S = protocol.FRAME_MS / 1000
 # Silent reference frames after which the echo's tail has died away (RT60 of rooms is well
 # under this) and the meter's estimate canceller has nothing left to remove.
 _ESTIMATE_REST_FRAMES = 25
+# Mic frames quieter than this (-60 dBFS RMS; mean square at PCM16 scale) hold no echo worth
+# an estimate: what a canceller leaves of them is at most as loud, and the meter shows them as
+# they are. After this many in a row (a headset, or speakers turned down) the estimate rests
+# until a louder frame; short pauses inside an echo keep it running.
+_QUIET_MIC_MEAN_SQUARE = (32768 * 10 ** (-60 / 20)) ** 2
+_ESTIMATE_REST_QUIET_FRAMES = 10
 
 
 class _FramedStage:
@@ -89,6 +95,7 @@ class ClientReferenceStage(_FramedStage):
         self.canceller = canceller
         self._stereo: Int16Array = np.zeros((protocol.FRAME_SAMPLES, 2), dtype=np.int16)
         self._silent_reference_frames = _ESTIMATE_REST_FRAMES
+        self._quiet_mic_frames = 0
 
     def process(self, mic: FloatArray, captured_at: float) -> tuple[bytes, FloatArray]:
         reference = self.pairing.reference_for(captured_at)
@@ -99,10 +106,19 @@ class ClientReferenceStage(_FramedStage):
             self._silent_reference_frames = 0
         else:
             self._silent_reference_frames += 1
+        if float(np.dot(mic, mic)) < _QUIET_MIC_MEAN_SQUARE * mic.size:
+            self._quiet_mic_frames += 1
+        else:
+            self._quiet_mic_frames = 0
         heard = mic
-        # The estimate is only for the meter: while nothing has played for a while there is
-        # no echo to remove, and skipping AEC3 keeps a listening app's idle cost down.
-        if self.canceller is not None and self._silent_reference_frames <= _ESTIMATE_REST_FRAMES:
+        # The estimate is only for the meter: while nothing has played for a while, or the
+        # mic hears next to nothing, there is no echo to remove, and skipping AEC3 (three
+        # calls into livekit per 10 ms) is most of what the echo work costs.
+        if (
+            self.canceller is not None
+            and self._silent_reference_frames <= _ESTIMATE_REST_FRAMES
+            and self._quiet_mic_frames <= _ESTIMATE_REST_QUIET_FRAMES
+        ):
             heard = self.canceller.process(mic, reference).astype(np.float32)
         return self._stereo.tobytes(), heard
 

@@ -25,7 +25,7 @@ from voicelive_desktop.audio.events import (
 )
 from voicelive_desktop.audio.levels import AudioLevel
 from voicelive_desktop.audio.local_echo_canceller import EchoCancellerUnavailable
-from voicelive_desktop.audio.mic_echo_stage import stage_for
+from voicelive_desktop.audio.mic_echo_stage import MicEchoStage, stage_for
 from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.audio.supervisor import StreamSupervisor
 from voicelive_desktop.audio.system_default import platform_default_probe
@@ -36,10 +36,12 @@ from voicelive_desktop.echo_report import (
     measure_echo,
     save_echo_report,
 )
+from voicelive_desktop.echo_support import remember_refusal, remembered_fallback
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.echo_mode import effective_echo_mode
 from voicelive_desktop.engine.events import (
     AudioLevelMeasured,
+    EchoModeFellBack,
     EngineEvent,
     ErrorKind,
     SessionErrorReported,
@@ -95,8 +97,11 @@ class VoiceSession:
             device_name=output_device,
             preroll_ms=preroll_ms,
         )
-        # The echo mode is fixed for the session: it decides mono or stereo input.
-        self.echo_mode = effective_echo_mode(session.echo_cancellation, connection.api_version)
+        # The echo mode is fixed for the session (it decides mono or stereo input), unless
+        # the service refuses the client reference: then it falls back once, at connect.
+        self._connection = connection
+        self.echo_mode = self._supported_echo_mode(session.echo_cancellation)
+        self._history = PlaybackHistory()
         self._echo_problem = self._set_up_echo()
         session = dataclasses.replace(session, echo_cancellation=self.echo_mode)
         self.engine = SessionEngine(
@@ -106,7 +111,9 @@ class VoiceSession:
             playback=self.playback,
             ready_timeout_s=ready_timeout_s,
             tools=tools,
+            echo_fallback=self._echo_fallback(),
         )
+        self.engine.subscribe(self._engine_event)
         self.half_duplex = half_duplex
         self.capture.gate = self._half_duplex_gate
         self._echo_quiet_until = 0.0
@@ -168,12 +175,33 @@ class VoiceSession:
 
     # -- lifecycle -------------------------------------------------------------------
 
+    def _supported_echo_mode(self, chosen: EchoCancellationMode) -> EchoCancellationMode:
+        """`chosen`, unless this endpoint cannot take it: the client reference needs API
+        version 2026-07-15, and an endpoint that refused it before is not asked again."""
+        mode = effective_echo_mode(chosen, self._connection.api_version)
+        if mode is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE:
+            fallback = remembered_fallback(self._connection)
+            if fallback is not None:
+                log.info("this endpoint refused the client echo reference before")
+                return fallback
+        return mode
+
+    def _echo_fallback(self) -> EchoCancellationMode:
+        """What runs if the service refuses the client reference: this computer's canceller
+        where it loads (the client reference's stage carries one for the meter), else the
+        service's own reference."""
+        stage = self.capture.echo_stage
+        if stage is not None and stage.canceller is not None:
+            return EchoCancellationMode.THIS_COMPUTER
+        return EchoCancellationMode.SERVICE
+
     def _set_up_echo(self) -> str | None:
         """Give the mic its echo stage and the speaker its history; returns a problem to
         report when the chosen mode could not be set up (a fallback is then in use)."""
-        history = PlaybackHistory()
         try:
-            stage = stage_for(self.echo_mode, history, self._known_echo_delay_s())
+            stage: MicEchoStage | None = stage_for(
+                self.echo_mode, self._history, self._known_echo_delay_s()
+            )
         except EchoCancellerUnavailable as error:
             self.echo_mode = EchoCancellationMode.SERVICE
             stage = None
@@ -181,9 +209,27 @@ class VoiceSession:
         else:
             problem = None
         self.capture.echo_stage = stage
-        self.playback.history = history if stage is not None else None
+        self.playback.history = self._history if stage is not None else None
         log.info("echo cancellation: %s", self.echo_mode.value)
         return problem
+
+    def _engine_event(self, event: EngineEvent) -> None:
+        if not isinstance(event, EchoModeFellBack):
+            return
+        # Before the session is ready, so no stereo frame has gone out: the mic switches to
+        # what the fallback sends, and the next connection to this endpoint starts with it.
+        self.echo_mode = event.used
+        problem = self._set_up_echo()
+        remember_refusal(self._connection, self.echo_mode, event.reason)
+        how = {
+            EchoCancellationMode.THIS_COMPUTER: "echo is now cancelled on this computer",
+            EchoCancellationMode.SERVICE: "the service cancels echo with its own output",
+        }.get(self.echo_mode, f"echo cancellation is {self.echo_mode.value}")
+        message = (
+            "This Voice Live endpoint does not take this computer's playback as the echo "
+            f"reference, so {how}. It starts that way from now on."
+        )
+        self._emit(SessionErrorReported(ErrorKind.SERVER_ERROR, problem or message, fatal=False))
 
     def _devices(self) -> str:
         return f"{self.capture.device_name or 'default'} | {self.playback.device_name or 'default'}"
@@ -346,6 +392,8 @@ class VoiceSession:
     # -- conversation (delegated) ----------------------------------------------------
 
     async def apply_settings(self, session: SessionSettings) -> bool:
+        # The echo mode decides what the mic sends: it changes with the next session only.
+        session = dataclasses.replace(session, echo_cancellation=self.echo_mode)
         applied = await self.engine.apply_settings(session)
         self._manual_turns_only = session.turn_detection.mode is TurnDetectionMode.NONE
         return applied

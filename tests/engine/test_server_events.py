@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -77,7 +78,7 @@ class Harness:
             clock=lambda: self.now,
         )
 
-    def _updated(self) -> None:
+    def _updated(self, session: Mapping[str, Any]) -> None:
         self.updated += 1
 
     def server_vad_without_interrupt(self) -> None:

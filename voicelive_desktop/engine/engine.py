@@ -24,6 +24,7 @@ from voicelive_desktop.engine.client_event_log import (
 )
 from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
+from voicelive_desktop.engine.echo_mode import EchoReferenceRefused, with_fallback
 from voicelive_desktop.engine.errors import (
     ConnectionLost,
     VoiceLiveError,
@@ -31,6 +32,7 @@ from voicelive_desktop.engine.errors import (
 )
 from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.events import (
+    EchoModeFellBack,
     EngineEvent,
     SessionErrorReported,
     SessionState,
@@ -49,7 +51,11 @@ from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_rem
 from voicelive_desktop.engine.response_requests import ResponseRequests
 from voicelive_desktop.engine.server_events import ServerEventHandler
 from voicelive_desktop.engine.session_config import build_request_session
-from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
+from voicelive_desktop.engine.session_settings import (
+    ConnectionSettings,
+    EchoCancellationMode,
+    SessionSettings,
+)
 from voicelive_desktop.engine.session_update import SessionUpdates
 from voicelive_desktop.engine.state import SessionStateMachine
 from voicelive_desktop.engine.thinking_timeout import DEFAULT_THINKING_TIMEOUT_S, ThinkingTimeout
@@ -87,7 +93,10 @@ class SessionEngine:
         tools: ToolRegistry | None = None,
         approval_timeout_s: float = DEFAULT_APPROVAL_TIMEOUT_S,
         remote_mcp: Sequence[RemoteMcpServer] = (),
+        echo_fallback: EchoCancellationMode = EchoCancellationMode.SERVICE,
     ) -> None:
+        """`echo_fallback`: the echo mode to run when the service refuses the client echo
+        reference (this computer's canceller, where it loads)."""
         self._connection = connection
         self._credential = credential
         self._session = session
@@ -105,6 +114,8 @@ class SessionEngine:
             ready_timeout_s=ready_timeout_s,
             on_confirmed=self._tools.confirmed,
         )
+        self._echo_fallback = echo_fallback
+        self._echo_refused = False  # the service refused the client reference: never again
         self._responses = ResponseRequests(self._send, lambda: self._handler.responding)
         self._handler = ServerEventHandler(
             emit=self._emit,
@@ -195,12 +206,12 @@ class SessionEngine:
         """
         if self.state is not _S.DISCONNECTED:
             raise RuntimeError(f"start() called in state {self.state.value}")
-        config = self._session_config(self._session)
+        self._session_config(self._session)  # raises InvalidSessionSettings before connecting
         self._memory.clear()  # a new conversation; context is restored only on reconnects
         self._states.advance(_S.CONNECTING)
         try:
             validate_endpoint(self._connection.endpoint)
-            await self._open(config)
+            await self._open()
             if not self._connecting():
                 raise ConnectionLost("The session was stopped while it was connecting.")
         except VoiceLiveError as exc:
@@ -257,7 +268,7 @@ class SessionEngine:
         if live is not None:
             await live.close()
 
-    async def _open(self, config: RequestSession) -> None:
+    async def _open(self) -> None:
         """Open a websocket, send the session config, wait for session.updated."""
         live = await LiveConnection.open(
             self._connection,
@@ -269,7 +280,23 @@ class SessionEngine:
         )
         self._live = live
         live.start_receiving(self._handle_server_event, lambda planned: self._lost(live, planned))
-        await self._updates.configure(config)
+        await self._configure(self._session)
+
+    async def _configure(self, session: SessionSettings) -> None:
+        """Send `session` as the session config and wait for the service to confirm it; a
+        refused client echo reference is replaced by the fallback and sent again."""
+        try:
+            await self._updates.configure(self._session_config(session))
+        except EchoReferenceRefused as refusal:
+            self._echo_refused = True
+            log.warning(
+                "the service refused the client echo reference (%s); using %s",
+                refusal.message,
+                self._echo_fallback.value,
+            )
+            requested = EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE
+            self._emit(EchoModeFellBack(requested, self._echo_fallback, refusal.message))
+            await self._updates.configure(self._session_config(session))
 
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
@@ -310,7 +337,7 @@ class SessionEngine:
         self._reconnect.start()
 
     async def _reopen(self) -> None:
-        await self._open(self._session_config(self._session))
+        await self._open()
         await self._restore_context()
 
     async def _give_up(self, error: VoiceLiveError) -> None:
@@ -439,10 +466,10 @@ class SessionEngine:
         InvalidSessionSettings before anything changes when a value is unusable, and
         SessionNotReady (keeping the previous settings) when the service refuses them.
         """
-        config = self._session_config(session)
+        self._session_config(session)  # raises InvalidSessionSettings before anything changes
         live = self._states.in_conversation
         if live:
-            await self._updates.configure(config)
+            await self._configure(session)
         self._session = session
         return live
 
@@ -461,6 +488,8 @@ class SessionEngine:
         return self._calls.answer_approval(call_id, decision)
 
     def _session_config(self, session: SessionSettings) -> RequestSession:
+        if self._echo_refused:
+            session = with_fallback(session, self._echo_fallback)
         config = self._tools.session_config(build_request_session(session))
         return for_agent(with_remote_mcp(config, self._remote_mcp), self._connection)
 
@@ -468,5 +497,5 @@ class SessionEngine:
         """The registry changed: send the session config again if a conversation is open."""
         if not self._states.in_conversation:
             return False
-        await self._updates.configure(self._session_config(self._session))
+        await self._configure(self._session)
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from voicelive_desktop.engine.session_settings import EchoCancellationMode
 from voicelive_desktop.engine.usage import TokenCounts
 
 
@@ -175,6 +176,17 @@ class SessionErrorReported:
 
 
 @dataclass(frozen=True)
+class EchoModeFellBack:
+    """The service refused this computer's playback as the echo reference: the session runs
+    `used` instead, from now on and on every reconnect. Whoever feeds the mic must switch to
+    what `used` sends (mono) before the session is ready."""
+
+    requested: EchoCancellationMode
+    used: EchoCancellationMode
+    reason: str  # what the service said, for the log and support
+
+
+@dataclass(frozen=True)
 class ReconnectScheduled:
     attempt: int
     delay_s: float
@@ -288,6 +300,7 @@ EngineEvent = (
     | ResponseUsageCounted
     | TurnLatencyMeasured
     | SessionErrorReported
+    | EchoModeFellBack
     | ReconnectScheduled
     | AudioLevelMeasured
     | AudioDeviceChanged

@@ -24,7 +24,8 @@ _BENIGN_ERROR_TEXT = "no active response"
 # sessions have a limit too). The engine reconnects with the context kept.
 _SESSION_EXPIRED_CODES = frozenset({"session_expired", "session_timeout"})
 
-OnServerError = Callable[[str, str, SentEvent | None], None]
+# Told of every error first; True: it is handled there and is not shown.
+OnServerError = Callable[[str, str, SentEvent | None], bool]
 
 
 class ServerErrorReports:
@@ -62,7 +63,10 @@ class ServerErrorReports:
         code = text_field(error, "code") or ""
         cause = self._client_events.cause(error.get("event_id"))
         param = text_field(error, "param") or ""
-        self._on_server_error(detail, param, cause)
+        if self._on_server_error(detail, param, cause):
+            self._stats.suppressed_errors += 1
+            log.info("server error handled by the engine: %s", detail)
+            return
         if code in _BENIGN_ERROR_CODES or _BENIGN_ERROR_TEXT in detail.lower():
             # A cancel that crossed the service's own end of the response: nothing is wrong.
             self._stats.suppressed_errors += 1

@@ -81,9 +81,9 @@ class ServerEventHandler:
         states: SessionStateMachine,
         memory: ConversationMemory,
         playback: PlaybackSink | None,
-        on_session_updated: Callable[[], None],
+        on_session_updated: Callable[[Mapping[str, Any]], None],
         on_barge_in: Callable[[BargeIn], None],
-        on_server_error: OnServerError = lambda detail, param, cause: None,
+        on_server_error: OnServerError = lambda detail, param, cause: False,
         awaiting_tools: Callable[[], bool] = lambda: False,
         client_events: ClientEventLog | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -235,7 +235,7 @@ class ServerEventHandler:
             detection is not None and detection.get("interrupt_response") is not False
         )
         self._emit(SessionConfigured(text_field(session, "id") or "", voice))
-        self._on_session_updated()
+        self._on_session_updated(session)
 
     def _error_shown(self) -> None:
         if not self._responses and self._states.state is _S.THINKING:

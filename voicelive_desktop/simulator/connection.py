@@ -38,7 +38,12 @@ from voicelive_desktop.simulator.replies import pre_generated_text
 from voicelive_desktop.simulator.reply_choice import reply_for
 from voicelive_desktop.simulator.response_options import checked_options
 from voicelive_desktop.simulator.responses import ConnectionDropped, ResponseStream
-from voicelive_desktop.simulator.service_modes import session_start_extras, shaped
+from voicelive_desktop.simulator.service_modes import (
+    client_echo_refusal,
+    session_start_extras,
+    shaped,
+    without_client_echo_reference,
+)
 from voicelive_desktop.simulator.session_config import (
     InvalidSessionUpdate,
     default_session,
@@ -237,8 +242,13 @@ class SimulatedSession:
                 f"session.{refused}",
             )
             return
+        echo_refusal = client_echo_refusal(event.get("session"), self._faults.modes)
+        if echo_refusal is not None:
+            await self._error(event, echo_refusal[0], "invalid_value", echo_refusal[1])
+            return
+        update = without_client_echo_reference(event.get("session"), self._faults.modes)
         try:
-            session = merged_session(self.session, event.get("session"))
+            session = merged_session(self.session, update)
             remote_servers = parse_mcp_tools(session)
         except (InvalidSessionUpdate, InvalidMcpTool) as error:
             await self._error(event, str(error), "invalid_value", error.param)

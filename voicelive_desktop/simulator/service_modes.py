@@ -63,6 +63,14 @@ class ServiceModes:
     deltas_without_event_id: bool = False
     # Refuse any session.update that sets this top-level field (error.param names it).
     refuse_setting: str | None = None
+    # An endpoint, region or model without the client echo reference (which came with API
+    # version 2026-07-15: AudioEchoCancellation `reference_source: client`, `channels: 2`).
+    # "refuse": an `error` answers the session.update, its `param` naming the field ("param:
+    # Parameter related to the error", OpenAI Realtime reference, error event). "drop": the
+    # update applies without it, and session.updated shows the session as it runs ("respond
+    # with a session.updated event showing the full, effective configuration", OpenAI
+    # Realtime reference, session.update), so the echo config is missing there.
+    client_echo_reference: str = "accept"
     # Refuse conversation.item.create of a message containing this text.
     refuse_messages_containing: str | None = None
     # After this long, send error `session_expired` and close the socket (code 1000).
@@ -176,3 +184,30 @@ def response_outcome(modes: ServiceModes) -> tuple[str, dict[str, Any]] | None:
     if modes.cut_responses_short:
         return "incomplete", {"type": "incomplete", "reason": "max_output_tokens"}
     return None
+
+
+_ECHO_FIELD = "input_audio_echo_cancellation"
+
+
+def asks_client_echo_reference(update: Any) -> bool:
+    """True when a session.update's `session` asks for the client echo reference."""
+    echo = update.get(_ECHO_FIELD) if isinstance(update, dict) else None
+    return isinstance(echo, dict) and echo.get("reference_source") == "client"
+
+
+def client_echo_refusal(update: Any, modes: ServiceModes) -> tuple[str, str] | None:
+    """(message, param) of the error refusing this update's client echo reference, when
+    the modes say the service has none to offer; None otherwise."""
+    if modes.client_echo_reference != "refuse" or not asks_client_echo_reference(update):
+        return None
+    return (
+        "The value 'client' of 'reference_source' is not supported for this model and API version.",
+        f"session.{_ECHO_FIELD}.reference_source",
+    )
+
+
+def without_client_echo_reference(update: Any, modes: ServiceModes) -> Any:
+    """The update as a service that drops the client echo reference applies it."""
+    if modes.client_echo_reference != "drop" or not asks_client_echo_reference(update):
+        return update
+    return {key: value for key, value in update.items() if key != _ECHO_FIELD}

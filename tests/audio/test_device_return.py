@@ -94,7 +94,6 @@ def _rms(samples: np.ndarray) -> float:
 @pytest.mark.allow_log_warnings(
     r"playback: restarting the speaker",
     r"audio\.supervisor: audio device lost",
-    r"device_stream: .*using the default",
 )
 async def test_a_chosen_speaker_that_goes_and_comes_back_is_used_again(
     virtual_audio: VirtualAudio, chosen_speaker: None, tmp_path: Path

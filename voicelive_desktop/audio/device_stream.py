@@ -83,7 +83,9 @@ class DeviceStream:
             default = find_device(self.direction, None)
             if default.index == device.index:
                 raise
-            log.warning("%s; using the default, %r, until it is back", error, default.name)
+            # Info, not a warning: the session reports the stand-in once, and the supervisor's
+            # rescans looking for the device come through here again each time.
+            log.info("%s; using the default, %r, until it is back", error, default.name)
             self.fell_back = True
             open_on(default)
 

@@ -1,4 +1,5 @@
-"""Engine test fixtures: the scripted fault server, a wall-clock playback sink, an event log."""
+"""Engine test fixtures: the scripted fault server, a quiet simulator, a wall-clock playback
+sink, an event log."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest_asyncio
 from tests.engine.scripted_server import ScriptedServer
 from voicelive_desktop.engine import EngineEvent
 from voicelive_desktop.protocol import pcm16_bytes_to_ms
+from voicelive_desktop.simulator import VoiceLiveSimulator
 
 E = TypeVar("E")
 
@@ -78,6 +80,13 @@ class EventLog:
                 await self._changed.wait()
 
         return await asyncio.wait_for(scan(), timeout)
+
+
+@pytest_asyncio.fixture
+async def sim() -> AsyncIterator[VoiceLiveSimulator]:
+    """A simulator without espeak: its audio is a tone, quick for tests that only need text."""
+    async with VoiceLiveSimulator(use_espeak=False) as simulator:
+        yield simulator
 
 
 @pytest_asyncio.fixture

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
-import pytest_asyncio
 from azure.core.credentials import AccessToken
 from azure.core.credentials_async import AsyncTokenCredential
 
@@ -45,12 +43,6 @@ class StaticToken(AsyncTokenCredential):
 
     async def __aexit__(self, *exc: object) -> None:
         return None
-
-
-@pytest_asyncio.fixture
-async def sim() -> AsyncIterator[VoiceLiveSimulator]:
-    async with VoiceLiveSimulator(use_espeak=False) as simulator:
-        yield simulator
 
 
 def agent_connection(endpoint: str, **agent: str) -> ConnectionSettings:

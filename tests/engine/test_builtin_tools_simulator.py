@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,8 +11,9 @@ import pytest
 import pytest_asyncio
 
 from tests.engine.conftest import EventLog
-from tests.engine.test_function_calls_simulator import TEXT_ONLY, answer, tool_engine
+from tests.engine.simulator_engines import TEXT_ONLY, answer, tool_engine
 from tests.tools.desktop_double import RecordingDesktop
+from tests.waiting import wait_until
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.events import (
     ToolApprovalDecision,
@@ -67,7 +67,7 @@ async def test_set_a_timer_then_it_notifies(app: App) -> None:
     await app.engine.send_text("Set a timer for 1 second")
     assert await answer(app.log) == "Timer set for 1 second."
     assert len(app.board.timers()) == 1
-    await asyncio.wait_for(_until(lambda: bool(app.desktop.notifications)), 3)
+    await wait_until(lambda: bool(app.desktop.notifications), 3, what="the notification")
     assert app.desktop.notifications == [("Timer done", "1 second timer is up.")]
 
 
@@ -97,8 +97,3 @@ async def test_clipboard_read_waits_for_consent(app: App) -> None:
     asked = await app.log.wait_for(ToolApprovalRequested)
     app.engine.answer_tool_approval(asked.call_id, ToolApprovalDecision.ALLOW_ONCE)
     assert "clipboard words" in (await app.log.wait_for(ToolCallFinished)).result
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    while not condition():
-        await asyncio.sleep(0.02)

@@ -12,6 +12,7 @@ from azure.core.credentials import AccessToken
 from azure.core.credentials_async import AsyncTokenCredential
 
 from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.simulator_engines import assert_every_event_was_typed, back_to_ready, engine_for
 from tests.engine.speech_audio import espeak_pcm16, speak_into
 from tests.waiting import wait_until
 from voicelive_desktop.engine import (
@@ -38,11 +39,9 @@ from voicelive_desktop.engine import (
     UserSpeechStopped,
     UserTranscriptCompleted,
     VoiceSettings,
-    key_credential,
 )
 from voicelive_desktop.engine.backoff import ReconnectBackoff
 from voicelive_desktop.engine.session_settings import EchoCancellationMode
-from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.simulator import Hostile, VoiceLiveSimulator
 
 pytestmark = pytest.mark.asyncio
@@ -53,36 +52,6 @@ def spoken_sentence(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return espeak_pcm16(
         "Hello assistant, what is the weather like today?", tmp_path_factory.mktemp("speech")
     )
-
-
-def engine_for(
-    sim: VoiceLiveSimulator,
-    key: str = DEMO_API_KEY,
-    session: SessionSettings | None = None,
-    **kwargs: object,
-) -> tuple[SessionEngine, EventLog, WallClockPlayback]:
-    playback = WallClockPlayback()
-    engine = SessionEngine(
-        ConnectionSettings(endpoint=sim.endpoint, model=str(kwargs.pop("model", "gpt-realtime"))),
-        key_credential(key),
-        session or SessionSettings(),
-        playback=playback,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    log = EventLog()
-    engine.subscribe(log)
-    return engine, log, playback
-
-
-def assert_every_event_was_typed(engine: SessionEngine) -> None:
-    """Every simulator event became its specific SDK model, as the real service's do."""
-    stats = engine.hostile_input
-    assert (stats.untyped, stats.unknown_types, stats.malformed) == (0, 0, 0)
-    assert stats.internal_errors == stats.out_of_order == 0
-
-
-def back_to_ready(event: SessionStateChanged) -> bool:
-    return event.state is SessionState.READY and event.previous is SessionState.RECONNECTING
 
 
 @pytest_asyncio.fixture

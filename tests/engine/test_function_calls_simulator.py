@@ -12,19 +12,21 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.conftest import EventLog
+from tests.engine.simulator_engines import (
+    answer,
+    assert_every_event_was_typed,
+    back_to_ready,
+    tool_engine,
+)
 from tests.engine.speech_audio import espeak_pcm16, speak_into
-from tests.engine.test_engine_simulator import assert_every_event_was_typed, back_to_ready
 from tests.waiting import wait_until
 from voicelive_desktop.engine import (
-    AssistantTranscriptCompleted,
-    ConnectionSettings,
     ResponseFinished,
     SessionEngine,
     SessionSettings,
     SessionState,
     SessionStateChanged,
-    key_credential,
 )
 from voicelive_desktop.engine.events import (
     ToolApprovalDecision,
@@ -33,7 +35,6 @@ from voicelive_desktop.engine.events import (
     ToolCallStarted,
     ToolCallStatus,
 )
-from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.tools.clock import clock_tool
 from voicelive_desktop.tools.registry import (
@@ -46,7 +47,6 @@ from voicelive_desktop.tools.registry import (
 
 pytestmark = pytest.mark.asyncio
 
-TEXT_ONLY = SessionSettings(modalities=("text",))
 FIXED_NOW = datetime(2026, 3, 14, 15, 9, tzinfo=timezone(timedelta(hours=1), "CET"))
 _EMPTY: dict[str, Any] = {"type": "object", "properties": {}}
 _TEXT_ARG: dict[str, Any] = {
@@ -105,22 +105,6 @@ class ToolProbe:
         return "never"
 
 
-def tool_engine(
-    sim: VoiceLiveSimulator, registry: ToolRegistry, session: SessionSettings = TEXT_ONLY, **kw: Any
-) -> tuple[SessionEngine, EventLog]:
-    engine = SessionEngine(
-        ConnectionSettings(endpoint=sim.endpoint, model="gpt-realtime"),
-        key_credential(DEMO_API_KEY),
-        session,
-        playback=WallClockPlayback(),
-        tools=registry,
-        **kw,
-    )
-    log = EventLog()
-    engine.subscribe(log)
-    return engine, log
-
-
 @pytest.fixture
 def probe() -> ToolProbe:
     return ToolProbe()
@@ -152,13 +136,6 @@ def outputs_sent(sim: VoiceLiveSimulator) -> list[dict[str, Any]]:
         if e.type == "conversation.item.create"
         and e.payload["item"]["type"] == "function_call_output"
     ]
-
-
-async def answer(log: EventLog, *, after: int = 0) -> str:
-    final = await log.wait_for(
-        AssistantTranscriptCompleted, lambda e: len(log.of(AssistantTranscriptCompleted)) > after
-    )
-    return final.text
 
 
 async def test_session_offers_the_enabled_tools(

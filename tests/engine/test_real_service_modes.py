@@ -13,8 +13,8 @@ import pytest
 import pytest_asyncio
 
 from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.simulator_engines import engine_for
 from tests.engine.speech_audio import espeak_pcm16, speak_into
-from tests.engine.test_engine_simulator import engine_for
 from tests.waiting import wait_until
 from voicelive_desktop.engine import (
     AssistantAudioReceived,

@@ -6,20 +6,16 @@ is to a user's server; the engine turns the flow into tool cards and consent pro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from azure.ai.voicelive.models import RequestSession
 
 from tests.engine.conftest import EventLog
+from tests.engine.simulator_engines import TEXT_ONLY, logged_engine
 from tests.fixtures.mcp_servers import HTTP_TOKEN, HTTP_TOKEN_HEADER, HttpMcpServer
 from voicelive_desktop.engine import (
     AssistantTranscriptCompleted,
     ConnectionSettings,
     SessionEngine,
-    SessionSettings,
-    key_credential,
 )
 from voicelive_desktop.engine.events import (
     RemoteMcpToolsListed,
@@ -30,12 +26,9 @@ from voicelive_desktop.engine.events import (
     ToolCallStatus,
 )
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
-from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
 pytestmark = pytest.mark.asyncio
-
-TEXT_ONLY = SessionSettings(modalities=("text",))
 
 
 def remote(url: str, approval: str = "always", **changes: object) -> RemoteMcpServer:
@@ -49,23 +42,12 @@ def remote(url: str, approval: str = "always", **changes: object) -> RemoteMcpSe
     return RemoteMcpServer(**fields)  # type: ignore[arg-type]
 
 
-@pytest_asyncio.fixture
-async def sim() -> AsyncIterator[VoiceLiveSimulator]:
-    async with VoiceLiveSimulator(use_espeak=False) as simulator:
-        yield simulator
-
-
 async def started(
     sim: VoiceLiveSimulator, *servers: RemoteMcpServer
 ) -> tuple[SessionEngine, EventLog]:
-    engine = SessionEngine(
-        ConnectionSettings(endpoint=sim.endpoint),
-        key_credential(DEMO_API_KEY),
-        TEXT_ONLY,
-        remote_mcp=servers,
+    engine, log = logged_engine(
+        ConnectionSettings(endpoint=sim.endpoint), TEXT_ONLY, remote_mcp=servers
     )
-    log = EventLog()
-    engine.subscribe(log)
     await engine.start()
     return engine, log
 

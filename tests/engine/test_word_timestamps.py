@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.engine.conftest import EventLog, WallClockPlayback
+from tests.engine.simulator_engines import logged_engine
 from voicelive_desktop.engine import (
     AssistantAudioReceived,
     AssistantInterrupted,
@@ -33,14 +34,11 @@ def letters(text: str) -> str:
 
 
 async def reply_with(simulator: VoiceLiveSimulator, voice: str) -> tuple[SessionEngine, EventLog]:
-    engine = SessionEngine(
+    engine, log = logged_engine(
         ConnectionSettings(endpoint=simulator.endpoint),
-        key_credential(DEMO_API_KEY),
         SessionSettings(voice=VoiceSettings(name=voice)),
         playback=WallClockPlayback(),
     )
-    log = EventLog()
-    engine.subscribe(log)
     await engine.start()
     await engine.send_text("Read this back")
     await log.wait_for(ResponseFinished, timeout=30)

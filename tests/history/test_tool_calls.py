@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.test_function_calls_simulator import TEXT_ONLY, answer, tool_engine
+from tests.engine.simulator_engines import TEXT_ONLY, answer, tool_engine
 from voicelive_desktop.engine.events import ToolCallFinished
 from voicelive_desktop.history import HistoryStore, Turn, schema
 from voicelive_desktop.history.recorder import HistoryRecorder

@@ -277,13 +277,5 @@ class FunctionCallStream:
         return item.raw
 
     def failed_event(self, error: Event) -> Event:
-        return {
-            "type": "response.done",
-            "response": wire.response_object(
-                self.response_id,
-                "failed",
-                modalities=self._modalities,
-                output=[],
-                status_details={"type": "failed", "error": error},
-            ),
-        }
+        """The response.done that ends this response when the simulator itself broke."""
+        return wire.failed_response_done(self.response_id, self._modalities, error)

@@ -291,16 +291,7 @@ class McpCallStream:
 
     def failed_event(self, error: Event) -> Event:
         """The response.done that ends this response when the simulator itself broke."""
-        return {
-            "type": "response.done",
-            "response": wire.response_object(
-                self.response_id,
-                "failed",
-                modalities=self._modalities,
-                output=[],
-                status_details={"type": "failed", "error": error},
-            ),
-        }
+        return wire.failed_response_done(self.response_id, self._modalities, error)
 
     async def run(self) -> None:
         send = self._owner._send

@@ -147,16 +147,7 @@ class ResponseStream:
 
     def failed_event(self, error: Event) -> Event:
         """The response.done that ends this response when the simulator itself broke."""
-        return {
-            "type": "response.done",
-            "response": wire.response_object(
-                self.response_id,
-                "failed",
-                modalities=self._modalities,
-                output=[],
-                status_details={"type": "failed", "error": error},
-            ),
-        }
+        return wire.failed_response_done(self.response_id, self._modalities, error)
 
     async def _stream_audio(self, ids: Event) -> tuple[str, int]:
         pcm = await self._synthesizer.synthesize(self._reply, self._style)

@@ -124,3 +124,17 @@ def response_object(
         "modalities": modalities,
         "output_audio_format": "pcm16",
     }
+
+
+def failed_response_done(response_id: str, modalities: list[str], error: Event) -> Event:
+    """The response.done that ends a response as failed when the simulator itself broke."""
+    return {
+        "type": "response.done",
+        "response": response_object(
+            response_id,
+            "failed",
+            modalities=modalities,
+            output=[],
+            status_details={"type": "failed", "error": error},
+        ),
+    }

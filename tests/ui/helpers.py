@@ -10,6 +10,7 @@ from tests.waiting import wait_until as wait_until  # re-exported for the UI tes
 from voicelive_desktop.credentials import CredentialStore
 from voicelive_desktop.engine.events import EngineEvent
 from voicelive_desktop.settings import SettingsStore
+from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.controller import AppController
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.sessions import SessionFactory
@@ -26,6 +27,12 @@ class AppUnderTest:
         self.events: list[EngineEvent] = []
         self.controller.adapter.event_received.connect(self.events.append)
         self.window.show()
+
+    async def connect_to(self, simulator: VoiceLiveSimulator) -> None:
+        """Connect to `simulator` with its demo key, as `--endpoint URL` with a typed key would."""
+        self.controller.endpoint_override = simulator.endpoint
+        self.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
+        assert await self.controller.connect_configured()
 
     def count(self, kind: type) -> int:
         return sum(isinstance(e, kind) for e in self.events)

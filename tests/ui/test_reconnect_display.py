@@ -25,9 +25,7 @@ async def test_drop_mid_response_shows_attempts_and_keeps_the_transcript(
     app.controller.adapter.event_received.connect(
         lambda _event: shown.append(app.window.state_indicator.text)
     )
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     app.controller.adapter.send_text("Remember the word teapot")
     await wait_until(lambda: app.count(ResponseFinished) >= 1, what="the first response")
     await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")

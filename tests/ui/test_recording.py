@@ -53,9 +53,7 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     indicator = app.window.recording
     control = app.controller.instruments.recording
     assert not indicator.armed and not indicator.rec_label.isVisible()  # off by default
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     assert isinstance(app.controller.adapter.session, VoiceSession)
     assert control.recorder is None
 

@@ -55,9 +55,7 @@ async def test_typing_while_the_assistant_speaks_marks_the_interruption(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     app.controller.adapter.send_text("Tell me a long story")
     await wait_until(lambda: app.count(AssistantTranscriptDelta) >= 2, what="first words")
     app.controller.adapter.send_text("Stop, something else")

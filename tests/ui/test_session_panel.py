@@ -125,12 +125,6 @@ def _edit(app: AppUnderTest, key: str, value: Any) -> None:
     app.window.session_panel.flush_edits()
 
 
-async def _connect(app: AppUnderTest, simulator: VoiceLiveSimulator) -> None:
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
-
-
 def test_every_panel_field_has_a_live_test() -> None:
     tested = {case[0] for case in CASES}
     in_panel = {key for keys in PANEL_SECTIONS.values() for key in keys}
@@ -150,7 +144,7 @@ async def test_the_echo_mode_is_kept_for_the_next_connection(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     updates_before = len(simulator.sent_of("session.updated"))
     _edit(app, "echo_cancellation", EchoCancellationMode.THIS_COMPUTER)
@@ -174,7 +168,7 @@ async def test_panel_control_applies_live(
     check: Callable[[Session], bool],
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     if before is not None:
         before(app)
@@ -204,7 +198,7 @@ async def test_greeting_option_makes_the_assistant_speak_first(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     _edit(app, "greet_on_connect", True)
     # A greeting belongs to the start of a session: the open one is not greeted again.
@@ -228,7 +222,7 @@ async def test_a_refused_change_shows_the_services_error(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     _semantic(app)
     await wait_until(lambda: panel.status is ApplyStatus.APPLIED, what="semantic VAD")
@@ -277,7 +271,7 @@ async def test_preview_speaks_in_a_separate_session_and_leaves_the_conversation_
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     updates_before = len(simulator.received_of("session.update"))
     panel.editors["voice"].set_value("en-GB-SoniaNeural")  # shown, not yet applied
@@ -324,7 +318,7 @@ async def test_quick_successive_changes_each_wait_for_their_own_session_updated(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     simulator.faults.session_updated_delay_s = 0.4  # a slow service: the updates overlap
     _edit(app, "temperature", 0.9)
@@ -384,7 +378,7 @@ async def test_an_instruction_preset_fills_the_prompt_and_applies(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    await _connect(app, simulator)
+    await app.connect_to(simulator)
     panel = app.window.session_panel
     presets = panel.editors["instructions"].presets  # type: ignore[attr-defined]
     tutor = presets.findText("Friendly tutor")

@@ -92,9 +92,7 @@ async def test_a_device_chosen_in_the_panel_switches_the_live_session_without_re
     simulator: VoiceLiveSimulator,
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     session = app.controller.adapter.session
     assert isinstance(session, VoiceSession)
     assert session.playback.device is not None and session.capture.device is not None

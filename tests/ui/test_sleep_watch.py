@@ -148,9 +148,7 @@ async def test_waking_up_reconnects_with_the_transcript_and_context_kept(
     app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
 ) -> None:
     app = app_under_test
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     app.controller.adapter.send_text("Remember the word teapot")
     await wait_until(lambda: app.count(ResponseFinished) >= 1, what="the response")
     await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")

@@ -92,9 +92,7 @@ def app(qtbot: QtBot, isolated_env: Path, echo: SecretEcho) -> AppUnderTest:
 
 
 async def _connect(app: AppUnderTest, simulator: VoiceLiveSimulator) -> None:
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
 
 

@@ -36,9 +36,7 @@ async def test_a_voice_session_runs_tools_with_consent_and_speaks_the_answer(
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
     echo = SecretEcho()
     app.controller.tools.registry.register(echo.spec())
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     session = app.controller.adapter.session
     assert isinstance(session, VoiceSession)
     await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")

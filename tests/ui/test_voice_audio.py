@@ -28,9 +28,7 @@ async def test_spoken_turn_meters_and_mute(
     simulator: VoiceLiveSimulator,
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     session = app.controller.adapter.session
     assert isinstance(session, VoiceSession)
 

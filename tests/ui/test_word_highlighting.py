@@ -140,9 +140,7 @@ async def test_on_the_speaker_words_follow_the_audio_played(
     qtbot: QtBot, isolated_env: Path, virtual_audio: VirtualAudio, simulator: VoiceLiveSimulator
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
-    app.controller.endpoint_override = simulator.endpoint
-    app.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
-    assert await app.controller.connect_configured()
+    await app.connect_to(simulator)
     transcript = app.window.transcript
     app.controller.adapter.send_text("Please say something long")
     await wait_until(lambda: app.count(AssistantWordTimed) >= 3, 20, "word timestamps")

@@ -97,3 +97,27 @@ def test_warning_lines_read_in_every_theme(qtbot: QtBot, theme: Theme) -> None:
     label.setPalette(palette_for(theme))
     colour = QColor(warning_style(label).removeprefix("color: ").removesuffix(";"))
     assert contrast_ratio(colour, label.palette().color(R.Window)) >= READABLE_RATIO
+
+
+@pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK, Theme.HIGH_CONTRAST])
+def test_the_warning_amber_reads_in_every_theme_where_it_is_used(
+    qtbot: QtBot, theme: Theme
+) -> None:
+    from voicelive_desktop.engine.events import ToolCallStatus
+    from voicelive_desktop.ui.mcp_server_dialog import McpServerDialog
+    from voicelive_desktop.ui.tool_card import status_colour
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    app.setPalette(palette_for(theme))
+    try:
+        dialog = McpServerDialog()  # the stdio warning takes its colour when it is built
+        qtbot.addWidget(dialog)
+        warning = QColor(dialog.warning.styleSheet().removeprefix("color: ").removesuffix(";"))
+        assert contrast_ratio(warning, dialog.palette().color(R.Window)) >= READABLE_RATIO
+        palette = palette_for(theme)
+        denied = status_colour(ToolCallStatus.DENIED, palette)
+        assert contrast_ratio(denied, palette.color(R.Base)) >= READABLE_RATIO
+    finally:
+        app.setPalette(original)

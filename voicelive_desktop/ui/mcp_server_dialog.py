@@ -24,6 +24,7 @@ from voicelive_desktop.mcp_bridge.config import (
     McpTransport,
 )
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
+from voicelive_desktop.ui.contrast import warning_style
 
 STDIO_WARNING = (
     "<b>A local (stdio) server runs on this computer with your user rights:</b> it can read, "
@@ -88,7 +89,7 @@ class McpServerDialog(QDialog):
             box.setMaximumHeight(70)
         self.warning = QLabel(STDIO_WARNING)
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #b7791f;")
+        self.warning.setStyleSheet(warning_style(self))
         self.error = QLabel()
         self.error.setStyleSheet("color: #c53030;")
         self.error.setWordWrap(True)

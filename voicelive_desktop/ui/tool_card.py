@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.engine.events import ToolCallStatus
+from voicelive_desktop.ui.contrast import WARNING_AMBER
 
 _SUMMARY_CHARS = 90
 _SPIN_INTERVAL_MS = 80
@@ -43,7 +44,7 @@ AWAITING_CONSENT_LABEL = "Waiting for you"
 _STATUS_COLOURS = {  # (light, dark)
     ToolCallStatus.OK: ("#1e8e3e", "#5bd17f"),
     ToolCallStatus.FAILED: ("#c0392b", "#ff8a7a"),
-    ToolCallStatus.DENIED: ("#b7791f", "#f0b429"),
+    ToolCallStatus.DENIED: (WARNING_AMBER.name(), "#f0b429"),  # the app's one warning amber
     ToolCallStatus.CANCELLED: ("#6b7280", "#9ca3af"),
 }
 # Who runs a call that this app does not run itself (ToolCallStarted.source).

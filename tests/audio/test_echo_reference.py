@@ -97,6 +97,23 @@ def test_a_correction_that_leaves_the_echo_behind_glides() -> None:
     assert 0 < pairing.applied_delay_s < 0.005  # on its way, at 0.5 ms a second
 
 
+def test_a_new_speaker_stream_is_taken_up_at_its_first_measurement() -> None:
+    # The speaker's stream is replaced (a resume after a rest, a device change) and buffers
+    # 20 ms more behind the same reported latency: the echo moved, so nothing is converged
+    # on the old alignment and the first measurement is applied at once, not glided to.
+    history = PlaybackHistory()
+    pairing = EchoReferencePairing(history)
+    duplex = SteppedDuplex(history, SCENARIOS["quiet_room"], DeviceTiming(rate=48_000))
+    run(duplex, pairing, speech_like(6, seed=1))
+    before = pairing.residual_delay_s
+    duplex.change_device(DeviceTiming(rate=48_000, overstated_latency_s=-0.020))
+    mic, reference = run(duplex, pairing, speech_like(6, seed=2))
+    assert pairing.residual_delay_s == pytest.approx(before + 0.020, abs=0.001)
+    assert pairing.applied_delay_s == pytest.approx(pairing.residual_delay_s, abs=0.0005)
+    settled = slice(3 * WIRE_RATE, 5 * WIRE_RATE)
+    assert wire_lag_ms(mic[settled], reference[settled]) == pytest.approx(pairing.lead_ms, abs=1.0)
+
+
 def test_channel_one_is_silent_while_nothing_plays() -> None:
     history = PlaybackHistory()
     pairing = EchoReferencePairing(history)

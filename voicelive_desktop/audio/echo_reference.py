@@ -48,6 +48,9 @@ _GLIDE_S_PER_FRAME = 0.0005 * protocol.FRAME_MS / 1000  # 0.5 ms per second
 # first: PulseAudio's ALSA plugin over-reports the input latency by ~70 ms, which a glide
 # would take 2.5 minutes to cross).
 _MIN_LEAD_S = LEAD_MS / 2000
+# The first measurement on a new speaker stream is taken up at once when further off than
+# this: the echo path itself moved, so no canceller is converged on the old alignment.
+_RETAKE_S = 0.002
 
 
 class PlaybackHistory:
@@ -154,6 +157,8 @@ class EchoReferencePairing:
         self._reference: FloatArray = np.zeros(self._frame, dtype=np.float32)
         self.resyncs = 0
         self._realign = True
+        # Measurements made before the speaker's stream changed (None: no change pending).
+        self._measured_before_change: int | None = None
         self._speaker_clock = _EarliestOffset()
         self._mic_clock = _EarliestOffset()
         self._mic_frames = 0
@@ -244,12 +249,19 @@ class EchoReferencePairing:
         converged loses the echo for about a second when its reference jumps, even in a
         pause (seen with WebRTC's AEC3); a glide of 0.5 ms a second it follows like drift.
 
-        A measurement that finds the echo (nearly) ahead of the reference is taken up at
-        once instead: no causal canceller can have converged on that reference."""
+        A measurement is taken up at once instead when no canceller can have converged on
+        the reference it corrects: one that finds the echo (nearly) ahead of the reference,
+        and the first one on a new speaker stream (device change, resume after a rest),
+        whose buffering may differ behind the same reported latency."""
         if not self.follow_residual:
             return
-        error = self.estimator.residual_s - self._applied_s
-        if LEAD_MS / 1000 + error < _MIN_LEAD_S:
+        estimator = self.estimator
+        error = estimator.residual_s - self._applied_s
+        changed = self._measured_before_change
+        first_since_change = changed is not None and estimator.measurements > changed
+        if first_since_change:
+            self._measured_before_change = None
+        if LEAD_MS / 1000 + error < _MIN_LEAD_S or (first_since_change and abs(error) > _RETAKE_S):
             self._take_up(error)
             return
         self._applied_s += max(-_GLIDE_S_PER_FRAME, min(_GLIDE_S_PER_FRAME, error))
@@ -263,6 +275,8 @@ class EchoReferencePairing:
         self.resyncs += 1
 
     def _adopt(self, rate: int, generation: int) -> None:
+        if self._generation != -1:  # not the session's first stream
+            self._measured_before_change = self.estimator.measurements
         self._generation = generation
         self._position = None
         self._realign = True

@@ -266,6 +266,10 @@ class SpeakerPlayback(DeviceStream):
             )
             assert device is not None
             self._start(stream, device)
+            if self.history is not None:
+                # A new stream, with its own buffering behind the same reported latency (on
+                # PulseAudio the echo moved by up to 60 ms): the echo reference re-aligns.
+                self.history.configure(stream.samplerate, float(stream.latency))
         except (sd.PortAudioError, AudioDeviceFailed) as error:
             name = device.name if device else self.noun
             log.warning("restarting the speaker %r failed: %s", name, error)

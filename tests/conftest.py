@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytest_plugins = [
+    "tests.fixtures.hard_crashes",
     "tests.fixtures.simulator",
     "tests.fixtures.virtual_audio",
     "tests.fixtures.secret_service",

@@ -27,6 +27,10 @@ lint_status=0
 .venv/bin/mypy --platform darwin || lint_status=$?
 echo "[test] linters finished (status $lint_status)" >&2
 
+# A hard crash prints the Python stacks of all threads into the log, also one at interpreter
+# exit, after pytest has handed faulthandler back (tests/fixtures/hard_crashes.py covers the rest).
+export PYTHONFAULTHANDLER=1
+
 # One QApplication per process fixes Qt's platform, so the real-X11 tests run on their own.
 status=0
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q -m "not x11" "$@" \

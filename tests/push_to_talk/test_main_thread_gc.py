@@ -7,10 +7,14 @@ import gc
 import threading
 import weakref
 
+import pytest
 from PySide6.QtCore import QObject, QTimer
 from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
+
+# These tests switch automatic collection off and on themselves (tests/fixtures/hard_crashes.py).
+pytestmark = pytest.mark.automatic_gc
 
 
 class Cycle:

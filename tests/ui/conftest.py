@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,14 +29,6 @@ def pytest_asyncio_loop_factories(
     """pytest-asyncio 1.5 hook: without it async tests run on a plain selector loop, Qt
     events stall while they await, and qtbot.waitSignal times out."""
     return {"qasync": _qasync_loop}
-
-
-@pytest.fixture(autouse=True)
-def collect_qt_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Collect each UI test's garbage here: left for later, a cycle holding a Qt object may be
-    collected on a qasync worker thread, which destroys the object off its thread (segfault)."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,8 @@ import argparse
 import asyncio
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,13 +23,33 @@ sys.path.insert(0, str(ROOT))
 
 from tools.screenshot import run_in_throwaway_app  # noqa: E402
 
+_STEP_TIMEOUT_S = 60.0
+
+
+class StepTimedOut(Exception):
+    """A step of the staging never came (a server that did not start, say)."""
+
+
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait for one step; one that never comes ends the run with a message, not a hang."""
+    deadline = time.monotonic() + _STEP_TIMEOUT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise StepTimedOut(f"gave up after {_STEP_TIMEOUT_S:g} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
 
 async def stage(out: Path, theme: str) -> None:
     from PySide6.QtGui import QColor, QPainter, QPixmap
     from PySide6.QtWidgets import QApplication
 
     from voicelive_desktop.credentials import CredentialStore
-    from voicelive_desktop.engine.events import SessionState, ToolCallFinished
+    from voicelive_desktop.engine.events import (
+        RemoteMcpToolsListed,
+        SessionState,
+        ToolCallFinished,
+    )
+    from voicelive_desktop.mcp_bridge.status import ServerState
     from voicelive_desktop.settings import SettingsStore, Theme
     from voicelive_desktop.ui.controller import AppController
     from voicelive_desktop.ui.main_window import MainWindow
@@ -38,67 +60,80 @@ async def stage(out: Path, theme: str) -> None:
     assert isinstance(app, QApplication)
     window = MainWindow()
     controller = AppController(window, SettingsStore(), CredentialStore(), text_session)
-    apply_theme(app, Theme(theme))
-    window.set_panel_open(False)
-    window.resize(760, 760)
-    window.show()
-    finished: list[ToolCallFinished] = []
-    controller.adapter.event_received.connect(
-        lambda e: finished.append(e) if isinstance(e, ToolCallFinished) else None
-    )
-    controller.mcp.start()  # what start() does first: the saved servers (none here)
-    dialog = controller.open_preferences()
-    dialog.mcp_section.example_button.click()
-    registry = controller.tools.registry
-    while registry.get("dice__roll_dice") is None:
-        await asyncio.sleep(0.05)
-    dialog.close()
-    if not await controller.start_demo():
-        sys.exit(f"the demo did not connect: {window.error_banner.message}")
-    window.error_banner.dismiss()
+    try:
+        apply_theme(app, Theme(theme))
+        window.set_panel_open(False)
+        window.resize(760, 760)
+        window.show()
+        finished: list[ToolCallFinished] = []
+        controller.adapter.event_received.connect(
+            lambda e: finished.append(e) if isinstance(e, ToolCallFinished) else None
+        )
+        listed: list[RemoteMcpToolsListed] = []
+        controller.adapter.event_received.connect(
+            lambda e: listed.append(e) if isinstance(e, RemoteMcpToolsListed) and e.tools else None
+        )
+        controller.mcp.start()  # what start() does first: the saved servers (none here)
+        dialog = controller.open_preferences()
+        dialog.mcp_section.example_button.click()
+        registry = controller.tools.registry
+        await _until(lambda: registry.get("dice__roll_dice") is not None, "the local dice server")
+        # The service lists a remote server's tools once, when the session starts: the example's
+        # HTTP server has to be up by then (it starts after the local one).
+        await _until(
+            lambda: controller.mcp.status("dice-remote").state is ServerState.RUNNING,
+            "the remote dice server",
+        )
+        dialog.close()
+        if not await controller.start_demo():
+            sys.exit(f"the demo did not connect: {window.error_banner.message}")
+        window.error_banner.dismiss()
 
-    async def ask_and_allow(question: str, calls: int) -> None:
-        window.message_box.setText(question)
-        window.message_box.returnPressed.emit()
-        while not window.tool_calls.pending_prompts():
-            await asyncio.sleep(0.05)
-        prompt = window.tool_calls.pending_prompts()[0]
-        while not (prompt.armed() and prompt.allow_once_button.isEnabled()):
-            await asyncio.sleep(0.05)
-        prompt.allow_once_button.click()
-        while len(finished) < calls:
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)
-        while window.session_state is not SessionState.READY:
-            await asyncio.sleep(0.05)
+        async def ask_and_allow(question: str, calls: int) -> None:
+            window.message_box.setText(question)
+            window.message_box.returnPressed.emit()
+            await _until(lambda: bool(window.tool_calls.pending_prompts()), "the approval prompt")
+            prompt = window.tool_calls.pending_prompts()[0]
+            await _until(
+                lambda: prompt.armed() and prompt.allow_once_button.isEnabled(), "an armed prompt"
+            )
+            prompt.allow_once_button.click()
+            await _until(lambda: len(finished) >= calls, "the dice roll")
+            await asyncio.sleep(0.3)
+            await _until(lambda: window.session_state is SessionState.READY, "the answer")
 
-    await ask_and_allow('call dice__roll_dice({"sides": 20, "count": 2})', 1)
-    await ask_and_allow("Now roll a d20 on the remote server", 2)
-    await asyncio.sleep(1.0)
-    conversation = window.grab()
+        await ask_and_allow('call dice__roll_dice({"sides": 20, "count": 2})', 1)
+        # Listed on the service's side after the session starts; asked before that, it answers
+        # without calling the tool and no approval prompt ever comes.
+        await _until(lambda: bool(listed), "the remote server's tools")
+        await ask_and_allow("Now roll a d20 on the remote server", 2)
+        await asyncio.sleep(1.0)
+        conversation = window.grab()
 
-    dialog = controller.open_preferences()
-    dialog.resize(720, 760)
-    dialog.tabs.setCurrentWidget(dialog.tools_page)
-    dialog.mcp_section.table.selectRow(0)
-    dialog.tools_page.table.scrollToBottom()  # the dice tool, last in the list
-    await asyncio.sleep(0.8)
-    preferences = dialog.grab()
-    gap = 16
-    canvas = QPixmap(
-        conversation.width() + gap + preferences.width(),
-        max(conversation.height(), preferences.height()),
-    )
-    canvas.fill(QColor("#d0d4da"))
-    painter = QPainter(canvas)
-    painter.drawPixmap(0, 0, conversation)
-    painter.drawPixmap(conversation.width() + gap, 0, preferences)
-    painter.end()
-    canvas.save(str(out))
-    print(f"saved {out}")
-    dialog.close()
-    await controller.shutdown()
-    window.close()
+        dialog = controller.open_preferences()
+        dialog.resize(720, 760)
+        dialog.tabs.setCurrentWidget(dialog.tools_page)
+        dialog.mcp_section.table.selectRow(0)
+        dialog.tools_page.table.scrollToBottom()  # the dice tool, last in the list
+        await asyncio.sleep(0.8)
+        preferences = dialog.grab()
+        gap = 16
+        canvas = QPixmap(
+            conversation.width() + gap + preferences.width(),
+            max(conversation.height(), preferences.height()),
+        )
+        canvas.fill(QColor("#d0d4da"))
+        painter = QPainter(canvas)
+        painter.drawPixmap(0, 0, conversation)
+        painter.drawPixmap(conversation.width() + gap, 0, preferences)
+        painter.end()
+        canvas.save(str(out))
+        print(f"saved {out}")
+        dialog.close()
+
+    finally:  # also after a step timed out: stop the MCP servers, close the window
+        await controller.shutdown()
+        window.close()
 
 
 def main() -> int:
@@ -107,7 +142,11 @@ def main() -> int:
     parser.add_argument("--theme", choices=["light", "dark"], default="light")
     args = parser.parse_args()
     os.environ.setdefault("VOICELIVE_DICE_SEED", "7")
-    run_in_throwaway_app(lambda with_sound: stage(args.out.resolve(), args.theme))
+    try:
+        run_in_throwaway_app(lambda with_sound: stage(args.out.resolve(), args.theme))
+    except StepTimedOut as error:
+        print(f"screenshot_mcp: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

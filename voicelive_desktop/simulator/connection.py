@@ -32,24 +32,21 @@ from voicelive_desktop.simulator.remote_mcp import (
     McpCallStream,
     RemoteMcp,
     RemoteServer,
-    parse_mcp_tools,
 )
 from voicelive_desktop.simulator.replies import pre_generated_text
 from voicelive_desktop.simulator.reply_choice import reply_for
 from voicelive_desktop.simulator.response_options import checked_options
 from voicelive_desktop.simulator.responses import ConnectionDropped, ResponseStream
 from voicelive_desktop.simulator.service_modes import (
-    client_echo_refusal,
     session_start_extras,
     shaped,
-    without_client_echo_reference,
 )
 from voicelive_desktop.simulator.session_config import (
     InvalidSessionUpdate,
     default_session,
-    merged_session,
 )
 from voicelive_desktop.simulator.session_limits import SessionLimits
+from voicelive_desktop.simulator.session_updates import updated_session
 from voicelive_desktop.simulator.speech import SpeechSynthesizer
 from voicelive_desktop.simulator.voice_options import speech_style
 from voicelive_desktop.simulator.wire import Event
@@ -233,28 +230,13 @@ class SimulatedSession:
     # --- session -------------------------------------------------------------------------
 
     async def _session_update(self, event: Event) -> None:
-        refused = self._faults.modes.refuse_setting
-        if refused and isinstance(event.get("session"), dict) and refused in event["session"]:
-            await self._error(
-                event,
-                f"The value of '{refused}' is not supported by this resource.",
-                "invalid_value",
-                f"session.{refused}",
-            )
-            return
-        echo_refusal = client_echo_refusal(event.get("session"), self._faults.modes)
-        if echo_refusal is not None:
-            await self._error(event, echo_refusal[0], "invalid_value", echo_refusal[1])
-            return
-        update = without_client_echo_reference(event.get("session"), self._faults.modes)
         try:
-            session = merged_session(self.session, update)
-            remote_servers = parse_mcp_tools(session)
+            session, remote_servers = updated_session(
+                self.session, event.get("session"), self._faults, self._agent
+            )
         except (InvalidSessionUpdate, InvalidMcpTool) as error:
             await self._error(event, str(error), "invalid_value", error.param)
             return
-        if self._agent is not None:  # the agent's own instructions stay
-            session["instructions"] = self._agent.instructions
         self.session = session
         self._remote_servers = remote_servers
         self._input.configure(self.session)

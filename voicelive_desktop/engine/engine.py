@@ -11,12 +11,10 @@ from typing import Any
 from azure.ai.voicelive.models import (
     ConversationRequestItem,
     InputTextContentPart,
-    RequestSession,
     UserMessageItem,
 )
 
 from voicelive_desktop.background_tasks import BackgroundTasks
-from voicelive_desktop.engine.agent_mode import for_agent
 from voicelive_desktop.engine.backoff import ReconnectBackoff
 from voicelive_desktop.engine.barge_in import BargeIn, tell_server
 from voicelive_desktop.engine.client_event_log import (
@@ -24,7 +22,6 @@ from voicelive_desktop.engine.client_event_log import (
 )
 from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
-from voicelive_desktop.engine.echo_mode import EchoReferenceRefused, with_fallback
 from voicelive_desktop.engine.errors import (
     ConnectionLost,
     VoiceLiveError,
@@ -32,7 +29,6 @@ from voicelive_desktop.engine.errors import (
 )
 from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.events import (
-    EchoModeFellBack,
     EngineEvent,
     SessionErrorReported,
     SessionState,
@@ -47,10 +43,10 @@ from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.reconnect import ReconnectLoop
-from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_remote_mcp
+from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
+from voicelive_desktop.engine.requested_session import RequestedSession
 from voicelive_desktop.engine.response_requests import ResponseRequests
 from voicelive_desktop.engine.server_events import ServerEventHandler
-from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
     EchoCancellationMode,
@@ -114,8 +110,14 @@ class SessionEngine:
             ready_timeout_s=ready_timeout_s,
             on_confirmed=self._tools.confirmed,
         )
-        self._echo_fallback = echo_fallback
-        self._echo_refused = False  # the service refused the client reference: never again
+        self._requested = RequestedSession(
+            connection,
+            self._tools,
+            self._updates,
+            emit=self._emit,
+            echo_fallback=echo_fallback,
+            remote_mcp=remote_mcp,
+        )
         self._responses = ResponseRequests(self._send, lambda: self._handler.responding)
         self._handler = ServerEventHandler(
             emit=self._emit,
@@ -136,7 +138,6 @@ class SessionEngine:
             remember=self._memory.remember_call,
             approval_timeout_s=approval_timeout_s,
         )
-        self._remote_mcp = tuple(remote_mcp)
         self.remote_calls = RemoteCallCards(
             self._emit, self._send, self._responses.request, self._spawn
         )
@@ -206,7 +207,7 @@ class SessionEngine:
         """
         if self.state is not _S.DISCONNECTED:
             raise RuntimeError(f"start() called in state {self.state.value}")
-        self._session_config(self._session)  # raises InvalidSessionSettings before connecting
+        self._requested.config(self._session)  # raises InvalidSessionSettings before connecting
         self._memory.clear()  # a new conversation; context is restored only on reconnects
         self._states.advance(_S.CONNECTING)
         try:
@@ -280,23 +281,7 @@ class SessionEngine:
         )
         self._live = live
         live.start_receiving(self._handle_server_event, lambda planned: self._lost(live, planned))
-        await self._configure(self._session)
-
-    async def _configure(self, session: SessionSettings) -> None:
-        """Send `session` as the session config and wait for the service to confirm it; a
-        refused client echo reference is replaced by the fallback and sent again."""
-        try:
-            await self._updates.configure(self._session_config(session))
-        except EchoReferenceRefused as refusal:
-            self._echo_refused = True
-            log.warning(
-                "the service refused the client echo reference (%s); using %s",
-                refusal.message,
-                self._echo_fallback.value,
-            )
-            requested = EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE
-            self._emit(EchoModeFellBack(requested, self._echo_fallback, refusal.message))
-            await self._updates.configure(self._session_config(session))
+        await self._requested.send(self._session)
 
     def _report(self, error: VoiceLiveError, *, fatal: bool) -> None:
         self._emit(SessionErrorReported(error.kind, error.message, fatal))
@@ -466,10 +451,10 @@ class SessionEngine:
         InvalidSessionSettings before anything changes when a value is unusable, and
         SessionNotReady (keeping the previous settings) when the service refuses them.
         """
-        self._session_config(session)  # raises InvalidSessionSettings before anything changes
+        self._requested.config(session)  # raises InvalidSessionSettings before anything changes
         live = self._states.in_conversation
         if live:
-            await self._configure(session)
+            await self._requested.send(session)
         self._session = session
         return live
 
@@ -477,7 +462,7 @@ class SessionEngine:
 
     def use_remote_mcp(self, servers: Sequence[RemoteMcpServer]) -> None:
         """Offer these remote MCP servers from the next session config on (set before start)."""
-        self._remote_mcp = tuple(servers)
+        self._requested.remote_mcp = tuple(servers)
 
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
         """The user's answer to a ToolApprovalRequested; False when nothing waits for it
@@ -487,15 +472,9 @@ class SessionEngine:
             return True
         return self._calls.answer_approval(call_id, decision)
 
-    def _session_config(self, session: SessionSettings) -> RequestSession:
-        if self._echo_refused:
-            session = with_fallback(session, self._echo_fallback)
-        config = self._tools.session_config(build_request_session(session))
-        return for_agent(with_remote_mcp(config, self._remote_mcp), self._connection)
-
     async def _reconfigure_live(self) -> bool:
         """The registry changed: send the session config again if a conversation is open."""
         if not self._states.in_conversation:
             return False
-        await self._configure(self._session)
+        await self._requested.send(self._session)
         return True

@@ -35,6 +35,7 @@ from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.ui.crash_banner import CrashBanner
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
+from voicelive_desktop.ui.minimised_paint_pause import MinimisedPaintPause
 from voicelive_desktop.ui.recording_indicator import RecordingIndicator
 from voicelive_desktop.ui.session_panel import SessionPanel
 from voicelive_desktop.ui.state_indicator import StateIndicator
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.show_state(SessionState.DISCONNECTED)
+        self._paint_pause = MinimisedPaintPause(self)
 
     # ---- layout ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 from tests.engine.conftest import EventLog, WallClockPlayback
-from tests.engine.simulator_engines import engine_for
+from tests.engine.simulator_engines import TEXT_ONLY, engine_for
 from tests.engine.speech_audio import espeak_pcm16, speak_into
 from tests.waiting import wait_until
 from voicelive_desktop.engine import (
@@ -184,7 +184,8 @@ async def test_unknown_event_types_are_logged_once_and_counted_per_type(
     simulator: VoiceLiveSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     simulator.faults.modes.unknown_event_types = ("response.future_thing", "session.new_idea")
-    engine, log, _ = engine_for(simulator)
+    # Text replies: the unknown events come after response.created, spoken or not.
+    engine, log, _ = engine_for(simulator, session=TEXT_ONLY)
     with caplog.at_level(logging.INFO, logger="voicelive_desktop.engine"):
         await engine.start()
         for count, text in enumerate(("One", "Two", "Three"), start=1):

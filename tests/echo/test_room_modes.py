@@ -10,6 +10,9 @@ from tests.fixtures.room_client import RoomClient
 from voicelive_desktop.engine.session_settings import EchoCancellationMode
 from voicelive_desktop.simulator import VoiceLiveSimulator
 
+# The room ticks every 20 ms on the wall clock: a starved tick reaches the echo canceller late.
+pytestmark = pytest.mark.realtime
+
 ASK = "Tell me about the weather this week, in a few sentences please"
 INTERRUPTION = "Wait, stop please."
 

@@ -21,7 +21,7 @@ from voicelive_desktop.engine.events import (
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.sessions import voice_session_factory
 from voicelive_desktop.ui.transcript_view import TranscriptView
-from voicelive_desktop.ui.word_highlighter import WordHighlighter
+from voicelive_desktop.ui.word_highlighter import STILL_WAIT_MS, WordHighlighter
 from voicelive_desktop.ui.word_timeline import TimedWord, heard_until, word_spans
 
 TEXT = "Hello there, VoiceLive speaks."
@@ -189,3 +189,37 @@ def test_a_word_whose_timestamp_comes_late_lights_up_at_once(qtbot: QtBot) -> No
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.turns[0].body_at + 9)
     assert cursor.charFormat().foreground().color() == text_colour  # shown, not only counted
+
+
+def test_the_highlighter_looks_when_the_next_word_is_due_not_on_a_fixed_tick(
+    qtbot: QtBot,
+) -> None:
+    # WORDS start at 0, 400, 900 and 1500 ms: four looks light them all, where a 25 Hz poll
+    # would look 50 times over the same two seconds.
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    speaker = FakeSpeaker()
+    highlighter = WordHighlighter(view, speaker.played_ms, view)
+    speaker.played["i1"] = 0
+    feed(
+        view,
+        highlighter,
+        AssistantTranscriptDelta("r1", "i1", TEXT),
+        *(AssistantWordTimed("r1", "i1", w.text, w.offset_ms, w.duration_ms) for w in WORDS),
+    )
+    speaker.played["i1"] = 10  # the audio plays: "there" is due 390 ms from now
+    highlighter.tick()
+    assert highlighter.next_look_ms == 390
+    speaker.played["i1"] = 420
+    highlighter.tick()
+    assert view.heard_text("i1") == "Hello there,"
+    assert highlighter.next_look_ms == 480  # "VoiceLive" at 900
+    qtbot.wait(60)
+    highlighter.tick()  # the played time stood still (nothing came to play): look slowly
+    assert highlighter.next_look_ms == STILL_WAIT_MS
+    speaker.played["i1"] = 1600
+    highlighter.tick()
+    assert highlighter.next_look_ms is None  # all timed words heard: the next timestamp looks
+    speaker.played["i1"] = 1610
+    feed(view, highlighter, ResponseFinished("r1", "completed"))
+    assert highlighter.next_look_ms == WORDS[-1].offset_ms + WORDS[-1].duration_ms - 1610

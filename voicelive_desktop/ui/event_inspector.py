@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -37,77 +36,12 @@ from PySide6.QtWidgets import (
 
 from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.engine.event_log import CLIENT, EventLog, LoggedEvent, readable_event
+from voicelive_desktop.ui.event_table_model import EventTableModel
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Time", "Direction", "Type", "Size")
-ARROWS = {CLIENT: "↑ sent", "server": "↓ received"}
 _REFRESH_MS = 150  # new messages are shown in batches at most this often
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def _clock(at: float) -> str:
-    return datetime.fromtimestamp(at).strftime("%H:%M:%S.%f")[:-3]
-
-
-class EventTableModel(QAbstractTableModel):
-    """Mirrors the event log's kept messages as rows; never holds more than the log does."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[LoggedEvent] = []
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        event = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return _clock(event.at)
-            if column == 1:
-                return ARROWS.get(event.direction, event.direction)
-            if column == 2:
-                return event.type
-            return f"{event.size:,}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def sync(self, source: EventLog) -> None:
-        """Drop rows the log no longer keeps, then append what it recorded since."""
-        oldest = source.oldest_seq
-        gone = 0 if len(source) else len(self.rows)
-        while gone < len(self.rows) and self.rows[gone].seq < oldest:
-            gone += 1
-        if gone:
-            self.beginRemoveRows(QModelIndex(), 0, gone - 1)
-            del self.rows[:gone]
-            self.endRemoveRows()
-        newer = source.since(self.rows[-1].seq if self.rows else 0)
-        if newer:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(newer) - 1)
-            self.rows.extend(newer)
-            self.endInsertRows()
-
-    def reset_rows(self) -> None:
-        self.beginResetModel()
-        self.rows.clear()
-        self.endResetModel()
 
 
 class EventFilter(QSortFilterProxyModel):
@@ -131,7 +65,7 @@ class EventFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, EventTableModel)
-        event = model.rows[source_row]
+        event = model.event_at(source_row)
         if self.direction and event.direction != self.direction:
             return False
         return not self.text or self.text in event.type.lower()
@@ -300,7 +234,7 @@ class EventInspector(QDialog):
         shown = self.filter.rowCount()
         kept = len(self.model.rows)
         text = (
-            f"{shown:,} of {kept:,} kept events shown · the newest {self.source.max_events:,}"
+            f"{shown:,} rows shown of {kept:,} kept events · the newest {self.source.max_events:,}"
             f" (up to {self.source.max_chars // 1_000_000} MB of JSON) are kept"
         )
         if self.source.dropped:
@@ -317,15 +251,18 @@ class EventInspector(QDialog):
 
     def shown_events(self) -> list[LoggedEvent]:
         return [
-            self.model.rows[self.filter.mapToSource(self.filter.index(row, 0)).row()]
+            event
             for row in range(self.filter.rowCount())
+            for event in self.model.events_at(
+                self.filter.mapToSource(self.filter.index(row, 0)).row()
+            )
         ]
 
     def _show_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             self.detail.clear()
             return
-        event = self.model.rows[self.filter.mapToSource(current).row()]
+        event = self.model.event_at(self.filter.mapToSource(current).row())
         self.detail.setPlainText(
             json.dumps(readable_event(event.raw), indent=2, ensure_ascii=False)
         )

@@ -27,9 +27,10 @@ _HOP = RATE // 2  # ... every 0.5 s
 _MIN_TRUST = 0.35  # a weaker correlation peak (a pause, a word's end) measures nothing
 _QUIET_RMS = 300.0  # a reference quieter than this in a window: a pause in the answer
 # A step of the true delay between two windows (a skip of PulseAudio's streams under load:
-# seen 3-140 ms) is for the estimator to find; the windows this long after it are not judged.
+# seen 3-140 ms) is for the estimator to find (it measures every 1 s over 1.5 s); the windows
+# this long after it are not judged.
 _STEP_MS = 1.5
-_RECOVERY_S = 3.0
+_RECOVERY_S = 2.5
 
 
 @dataclass

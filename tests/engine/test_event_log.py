@@ -47,12 +47,30 @@ def test_the_log_keeps_at_most_its_count_of_events() -> None:
 
 def test_the_log_keeps_at_most_its_size_of_json_text() -> None:
     log = EventLog(max_events=10**6, max_chars=200_000)
-    big = message("response.audio.delta", delta=AUDIO)
+    big = message("conversation.item.created", item={"content": "x" * len(AUDIO)})
     for _ in range(500):
         log.record(SERVER, big)
     assert log.chars <= 200_000
     assert len(log) == 200_000 // len(big)
     assert log.chars == len(log) * len(big)
+
+
+def test_audio_is_cut_out_as_a_message_is_kept_and_its_wire_size_remembered() -> None:
+    log = EventLog()
+    append = message("input_audio_buffer.append", audio=AUDIO)
+    delta = message("response.audio.delta", response_id="r1", delta=AUDIO)
+    text = message("response.audio_transcript.delta", delta='say "hi" ' * 100)
+    for raw in (append, delta, text):
+        log.record(CLIENT, raw)
+    kept = list(log)
+    assert [e.size for e in kept] == [len(append), len(delta), len(text)]
+    assert AUDIO not in kept[0].raw and AUDIO not in kept[1].raw
+    assert kept[2].raw == text  # a text delta is kept whole, quotes and all
+    assert log.chars == sum(len(e.raw) for e in kept) < len(append) // 2
+    assert [e.type for e in kept[:2]] == ["input_audio_buffer.append", "response.audio.delta"]
+    # What the inspector shows is what it showed when the log kept the audio.
+    assert readable_event(kept[0].raw) == readable_event(append)
+    assert readable_event(kept[1].raw) == readable_event(delta)
 
 
 def test_one_message_larger_than_the_bound_is_still_kept_alone() -> None:
@@ -143,7 +161,9 @@ async def test_the_tap_records_every_message_of_a_real_session_within_its_bound(
     kept = list(log)
     assert {e.direction for e in kept} <= {CLIENT, SERVER}
     assert kept[-1].type == "response.done"
-    assert all(e.size == len(e.raw) > 0 for e in kept)
+    assert all(e.size >= len(e.raw) > 0 for e in kept)
+    audio = [e for e in kept if e.type == "response.audio.delta"]
+    assert audio and all(e.size > len(e.raw) and "audio elided" in e.raw for e in audio)
     # Every server message the engine handled went through the tap first.
     received = [e.type for e in kept if e.direction == SERVER]
     assert "response.audio.delta" in received

@@ -1,9 +1,11 @@
 """The event inspector's tap: every websocket message in and out, kept in a bounded ring buffer.
 
 The tap sits on the connection's websocket, below the SDK, so it sees exactly the JSON text
-sent and received (and its size) without parsing anything. Parsing, audio elision and secret
-redaction happen only when someone looks (`LoggedEvent.type`, `readable_event`), so an
-inspector that is closed costs one deque append per message.
+sent and received (and its size) without parsing anything. A base64 audio payload is cut out
+by a string search as the message is kept (nobody is shown it, and it was nearly all of the
+log's memory); parsing and secret redaction happen only when someone looks
+(`LoggedEvent.type`, `readable_event`), so an inspector that is closed costs one deque append
+and a few string searches per message.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ _BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE
 _AUDIO_KEYS = frozenset({"audio"})
 _AUDIO_DELTA_TYPES = frozenset({"response.audio.delta", "response.output_audio.delta"})
 _MIN_ELIDED_CHARS = 64
+_ELIDED_MARK = "«audio elided"
+# Messages shorter than this carry no audio worth cutting out; they are kept as they came.
+_CUT_FROM_CHARS = 512
+_AUDIO_FIELDS = ('"audio"', '"delta"')
 
 
 @dataclass(slots=True)
@@ -66,13 +72,14 @@ class LoggedEvent:
     seq: int
     at: float  # wall-clock seconds (time.time())
     direction: str  # CLIENT or SERVER
-    raw: str
+    raw: str  # the message's JSON text, a base64 audio payload replaced by a note
     _type: str | None = field(default=None, repr=False)
+    wire_chars: int = 0  # the message's length on the wire (0: that of `raw`)
 
     @property
     def size(self) -> int:
-        """Characters of JSON text (bytes, for the ASCII JSON the protocol uses)."""
-        return len(self.raw)
+        """Characters of JSON text sent or received (bytes, for the protocol's ASCII JSON)."""
+        return self.wire_chars or len(self.raw)
 
     @property
     def type(self) -> str:
@@ -110,8 +117,10 @@ class EventLog:
 
     def record(self, direction: str, raw: str) -> None:
         """Keep one message (loop thread); the oldest go when a bound is exceeded."""
-        self._events.append(LoggedEvent(next(self._seq), self._clock(), direction, raw))
-        self._chars += len(raw)
+        kept = _without_audio(raw) if len(raw) >= _CUT_FROM_CHARS else raw
+        event = LoggedEvent(next(self._seq), self._clock(), direction, kept, wire_chars=len(raw))
+        self._events.append(event)
+        self._chars += len(kept)
         while len(self._events) > self.max_events or (
             self._chars > self.max_chars and len(self._events) > 1
         ):
@@ -195,13 +204,36 @@ def _is_secret_key(key: str) -> bool:
     return lowered in _SECRET_KEYS or lowered.endswith(_SECRET_SUFFIXES)
 
 
+def _without_audio(raw: str) -> str:
+    """`raw` with its base64 audio value replaced by a note, found by string search (no
+    parse). Base64 holds no quote or backslash, so the value ends at the next quote; anything
+    that does not look like that (a text delta, a key found inside a value) is kept whole."""
+    for key in _AUDIO_FIELDS:
+        at = raw.find(key)
+        if at < 0 or (key == '"delta"' and "audio.delta" not in raw[:at]):
+            continue  # a "delta" is audio only in an audio delta (its type comes first)
+        after = at + len(key)
+        start = raw.find('"', after)
+        end = raw.find('"', start + 1) if start >= 0 else -1
+        if end < 0 or raw[after:start].strip() != ":":
+            continue
+        if end - start - 1 >= _MIN_ELIDED_CHARS and raw.find("\\", start, end) < 0:
+            return raw[: start + 1] + _audio_note(end - start - 1) + raw[end:]
+    return raw
+
+
+def _audio_note(base64_chars: int) -> str:
+    ms = base64_chars * 3 // 4 * 1000 // (SAMPLE_RATE_HZ * BYTES_PER_SAMPLE)
+    return f"{_ELIDED_MARK}: {base64_chars:,} base64 chars, ≈ {ms:,} ms of 24 kHz PCM16»"
+
+
 def _elided_audio(value: str) -> str:
     try:
         audio_bytes = len(base64.b64decode(value, validate=True))
     except ValueError:
         audio_bytes = len(value) * 3 // 4
     ms = audio_bytes * 1000 // (SAMPLE_RATE_HZ * BYTES_PER_SAMPLE)
-    return f"«audio elided: {len(value):,} base64 chars, ≈ {ms:,} ms of 24 kHz PCM16»"
+    return f"{_ELIDED_MARK}: {len(value):,} base64 chars, ≈ {ms:,} ms of 24 kHz PCM16»"
 
 
 def _clean(value: Any, event_type: str) -> Any:
@@ -219,7 +251,7 @@ def _clean_item(key: str, value: Any, event_type: str) -> Any:
         return REDACTED
     audio = key in _AUDIO_KEYS or (key == "delta" and event_type in _AUDIO_DELTA_TYPES)
     if audio and isinstance(value, str) and len(value) >= _MIN_ELIDED_CHARS:
-        return _elided_audio(value)
+        return value if value.startswith(_ELIDED_MARK) else _elided_audio(value)
     return _clean(value, event_type)
 
 

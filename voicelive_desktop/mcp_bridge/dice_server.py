@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import socket
 import sys
 import threading
 import time
@@ -24,6 +25,9 @@ SERVER_NAME = "dice"
 ROLL_TOOL = "roll_dice"
 MAX_DICE = 20
 MAX_SIDES = 1000
+# Printed on stdout once the HTTP port is bound: whoever started the server waits for this
+# line, not for the port to answer (another program on the port answers too).
+READY_LINE = "dice server listening"
 
 
 def build_server() -> MCPServer[Any]:
@@ -66,9 +70,24 @@ def main(argv: list[str] | None = None) -> int:
         _exit_with_parent()
     server = build_server()
     if args.http is not None:
-        server.run("streamable-http", host=args.host, port=args.http)
-    else:
-        server.run()
+        return _serve_http(server, args.host, args.http)
+    server.run()
+    return 0
+
+
+def _serve_http(server: MCPServer[Any], host: str, port: int) -> int:
+    """Bind `port` first, say so on stdout, then serve streamable HTTP on that socket."""
+    import anyio
+    import uvicorn
+
+    try:
+        listener = socket.create_server((host, port))
+    except OSError as error:
+        print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
+        return 1
+    print(READY_LINE, flush=True)
+    config = uvicorn.Config(server.streamable_http_app(host=host), log_level="warning")
+    anyio.run(uvicorn.Server(config).serve, [listener])
     return 0
 
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 
 from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpTransport
-from voicelive_desktop.mcp_bridge.dice_server import example_server_command
+from voicelive_desktop.mcp_bridge.dice_server import READY_LINE, example_server_command
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +54,18 @@ class ExampleHttpHost:
             str(EXAMPLE_REMOTE_PORT),
             "--exit-with-parent",
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _READY_TIMEOUT_S
-        while loop.time() < deadline:
-            if self._process.returncode is not None:
-                break
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", EXAMPLE_REMOTE_PORT)
-            except OSError:
-                await asyncio.sleep(0.1)
-                continue
-            writer.close()
-            self.problem = ""
-            return True
+        # Ready when our own child says it holds the port. Probing the port instead took
+        # another program's listener (a second copy of the app, a parallel test) for ours:
+        # the child then failed to bind and exited, and every remote call was refused.
+        assert self._process.stdout is not None
+        with contextlib.suppress(asyncio.TimeoutError):
+            line = await asyncio.wait_for(self._process.stdout.readline(), _READY_TIMEOUT_S)
+            if line.decode(errors="replace").strip() == READY_LINE:
+                self.problem = ""
+                return True
         await self.stop()
         self.problem = (
             f"The example server could not listen on port {EXAMPLE_REMOTE_PORT} (is another "

@@ -121,3 +121,71 @@ def test_the_warning_amber_reads_in_every_theme_where_it_is_used(
         assert contrast_ratio(denied, palette.color(R.Base)) >= READABLE_RATIO
     finally:
         app.setPalette(original)
+
+
+THEMES = [Theme.LIGHT, Theme.DARK, Theme.HIGH_CONTRAST]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_status_colour_reads_on_every_background_in_every_theme(theme: Theme) -> None:
+    from voicelive_desktop.ui.contrast import TONE_BACKGROUNDS, Tone, tone_colour
+
+    QApplication.instance() or QApplication([])
+    palette = palette_for(theme)
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    poor = []
+    for tone in Tone:
+        for background in TONE_BACKGROUNDS:
+            colour = tone_colour(tone, palette, background)
+            ratio = contrast_ratio(colour, palette.color(background))
+            if ratio < needed:
+                poor.append(f"{tone.name} {colour.name()} on {background.name}: {ratio:.2f}")
+    assert not poor, poor
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_tool_call_states_read_on_their_card_in_every_theme(theme: Theme) -> None:
+    from voicelive_desktop.engine.events import ToolCallStatus
+    from voicelive_desktop.ui.tool_card import STATUS_TONES, status_colour
+
+    QApplication.instance() or QApplication([])
+    palette = palette_for(theme)
+    card = palette.color(R.AlternateBase)
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    assert set(STATUS_TONES) == set(ToolCallStatus) - {ToolCallStatus.RUNNING}
+    for status in STATUS_TONES:
+        ratio = contrast_ratio(status_colour(status, palette), card)
+        assert ratio >= needed, (status.name, round(ratio, 2))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_error_lines_read_in_every_theme(qtbot: QtBot, theme: Theme) -> None:
+    """The MCP server dialog's error line, the welcome dialog's problem line and the REC label
+    once had fixed reds (the dialog's read at 2.5:1 on dark)."""
+    from voicelive_desktop.ui.agent_profile import agent_note_label
+    from voicelive_desktop.ui.mcp_server_dialog import McpServerDialog
+    from voicelive_desktop.ui.recording_indicator import RecordingIndicator
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    app.setPalette(palette_for(theme))
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    try:
+        dialog = McpServerDialog()
+        indicator = RecordingIndicator()
+        note = agent_note_label()
+        for widget in (dialog, indicator, note):
+            qtbot.addWidget(widget)
+        window = dialog.palette().color(R.Window)
+        sheets = {
+            "mcp error": dialog.error.styleSheet(),
+            "agent note": note.styleSheet(),
+            "recording": indicator.rec_label.styleSheet(),
+        }
+        for where, sheet in sheets.items():
+            colour = QColor(sheet.split("color: ")[1].split(";")[0])
+            ratio = contrast_ratio(colour, window)
+            assert ratio >= needed, (where, colour.name(), round(ratio, 2))
+    finally:
+        app.setPalette(original)

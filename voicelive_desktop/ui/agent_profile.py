@@ -25,6 +25,7 @@ from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
     FoundryAgentSettings,
 )
+from voicelive_desktop.ui.contrast import warning_style
 from voicelive_desktop.ui.setting_editors import FieldEditor
 from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
 
@@ -71,7 +72,7 @@ def agent_note_label() -> QLabel:
     label = QLabel()
     label.setObjectName("agentNote")
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b7791f;")
+    label.setStyleSheet(warning_style(label))
     label.hide()
     return label
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -33,16 +35,54 @@ def readable(accent: QColor, background: QColor, fallback: QColor) -> QColor:
     return accent if contrast_ratio(accent, background) >= READABLE_RATIO else fallback
 
 
-# The amber of warnings; on dark or high-contrast backgrounds it gives way to the text colour.
-WARNING_AMBER = QColor("#8a5a00")
+class Tone(enum.Enum):
+    """What a coloured status line says; each tone has one light and one dark colour."""
+
+    SUCCESS = "success"
+    ERROR = "error"
+    WARNING = "warning"
+    MUTED = "muted"
+
+
+# (on light backgrounds, on dark ones). Every pair is chosen to reach 4.5:1 on each background
+# role the app draws status text on (window, base, alternate base, button) in the light and
+# dark themes, and 7:1 on high contrast's black; tests/ui/test_contrast.py checks all of them.
+# The one place the app's status colours live: widgets ask for a tone, never a hex value.
+_TONE_COLOURS = {
+    Tone.SUCCESS: ("#17753a", "#5bd17f"),
+    Tone.ERROR: ("#b42318", "#ff8a7a"),
+    Tone.WARNING: ("#8a5a00", "#f0b429"),
+    Tone.MUTED: ("#4b5563", "#a8aeb8"),
+}
+# The text colour Qt pairs with each background role: the fallback when a tone cannot read.
+_TEXT_ON = {
+    QPalette.ColorRole.Window: QPalette.ColorRole.WindowText,
+    QPalette.ColorRole.Base: QPalette.ColorRole.Text,
+    QPalette.ColorRole.AlternateBase: QPalette.ColorRole.Text,
+    QPalette.ColorRole.Button: QPalette.ColorRole.ButtonText,
+}
+TONE_BACKGROUNDS = tuple(_TEXT_ON)
+
+
+def tone_colour(
+    tone: Tone, palette: QPalette, background: QPalette.ColorRole = QPalette.ColorRole.Window
+) -> QColor:
+    """`tone`'s colour for text on `palette`'s `background` role, the palette's own text
+    colour if even the right light/dark variant would not read there."""
+    behind = palette.color(background)
+    light, dark = _TONE_COLOURS[tone]
+    accent = QColor(dark if behind.lightness() < 128 else light)
+    text = palette.color(_TEXT_ON.get(background, QPalette.ColorRole.Text))
+    return readable(accent, behind, text)
+
+
+def tone_style(
+    widget: QWidget, tone: Tone, background: QPalette.ColorRole = QPalette.ColorRole.Window
+) -> str:
+    """A style sheet colour for a `tone` line that reads on `widget`'s background."""
+    return f"color: {tone_colour(tone, widget.palette(), background).name()};"
 
 
 def warning_style(widget: QWidget) -> str:
     """A style sheet colour for a warning line that reads on `widget`'s background."""
-    palette = widget.palette()
-    colour = readable(
-        WARNING_AMBER,
-        palette.color(QPalette.ColorRole.Window),
-        palette.color(QPalette.ColorRole.WindowText),
-    )
-    return f"color: {colour.name()};"
+    return tone_style(widget, Tone.WARNING)

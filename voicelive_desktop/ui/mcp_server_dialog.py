@@ -24,7 +24,7 @@ from voicelive_desktop.mcp_bridge.config import (
     McpTransport,
 )
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
-from voicelive_desktop.ui.contrast import warning_style
+from voicelive_desktop.ui.contrast import Tone, tone_style, warning_style
 
 STDIO_WARNING = (
     "<b>A local (stdio) server runs on this computer with your user rights:</b> it can read, "
@@ -91,7 +91,7 @@ class McpServerDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(warning_style(self))
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c53030;")
+        self.error.setStyleSheet(tone_style(self, Tone.ERROR))
         self.error.setWordWrap(True)
         self.form = QFormLayout()
         self.form.addRow("Name", self.name)

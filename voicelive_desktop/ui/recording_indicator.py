@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-_RED = "#d93025"
+from voicelive_desktop.ui.contrast import Tone, tone_colour
 
 
 class RecordingIndicator(QWidget):
@@ -27,7 +27,8 @@ class RecordingIndicator(QWidget):
         layout.setSpacing(6)
         self.rec_label = QLabel("")
         self.rec_label.setObjectName("recordingLabel")
-        self.rec_label.setStyleSheet(f"#recordingLabel {{ color: {_RED}; font-weight: bold; }}")
+        red = tone_colour(Tone.ERROR, self.palette()).name()
+        self.rec_label.setStyleSheet(f"#recordingLabel {{ color: {red}; font-weight: bold; }}")
         self.rec_label.setAccessibleName("Recording conversation audio")
         self.rec_label.hide()
         layout.addWidget(self.rec_label)

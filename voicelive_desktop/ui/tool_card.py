@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.engine.events import ToolCallStatus
-from voicelive_desktop.ui.contrast import WARNING_AMBER
+from voicelive_desktop.ui.contrast import Tone, tone_colour
 
 _SUMMARY_CHARS = 90
 _SPIN_INTERVAL_MS = 80
@@ -41,11 +41,11 @@ STATUS_LABELS = {
     ToolCallStatus.CANCELLED: "Cancelled",
 }
 AWAITING_CONSENT_LABEL = "Waiting for you"
-_STATUS_COLOURS = {  # (light, dark)
-    ToolCallStatus.OK: ("#1e8e3e", "#5bd17f"),
-    ToolCallStatus.FAILED: ("#c0392b", "#ff8a7a"),
-    ToolCallStatus.DENIED: (WARNING_AMBER.name(), "#f0b429"),  # the app's one warning amber
-    ToolCallStatus.CANCELLED: ("#6b7280", "#9ca3af"),
+STATUS_TONES = {
+    ToolCallStatus.OK: Tone.SUCCESS,
+    ToolCallStatus.FAILED: Tone.ERROR,
+    ToolCallStatus.DENIED: Tone.WARNING,
+    ToolCallStatus.CANCELLED: Tone.MUTED,
 }
 # Who runs a call that this app does not run itself (ToolCallStarted.source).
 SOURCE_LABELS = {"mcp_remote": "remote MCP", "agent": "agent"}
@@ -159,11 +159,11 @@ class StatusMark(QWidget):
 
 
 def status_colour(status: ToolCallStatus, palette: QPalette) -> QColor:
-    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    colours = _STATUS_COLOURS.get(status)
-    if colours is None:
+    """The colour of a status on a card (drawn on the alternate base); running has none."""
+    tone = STATUS_TONES.get(status)
+    if tone is None:
         return palette.color(QPalette.ColorRole.Text)
-    return QColor(colours[1] if dark else colours[0])
+    return tone_colour(tone, palette, QPalette.ColorRole.AlternateBase)
 
 
 class ToolCallCard(QFrame):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from voicelive_desktop import APP_NAME
 from voicelive_desktop.engine.session_settings import AuthMethod
-from voicelive_desktop.ui.contrast import warning_style
+from voicelive_desktop.ui.contrast import Tone, tone_style, warning_style
 
 
 class WelcomeChoice(str, enum.Enum):
@@ -96,7 +96,7 @@ class WelcomeDialog(QDialog):
         layout.addWidget(self.keyring_note)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.setStyleSheet(tone_style(self, Tone.ERROR))
         self.problem.hide()
         layout.addWidget(self.problem)
 

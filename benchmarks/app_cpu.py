@@ -271,6 +271,40 @@ LABELS = {
 }
 
 
+# A bare PySide6 window (QApplication + QMainWindow with one label, shown): the floor any
+# PySide6 app pays before its own imports, printed beside the app's RSS for reference.
+_BARE_QT_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("bare"))
+window.resize(1080, 680)
+window.show()
+def report():
+    status = open("/proc/self/status").read().split("VmRSS:")[1]
+    print(int(status.split()[0]) / 1024, flush=True)
+    app.quit()
+QTimer.singleShot(2000, report)
+app.exec()
+"""
+
+
+def bare_qt_window_rss_mb() -> float:
+    """RSS of a bare shown PySide6 window on the same display, 2 s after it showed."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(
+        [sys.executable, "-c", _BARE_QT_WINDOW],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return float(result.stdout.split()[-1])
+
+
 def median_range(values: list[float]) -> str:
     return f"{statistics.median(values):7.2f} [{min(values):.2f}-{max(values):.2f}]"
 
@@ -395,6 +429,7 @@ def main() -> int:
                         f"{run.paints_by_widget or ''}",
                         flush=True,
                     )
+            bare_rss = bare_qt_window_rss_mb()
         finally:
             bench.close()
             if xvfb is not None:
@@ -406,6 +441,7 @@ def main() -> int:
     print_figure("connected and silent", runs, "idle_cpu", "% of one core")
     print_figure(f"talking, first {TALK_CPU_TURNS} turns", runs, "talk_cpu", "% of one core")
     print_figure("RSS after the conversation", runs, "rss_mb", "MB")
+    print(f"  (reference: a bare shown PySide6 QMainWindow, {bare_rss:.0f} MB)")
     print_delays(runs)
     if set(GOAL_CLIENTS) <= set(args.clients):
         print_goals(runs)

@@ -17,15 +17,21 @@ PYTHON="${PYTHON:-python3}"
 .venv/bin/python -c "import voicelive_desktop, azure.ai.voicelive.aio, PySide6.QtWidgets"
 echo "[test] set-up took $(( $(date +%s) - start )) s" >&2
 
-# Linters first: they take seconds and fail for reasons a test run would not show.
-lint_status=0
-.venv/bin/ruff check . || lint_status=$?
-.venv/bin/ruff format --check . || lint_status=$?
-.venv/bin/mypy || lint_status=$?
-# Platform code is checked as Windows and macOS would see it, too.
-.venv/bin/mypy --platform win32 || lint_status=$?
-.venv/bin/mypy --platform darwin || lint_status=$?
-echo "[test] linters finished (status $lint_status)" >&2
+# The linters fail for reasons a test run would not show. They run on the CPU beside the
+# parallel tests, which mostly wait on the clock; their report follows those tests'.
+lint() {
+  local failed=0
+  .venv/bin/ruff check . || failed=$?
+  .venv/bin/ruff format --check . || failed=$?
+  .venv/bin/mypy || failed=$?
+  # Platform code is checked as Windows and macOS would see it, too.
+  .venv/bin/mypy --platform win32 || failed=$?
+  .venv/bin/mypy --platform darwin || failed=$?
+  return "$failed"
+}
+lint_log=$(mktemp)
+lint >"$lint_log" 2>&1 &
+lint_pid=$!
 
 # A hard crash prints the Python stacks of all threads into the log, also one at interpreter
 # exit, after pytest has handed faulthandler back (tests/fixtures/hard_crashes.py covers the rest).
@@ -40,11 +46,17 @@ export PYTHONFAULTHANDLER=1
 status=0
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q \
   -m "not x11 and not audio and not realtime" -n "${TEST_WORKERS:-3}" "$@" || status=$?
+lint_status=0
+wait "$lint_pid" || lint_status=$?
+cat "$lint_log" && rm -f "$lint_log"
+echo "[test] linters finished (status $lint_status)" >&2
+echo "[test] parallel tests finished at $(( $(date +%s) - start )) s" >&2
 realtime_status=0
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q \
   -m "not x11 and (audio or realtime)" "$@" || realtime_status=$?
 [ "$realtime_status" -eq 5 ] && realtime_status=0  # none selected by the arguments
 [ "$status" -eq 5 ] && status=0
+echo "[test] real-time tests finished at $(( $(date +%s) - start )) s" >&2
 x11_status=0
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   env QT_QPA_PLATFORM=xcb .venv/bin/python -m pytest -p no:cacheprovider -q -m x11 "$@" \

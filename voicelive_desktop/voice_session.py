@@ -128,9 +128,12 @@ class VoiceSession:
         )
         self._listeners: list[Listener] = []
         self._device_listeners: list[DeviceListener] = []
-        # Get every mic frame (24 kHz mono PCM16, muted ones as silence) on the loop, after
-        # the PortAudio thread handed it over: the conversation recorder listens here.
+        # Get every mic frame on the loop, after the PortAudio thread handed it over (muted
+        # ones as silence): `mic_taps` the mic alone, 24 kHz mono PCM16, whatever the echo
+        # mode puts on the wire (the conversation recorder listens here); `wire_taps` the
+        # bytes as sent (stereo with the client reference).
         self.mic_taps: list[Callable[[bytes], None]] = []
+        self.wire_taps: list[Callable[[bytes], None]] = []
 
     # -- observing -------------------------------------------------------------------
 
@@ -430,9 +433,22 @@ class VoiceSession:
     def _mic_frame(self, pcm16: bytes, level: AudioLevel) -> None:
         if self._manual_turn_open or not self._manual_turns_only:
             self.engine.submit_input_audio(pcm16)
-        for tap in self.mic_taps:
+        for tap in self.wire_taps:
             tap(pcm16)
+        if self.mic_taps:
+            mic = self._mic_channel(pcm16)
+            for tap in list(self.mic_taps):  # a tap may remove itself (recording stops)
+                tap(mic)
         self._emit(AudioLevelMeasured("input", level.rms_dbfs, level.peak_dbfs))
+
+    def _mic_channel(self, wire: bytes) -> bytes:
+        """The mic alone of a wire frame: channel 0 of the client reference's stereo (one
+        copy, made only for a tap), else the mono frame itself (already cancelled when
+        this computer cancels the echo)."""
+        stage = self.capture.echo_stage
+        if stage is None or stage.channels == 1:
+            return wire
+        return memoryview(wire).cast("h")[:: stage.channels].tobytes()
 
     def _speaker_level(self, level: AudioLevel) -> None:
         self._emit(AudioLevelMeasured("output", level.rms_dbfs, level.peak_dbfs))

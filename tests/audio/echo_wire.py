@@ -1,7 +1,7 @@
 """What a client-reference session sent, frame by frame, and how well its two channels line
 up: the helpers of tests/audio/test_echo_alignment_virtual.py.
 
-A `WireTap` records every hand-over the app paired (through `VoiceSession.mic_taps`) with
+A `WireTap` records every hand-over the app paired (through `VoiceSession.wire_taps`) with
 the pairing's own estimate of the lag at that moment; `judge` cross-correlates channel 0
 (the mic, which hears the speaker) with channel 1 (the reference) of what the simulator
 received, per 1 s window, and compares each lag with that estimate.
@@ -52,7 +52,7 @@ class WireTap:
     frames: list[SentFrame] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.session.mic_taps.append(self._tap)
+        self.session.wire_taps.append(self._tap)
 
     @property
     def measurements(self) -> int:

@@ -4,6 +4,7 @@ indicator, a stereo WAV kept with the conversation, Save audio, and deletion wit
 from __future__ import annotations
 
 import asyncio
+import time
 import wave
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
+from scipy import signal
 
 from tests.fixtures.virtual_audio import VirtualAudio
 from tests.ui.helpers import AppUnderTest, wait_until
@@ -19,6 +21,7 @@ from voicelive_desktop.engine.events import (
     ResponseFinished,
     UserTranscriptCompleted,
 )
+from voicelive_desktop.engine.session_settings import EchoCancellationMode
 from voicelive_desktop.history import HistoryStore, default_history_path
 from voicelive_desktop.recording import recording_paths, recordings_dir
 from voicelive_desktop.simulator import VoiceLiveSimulator
@@ -33,11 +36,33 @@ def channels(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return frames[:, 0].astype(np.float32), frames[:, 1].astype(np.float32)
 
 
-def loud_ms(signal: np.ndarray) -> int:
+def loud_ms(samples: np.ndarray) -> int:
     """Milliseconds of 10 ms blocks louder than -40 dBFS."""
-    blocks = signal[: signal.size // 240 * 240].reshape(-1, 240)
+    blocks = samples[: samples.size // 240 * 240].reshape(-1, 240)
     rms = np.sqrt((blocks**2).mean(axis=1))
     return int((rms > 327).sum()) * 10
+
+
+def wav_at_24k(path: Path) -> np.ndarray:
+    """A mono PCM16 WAV (espeak-ng writes 22.05 kHz) resampled to the recording's rate."""
+    with wave.open(str(path), "rb") as file:
+        rate = file.getframerate()
+        samples = np.frombuffer(file.readframes(file.getnframes()), dtype="<i2")
+    up, down = 24_000, rate
+    divisor = np.gcd(up, down)
+    return signal.resample_poly(samples.astype(np.float64), up // divisor, down // divisor)
+
+
+def find_in(recorded: np.ndarray, source: np.ndarray) -> tuple[float, float]:
+    """Where `source` best lines up in `recorded` (seconds from its start), and how well:
+    the normalized correlation at that lag (1.0: the same waveform, up to gain)."""
+    assert recorded.size >= source.size, "the recording is shorter than what it should hold"
+    recorded = recorded.astype(np.float64)
+    correlation = signal.correlate(recorded, source, mode="valid", method="fft")
+    lag = int(np.argmax(correlation))
+    segment = recorded[lag : lag + source.size]
+    norm = float(np.sqrt(np.dot(segment, segment) * np.dot(source, source))) or 1.0
+    return lag / 24_000, float(correlation[lag]) / norm
 
 
 @pytest.mark.audio
@@ -56,12 +81,21 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     await app.connect_to(simulator)
     assert isinstance(app.controller.adapter.session, VoiceSession)
     assert control.recorder is None
+    # The default echo mode: the wire frame is stereo (mic, playback reference), and the
+    # recording must still hold only the mic on the left.
+    assert app.controller.adapter.session.echo_mode is (
+        EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE
+    )
+    stage = app.controller.adapter.session.capture.echo_stage
+    assert stage is not None and stage.channels == 2
 
     indicator.record_action.trigger()
+    recording_started = time.monotonic()
     assert control.recorder is not None
     assert indicator.rec_label.isVisible() and indicator.rec_label.text().startswith("● REC")
     assert indicator.button.text() == "Stop recording"
     speech = virtual_audio.speech_wav("Please tell me about the weather tomorrow.")
+    spoken_at = time.monotonic() - recording_started
     await asyncio.to_thread(virtual_audio.play_into_mic, speech)
     await wait_until(lambda: app.count(UserTranscriptCompleted) >= 1, 20, "the user turn")
     await wait_until(lambda: app.count(ResponseFinished) >= 1, 30, "the spoken reply")
@@ -69,6 +103,7 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     await wait_until(lambda: not session.playback.is_playing(), 30, "the reply to be played")
     await asyncio.sleep(0.3)
     indicator.button.click()  # stop
+    recorded_s = time.monotonic() - recording_started
     assert control.recorder is None and not indicator.rec_label.isVisible()
 
     conversation_id = app.controller.history.conversation_id  # type: ignore[union-attr]
@@ -76,12 +111,27 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     files = recording_paths(folder, conversation_id)
     assert len(files) == 1
     mic, assistant = channels(files[0])
+    # The file lasts as long as the recording ran (a frame of the mic per frame of time).
+    assert abs(mic.size / 24_000 - recorded_s) < max(0.5, recorded_s * 0.05)
+    # The left channel is what the user said, when they said it (the virtual mic's latency
+    # and the capture's hand-over batching come to well under half a second).
+    said_at, likeness = find_in(mic, wav_at_24k(speech))
+    assert likeness > 0.8, f"the left channel is not the user's speech ({likeness:.2f})"
+    assert spoken_at <= said_at < spoken_at + 0.5
     assert loud_ms(mic) > 1000  # the spoken question
     assert loud_ms(assistant) > 1000  # the spoken answer
     # All of the answer that was played is in the recording, once.
     sent = b"".join(e.pcm16 for e in app.events if isinstance(e, AssistantAudioReceived))
     answer_ms = loud_ms(np.frombuffer(sent, dtype="<i2").astype(np.float32))
     assert abs(loud_ms(assistant) - answer_ms) <= answer_ms // 10
+    # The right channel is the assistant's audio, second by second (a late speaker report
+    # can put a few ms of silence between the played pieces, so not the answer in one piece).
+    answer = np.frombuffer(sent, dtype="<i2").astype(np.float64)
+    pieces = [answer[at : at + 24_000] for at in range(0, answer.size - 24_000, 24_000)]
+    found = [find_in(assistant, piece) for piece in pieces if loud_ms(piece) > 300]
+    likeness = float(np.median([match for _, match in found]))
+    assert likeness > 0.8, f"the right channel is not the assistant's audio ({likeness:.2f})"
+    assert min(at for at, _ in found) > said_at
     # They take turns: the assistant speaks after the user's speech, not over it.
     first_mic = int(np.argmax(np.abs(mic) > 3000))
     first_assistant = int(np.argmax(np.abs(assistant) > 3000))

@@ -69,15 +69,12 @@ class RecordingControl(QObject):
         self.detach()
         if isinstance(session, VoiceSession):
             self.session = session
-            session.mic_taps.append(self._mic)
             if self.indicator.armed:
                 self._start()
 
     def detach(self) -> None:
         """The session closed: finish its file."""
         self._stop()
-        if self.session is not None and self._mic in self.session.mic_taps:
-            self.session.mic_taps.remove(self._mic)
         self.session = None
 
     def new_conversation(self) -> None:
@@ -119,10 +116,15 @@ class RecordingControl(QObject):
             self._on_problem(f"Recording could not start: {path}: {error.strerror}")
             return
         log.info("recording to %s", path)
+        # Tapped only while recording: the session splits the mic out of a stereo wire
+        # frame just for its taps.
+        self.session.mic_taps.append(self._mic)
         self.indicator.show_recording(True)
 
     def _stop(self) -> None:
         recorder, self.recorder = self.recorder, None
+        if self.session is not None and self._mic in self.session.mic_taps:
+            self.session.mic_taps.remove(self._mic)
         if recorder is not None:
             recorder.stop()
         self.indicator.show_recording(False)

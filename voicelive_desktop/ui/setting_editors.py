@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicelive_desktop.ui.eliding_combo import ElidingComboBox
 from voicelive_desktop.ui.voice_picker import VoicePicker
 
 # What a value's range may depend on: the whole settings object as the editors show it now.
@@ -131,9 +132,12 @@ class Choice(EditorSpec):
     PySide6 turns str-enum members into plain str in item data."""
 
     options: Sequence[tuple[str, Any]]
+    # Option label -> its longer explanation, shown as that item's tool tip: labels stay short
+    # enough for the narrow session panel, where a closed combo has to elide longer text.
+    option_tips: Mapping[str, str] = field(default_factory=dict)
 
     def make(self) -> FieldEditor:
-        combo = QComboBox()
+        combo = ElidingComboBox()
         # A long option must not widen a narrow form (the panel): the closed combo elides it
         # and the open list shows it whole.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -143,6 +147,10 @@ class Choice(EditorSpec):
             key = value.value if isinstance(value, enum.Enum) else value
             kinds[key] = value
             combo.addItem(label, key)
+            if label in self.option_tips:
+                combo.setItemData(
+                    combo.count() - 1, self.option_tips[label], Qt.ItemDataRole.ToolTipRole
+                )
 
         def write(value: Any) -> None:
             key = value.value if isinstance(value, enum.Enum) else value

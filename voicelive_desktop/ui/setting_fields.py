@@ -310,14 +310,20 @@ FIELDS: tuple[SettingField, ...] = (
         "session.echo_cancellation",
         ed.Choice(
             [
-                (
-                    "By the service, with this computer's playback as the reference",
-                    EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE,
-                ),
-                ("By the service", EchoCancellationMode.SERVICE),
+                ("Service, with playback", EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE),
+                ("Service only", EchoCancellationMode.SERVICE),
                 ("On this computer", EchoCancellationMode.THIS_COMPUTER),
                 ("Off (headphones)", EchoCancellationMode.OFF),
-            ]
+            ],
+            option_tips={
+                "Service, with playback": "By the service, with this computer's playback as "
+                "the reference: it knows exactly what was playing (the default)",
+                "Service only": "By the service, from its own output; it does not know when "
+                "this computer played it",
+                "On this computer": "WebRTC's echo canceller cleans the mic here before it is "
+                "sent; works with any endpoint",
+                "Off (headphones)": "Nothing is cancelled: for headphones",
+            },
         ),
         # Mono or stereo input is fixed when the session opens.
         applies=Applies.RECONNECT,

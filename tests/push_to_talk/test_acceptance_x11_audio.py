@@ -177,3 +177,7 @@ async def test_global_hotkey_turn_with_real_speech_and_instant_barge_in(
     cancels = simulator.received_of("response.cancel")
     assert len(cancels) == 1
     await app.controller.shutdown()
+    # The key-up's turn may still be being answered (espeak running). Stop the simulator
+    # here: its session's tasks must end on this running loop, not in the Qt events pytest-qt
+    # processes after the call, where they meet "no running event loop".
+    await simulator.stop()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -34,9 +36,17 @@ def short_arming_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(consent_prompt, "ARMING_DELAY_MS", 50)
 
 
-@pytest.fixture
-def app(qtbot: QtBot, isolated_env: Path) -> AppUnderTest:
-    return AppUnderTest(qtbot, isolated_env, text_session)
+@pytest_asyncio.fixture
+async def app(qtbot: QtBot, isolated_env: Path) -> AsyncIterator[AppUnderTest]:
+    under_test = AppUnderTest(qtbot, isolated_env, text_session)
+    yield under_test
+    controller = under_test.controller
+    if controller.demo_server is not None or controller.adapter.connected:
+        # The test stopped early (it failed): shut down on the running loop. Left running,
+        # the demo server's response tasks are stepped by the Qt events pytest-qt processes
+        # outside the loop ("no running event loop"), and the session's aiohttp client is
+        # only found by the GC, in whichever later test ("Unclosed client session").
+        await controller.shutdown()
 
 
 def child_pids() -> set[int]:

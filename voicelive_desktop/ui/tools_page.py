@@ -53,7 +53,7 @@ class ToolsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
-        self.table.setStyleSheet("QTableWidget::item { padding: 4px 2px; }")
+        self.table.setStyleSheet("QTableWidget::item { padding: 4px 0px; }")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -92,6 +92,7 @@ class SpeakerPlayback(DeviceStream):
         self._steady_callbacks = 0
         self._paused = False
         self._pausing = False  # stopping on purpose: the finished callback is no failure
+        self._settling = False  # a resumed stream that has not yet called back steadily
         self._idle_reported = False
         self._pause_timer: asyncio.TimerHandle | None = None
         self.device_underflows = 0
@@ -169,6 +170,7 @@ class SpeakerPlayback(DeviceStream):
         self._warm_up_s = _SWITCH_WARM_UP_S if keep_queued else _WARM_UP_S
         self.last_callback_at = self._opened_at = time.monotonic()
         self._steady_callbacks = 0
+        self._settling = False  # the warm-up above covers a new stream of its own
         self._cancel_pause()
         self._paused = self._idle_reported = False
         self._start(stream, device)
@@ -265,6 +267,7 @@ class SpeakerPlayback(DeviceStream):
                 finished_callback=self._finished,
             )
             assert device is not None
+            self._settling = True
             self._start(stream, device)
             if self.history is not None:
                 # A new stream, with its own buffering behind the same reported latency (on
@@ -297,6 +300,15 @@ class SpeakerPlayback(DeviceStream):
             self._steady_callbacks = 0 if status.output_underflow else self._steady_callbacks + 1
             self._silence(outdata, frames, now)
             return
+        if self._settling:
+            # A fresh stream that starts late (a busy machine) first calls back flagging an
+            # underflow, and ALSA drops what those callbacks were given when it recovers: two
+            # blocks (20 ms) of the reply's start. They get silence; the reply waits in the
+            # queue for the first steady callback, a block later instead of never heard.
+            if status.output_underflow:
+                self._silence(outdata, frames, now)
+                return
+            self._settling = False
         if status.output_underflow:
             self.device_underflows += 1
         if self._buffer.idle:

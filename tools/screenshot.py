@@ -64,8 +64,15 @@ async def shoot_inspector(controller: Any, out: Path) -> None:
     inspector = controller.instruments.open_inspector()
     inspector.resize(900, 640)
     inspector.refresh()
-    rows = inspector.shown_events()
-    audio = max(i for i, e in enumerate(rows) if e.type == "response.audio.delta")
+    # A row may stand for several coalesced events ("response.audio.delta ×3"): pick the last
+    # row that holds an audio delta, by row, not by event.
+    filtered = inspector.filter
+
+    def row_types(row: int) -> set[str]:
+        source = filtered.mapToSource(filtered.index(row, 0)).row()
+        return {e.type for e in inspector.model.events_at(source)}
+
+    audio = max(r for r in range(filtered.rowCount()) if "response.audio.delta" in row_types(r))
     inspector.table.selectRow(audio)
     inspector.table.scrollTo(inspector.filter.index(audio, 0))
     await asyncio.sleep(0.3)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import weakref
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+
+from tests.gc_probe import free_while_a_worker_allocates
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,19 +22,7 @@ class Cycle:
 
 
 def test_garbage_is_not_collected_on_another_thread_during_a_qt_test(qtbot: QtBot) -> None:
-    freed_on: list[str] = []
-    garbage = Cycle()
-    watch = weakref.ref(garbage, lambda _ref: freed_on.append(threading.current_thread().name))
-    del garbage
-
-    def allocate() -> None:  # what a PortAudio callback or a waking executor thread does
-        for _ in range(50_000):
-            cycle: list[object] = []
-            cycle.append(cycle)
-
-    worker = threading.Thread(target=allocate, name="worker")
-    worker.start()
-    worker.join()
+    watch, freed_on = free_while_a_worker_allocates(Cycle)
     assert watch() is not None and freed_on == [], "collected off the main thread"
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import gc
 import threading
-import weakref
 
 import pytest
 from PySide6.QtCore import QObject, QTimer
 from pytestqt.qtbot import QtBot
 
+from tests.gc_probe import free_while_a_worker_allocates
 from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
 
 # These tests switch automatic collection off and on themselves (tests/fixtures/hard_crashes.py).
@@ -32,19 +32,7 @@ def test_garbage_is_freed_on_the_gui_thread_only(qtbot: QtBot) -> None:
     collector.start()
     try:
         assert not gc.isenabled()
-        freed_on: list[str] = []
-        garbage = Cycle()
-        watch = weakref.ref(garbage, lambda _ref: freed_on.append(threading.current_thread().name))
-        del garbage
-
-        def allocate() -> None:  # what pynput's thread does on every key event, in bulk
-            for _ in range(50_000):
-                cycle: list[object] = []
-                cycle.append(cycle)
-
-        worker = threading.Thread(target=allocate, name="worker")
-        worker.start()
-        worker.join()
+        watch, freed_on = free_while_a_worker_allocates(Cycle)
         assert watch() is not None, "nothing may be collected on the worker thread"
         qtbot.waitUntil(lambda: watch() is None, timeout=5000)
         assert freed_on == [threading.main_thread().name]

@@ -14,6 +14,7 @@ from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.controller import AppController
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.sessions import SessionFactory
+from voicelive_desktop.voice_session import VoiceSession
 
 
 class AppUnderTest:
@@ -33,6 +34,13 @@ class AppUnderTest:
         self.controller.endpoint_override = simulator.endpoint
         self.controller.credentials.use_for_this_run(simulator.endpoint, "demo")
         assert await self.controller.connect_configured()
+
+    @property
+    def voice_session(self) -> VoiceSession:
+        """The connected session, which must be a real one on the sound devices."""
+        session = self.controller.adapter.session
+        assert isinstance(session, VoiceSession)
+        return session
 
     def count(self, kind: type) -> int:
         return sum(isinstance(e, kind) for e in self.events)

@@ -16,7 +16,6 @@ from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.device_picker import SYSTEM_DEFAULT_DEVICE, DeviceCombo, use_device_lister
 from voicelive_desktop.ui.session_panel import ApplyStatus, SessionPanel
 from voicelive_desktop.ui.sessions import voice_session_factory
-from voicelive_desktop.voice_session import VoiceSession
 
 
 def _entries(combo: DeviceCombo) -> list[str]:
@@ -93,8 +92,7 @@ async def test_a_device_chosen_in_the_panel_switches_the_live_session_without_re
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
     await app.connect_to(simulator)
-    session = app.controller.adapter.session
-    assert isinstance(session, VoiceSession)
+    session = app.voice_session
     assert session.playback.device is not None and session.capture.device is not None
     new_out = _other(Direction.OUTPUT, session.playback.device.name)
     new_in = _other(Direction.INPUT, session.capture.device.name)

@@ -17,7 +17,6 @@ from voicelive_desktop.push_to_talk.earcon import Earcon, earcon_pcm16
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui import consent_prompt
 from voicelive_desktop.ui.sessions import voice_session_factory
-from voicelive_desktop.voice_session import VoiceSession
 
 pytestmark = [pytest.mark.audio, pytest.mark.asyncio]
 
@@ -37,8 +36,7 @@ async def test_a_voice_session_runs_tools_with_consent_and_speaks_the_answer(
     echo = SecretEcho()
     app.controller.tools.registry.register(echo.spec())
     await app.connect_to(simulator)
-    session = app.controller.adapter.session
-    assert isinstance(session, VoiceSession)
+    session = app.voice_session
     await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
 
     app.window.message_box.setText("What time is it?")

@@ -16,7 +16,6 @@ from voicelive_desktop.engine.events import UserTranscriptCompleted
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.sessions import voice_session_factory
 from voicelive_desktop.ui.transcript_view import Role
-from voicelive_desktop.voice_session import VoiceSession
 
 
 @pytest.mark.audio
@@ -29,8 +28,7 @@ async def test_spoken_turn_meters_and_mute(
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
     await app.connect_to(simulator)
-    session = app.controller.adapter.session
-    assert isinstance(session, VoiceSession)
+    session = app.voice_session
 
     speech = virtual_audio.speech_wav("What is the time in Tokyo right now?")
     player = virtual_audio.start_playing_into_mic(speech)

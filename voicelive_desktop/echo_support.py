@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from voicelive_desktop.app_dirs import data_directory
 from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.engine.session_settings import (
     ConnectionProfile,
     ConnectionSettings,
     EchoCancellationMode,
 )
-from voicelive_desktop.history.store import data_directory
 
 log = logging.getLogger(__name__)
 

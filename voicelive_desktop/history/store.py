@@ -12,16 +12,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import platformdirs
-
-from voicelive_desktop.app_dirs import app_directory
+from voicelive_desktop.app_dirs import data_directory
 from voicelive_desktop.history import schema
 from voicelive_desktop.history.records import Conversation, ConversationSummary, SearchHit, Turn
 from voicelive_desktop.history.tool_call_record import TOOL_CALL_COLUMNS, ToolCallRecord
 from voicelive_desktop.history.turn_usage import TurnUsage
 from voicelive_desktop.recording.files import delete_recordings, recordings_dir
 
-DATA_DIR_ENV = "VOICELIVE_DESKTOP_DATA_DIR"
 HISTORY_FILE_NAME = "history.sqlite3"
 ROLES = ("user", "assistant")
 TITLE_CHARS = 80
@@ -29,11 +26,6 @@ TITLE_CHARS = 80
 
 class HistoryUnavailable(Exception):
     """The history database cannot be opened or written; the message says why in one sentence."""
-
-
-def data_directory() -> Path:
-    """Where the app keeps user data: `$VOICELIVE_DESKTOP_DATA_DIR`, else the platform data dir."""
-    return app_directory(DATA_DIR_ENV, platformdirs.user_data_dir)
 
 
 def default_history_path() -> Path:

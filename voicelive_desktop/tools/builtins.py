@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from voicelive_desktop.app_dirs import data_directory
 from voicelive_desktop.history.records import SearchHit
-from voicelive_desktop.history.store import HistoryStore, data_directory
+from voicelive_desktop.history.store import HistoryStore
 from voicelive_desktop.tools.clipboard import clipboard_tools
 from voicelive_desktop.tools.clock import clock_tool
 from voicelive_desktop.tools.desktop_port import DesktopServices

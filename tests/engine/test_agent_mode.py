@@ -97,13 +97,45 @@ async def test_the_agents_own_call_is_a_card(sim: VoiceLiveSimulator) -> None:
     try:
         await engine.send_text("Please look up the refund policy")
         started = await log.wait_for(ToolCallStarted)
-        assert started.source == "agent" and started.name == "knowledge_search"
+        assert started.source == "agent" and started.name == "knowledge-agent"
         assert started.arguments == '{"query": "the refund policy"}'
         finished = await log.wait_for(ToolCallFinished)
         assert finished.status is ToolCallStatus.OK and "refund policy" in finished.result
         answer = await log.wait_for(AssistantTranscriptCompleted)
         assert "I looked that up" in answer.text and answer.text.startswith("HelpDesk")
         assert len(sim.received_of("response.create")) == 1  # the agent answered by itself
+        # The shapes of the SDK's 1.2.0b4 models: progress events name only the item.
+        progress = sim.sent_of("response.foundry_agent_call.in_progress")[0]
+        assert set(progress) == {
+            "type",
+            "event_id",
+            "item_id",
+            "output_index",
+            "agent_response_id",
+        }
+        done = sim.sent_of("response.foundry_agent_call.completed")[0]
+        assert set(done) == {"type", "event_id", "item_id", "output_index"}
+        item = sim.sent_of("response.output_item.done")[0]["item"]
+        assert item["call_id"] and item["agent_response_id"] == progress["agent_response_id"]
+    finally:
+        await engine.stop()
+
+
+async def test_a_failed_agent_call_is_a_failed_card(sim: VoiceLiveSimulator) -> None:
+    engine = SessionEngine(
+        agent_connection(sim.endpoint), StaticToken(), SessionSettings(modalities=("text",))
+    )
+    log = EventLog()
+    engine.subscribe(log)
+    await engine.start()
+    try:
+        await engine.send_text("look up nothing")
+        finished = await log.wait_for(ToolCallFinished)
+        assert finished.status is ToolCallStatus.FAILED
+        assert finished.error == "knowledge-agent found nothing to look up."
+        assert sim.sent_of("response.foundry_agent_call.failed")
+        answer = await log.wait_for(AssistantTranscriptCompleted)
+        assert "could not look that up" in answer.text
     finally:
         await engine.stop()
 
@@ -142,10 +174,10 @@ async def test_agent_mode_with_an_api_key_is_refused_before_connecting(
         ({"agent-name": "a"}, {"Authorization": "Bearer t"}, 400),
         ({"agent-project-name": "p"}, {"Authorization": "Bearer t"}, 400),
         ({"agent-version": "2"}, {"Authorization": "Bearer t"}, 400),
-        (
+        (  # the SDK's agent overload takes an optional model
             {"agent-name": "a", "agent-project-name": "p", "model": "m"},
             {"Authorization": "Bearer t"},
-            400,
+            101,
         ),
         ({"agent-name": "a", "agent-project-name": "p"}, {"api-key": DEMO_API_KEY}, 401),
         ({"agent-name": "a", "agent-project-name": "p"}, {"Authorization": "Bearer t"}, 101),

@@ -6,8 +6,12 @@ Voice Live"): it lists the tools (`mcp_list_tools.*`), streams each call's argum
 `mcp_call` item carries `output` or `error`. With `require_approval` "always" it first sends
 an `mcp_approval_request` item and waits for an `mcp_approval_response` item. In both SDK
 samples the client asks for the spoken answer (`response.create`) once the call completed,
-and so does this module. A Foundry agent's own calls arrive as `response.foundry_agent_call*`
-events (reference 2026-04-10; generic `ServerEvent`s in SDK 1.3.1) and are shown the same way.
+and so does this module. A Foundry agent's calls arrive as `response.foundry_agent_call*`
+events and are shown the same way. SDK 1.3.1 has no model for them (generic `ServerEvent`s);
+their shape is that of the 1.2.0b3/b4 models it dropped: a `foundry_agent_call` item with
+`name` (the agent called), `call_id`, `arguments`, `agent_response_id`, `output`, `error`;
+`.in_progress`, `.completed` and `.failed` carry no `response_id`, only `item_id` and
+`output_index`, so the card is found by `item_id` alone.
 """
 
 from __future__ import annotations

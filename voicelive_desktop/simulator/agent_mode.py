@@ -4,12 +4,23 @@ The SDK's `connect(agent_name=..., project_name=...)` puts `agent-name`, `agent-
 and optionally `agent-version`, `conversation-id` on the URL (azure-ai-voicelive 1.3.1,
 `_VoiceLiveConnectionManager._prepare_url`). The SDK itself refuses a name without a project;
 the simulator refuses the combinations a raw client could still send, as the service would:
-a half-given agent, agent options without an agent, an agent together with a model, and an
-API key (agent sessions sign in with Microsoft Entra ID, "Foundry Agent integration" how-to).
+a half-given agent, agent options without an agent, and an API key (agent sessions sign in
+with Microsoft Entra ID, "Foundry Agent integration" how-to; the SDK asks for the
+https://ai.azure.com/.default scope). A model beside the agent is accepted: the SDK's agent
+overload of `connect()` takes an optional `model` ("may be omitted only when connecting
+through an Agent scenario").
 
 An agent brings its own instructions and answers in its own voice: replies start with the
-agent's name, and "look up X" makes the agent call its own tool, sent as the reference's
-`response.foundry_agent_call*` events (2026-04-10) before the spoken answer.
+agent's name, and "look up X" makes the agent hand the question to a Foundry agent of its
+project, sent as `foundry_agent_call` events before the spoken answer ("look up nothing"
+makes that call fail). Their shape is that of the azure-ai-voicelive 1.2.0b3/b4 models
+(`ResponseFoundryAgentCallItem`, `ServerEventResponseFoundryAgentCall*`, also in the Java
+SDK's 1.0.0-beta models): the item has `name` (the agent called), `call_id`, `arguments`,
+`agent_response_id`, `output` and `error` ({code, message}); the `arguments.delta`/`.done`
+events carry `response_id`, `item_id` and `output_index`; `.in_progress` carries `item_id`,
+`output_index` and `agent_response_id`; `.completed` and `.failed` carry only `item_id` and
+`output_index`. SDK 1.2.0 removed those classes (1.3.1 delivers the events as generic
+`ServerEvent`s), so nothing newer describes them.
 """
 
 from __future__ import annotations
@@ -26,7 +37,9 @@ from voicelive_desktop.simulator.conversation import Conversation, ConversationI
 from voicelive_desktop.simulator.remote_mcp import Send
 from voicelive_desktop.simulator.wire import Event
 
-AGENT_TOOL = "knowledge_search"
+# The Foundry agent the simulated agent hands look-ups to; a name, as the item's `name`.
+AGENT_TOOL = "knowledge-agent"
+_FAILING_QUERY = "nothing"
 _LOOK_UP = re.compile(r"\blook up (.+?)[\s.?!]*$", re.IGNORECASE)
 
 
@@ -66,12 +79,6 @@ def agent_refusal(query: Mapping[str, str], headers: Mapping[str, str]) -> web.R
             "MissingParameter",
             "Both agent-name and agent-project-name are required to connect to a Foundry agent.",
         )
-    if query.get("model"):
-        return _refuse(
-            400,
-            "InvalidParameter",
-            "Specify either model or agent-name, not both: the agent decides its model.",
-        )
     if "api-key" in headers:
         return _refuse(
             401,
@@ -104,25 +111,32 @@ def agent_call_query(conversation: Conversation) -> str | None:
 
 
 def agent_answer(conversation: Conversation) -> str | None:
-    """The answer after the agent's own call, when that is the newest item."""
+    """The answer after the agent's call to another agent, when that is the newest item."""
     items = conversation.items()
     newest = items[-1].raw if items else {}
     if newest.get("type") != "foundry_agent_call":
         return None
+    error = newest.get("error")
+    if isinstance(error, dict):
+        return f"I could not look that up: {error.get('message')}"
     return f"I looked that up: {newest.get('output')}"
 
 
 async def send_agent_call(send: Send, conversation: Conversation, query: str) -> None:
-    """One response in which the agent calls its own tool (no client action needed)."""
+    """One response in which the agent calls another agent (no client action needed)."""
     response_id, item_id = wire.new_id("resp"), wire.new_id("fac")
+    agent_response_id = wire.new_id("resp")
     arguments = json.dumps({"query": query})
     item: Event = {
         "id": item_id,
         "type": "foundry_agent_call",
         "object": "realtime.item",
         "name": AGENT_TOOL,
+        "call_id": wire.new_id("call"),
         "arguments": "",
+        "agent_response_id": None,
         "output": None,
+        "error": None,
     }
     response = wire.response_object(response_id, "in_progress", modalities=["text"], output=[])
     await send({"type": "response.created", "response": response})
@@ -130,16 +144,31 @@ async def send_agent_call(send: Send, conversation: Conversation, query: str) ->
     await send({"type": "response.output_item.added", **ids, "item": dict(item)})
     previous = conversation.add(ConversationItem(item_id, "foundry_agent_call", item))
     await send({"type": "conversation.item.created", "previous_item_id": previous, "item": item})
-    call = {**ids, "item_id": item_id}
-    await send({"type": "response.foundry_agent_call_arguments.delta", **call, "delta": arguments})
+    streamed = {**ids, "item_id": item_id}
     await send(
-        {"type": "response.foundry_agent_call_arguments.done", **call, "arguments": arguments}
+        {"type": "response.foundry_agent_call_arguments.delta", **streamed, "delta": arguments}
     )
-    await send({"type": "response.foundry_agent_call.in_progress", **call})
-    item.update(
-        arguments=arguments, output=f"The project's notes on {query} say it is well documented."
+    await send(
+        {"type": "response.foundry_agent_call_arguments.done", **streamed, "arguments": arguments}
     )
-    await send({"type": "response.foundry_agent_call.completed", **call})
+    progress = {"item_id": item_id, "output_index": 0}
+    await send(
+        {
+            "type": "response.foundry_agent_call.in_progress",
+            **progress,
+            "agent_response_id": agent_response_id,
+        }
+    )
+    item.update(arguments=arguments, agent_response_id=agent_response_id)
+    if query.strip().lower() == _FAILING_QUERY:
+        item["error"] = {
+            "code": "agent_error",
+            "message": f"{AGENT_TOOL} found nothing to look up.",
+        }
+        await send({"type": "response.foundry_agent_call.failed", **progress})
+    else:
+        item["output"] = f"The project's notes on {query} say it is well documented."
+        await send({"type": "response.foundry_agent_call.completed", **progress})
     await send({"type": "response.output_item.done", **ids, "item": item})
     done = wire.response_object(response_id, "completed", modalities=["text"], output=[item])
     await send({"type": "response.done", "response": done})

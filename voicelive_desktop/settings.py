@@ -19,6 +19,7 @@ import platformdirs
 from voicelive_desktop.app_dirs import app_directory
 from voicelive_desktop.atomic_file import write_text_atomically
 from voicelive_desktop.engine import session_config
+from voicelive_desktop.engine.model_temperature import REALTIME_TEMPERATURE_RANGE
 from voicelive_desktop.engine.session_settings import (
     ConnectionSettings,
     EchoCancellationMode,
@@ -36,7 +37,8 @@ SETTINGS_FILE_NAME = "settings.json"
 CONFIG_DIR_ENV = "VOICELIVE_DESKTOP_CONFIG_DIR"
 
 # Allowed ranges shared by validation on load and by the preferences dialog's editors.
-TEMPERATURE_RANGE = (0.6, 1.2)
+# The widest any model takes; the model's own range applies when a session opens.
+TEMPERATURE_RANGE = REALTIME_TEMPERATURE_RANGE
 MAX_RESPONSE_TOKENS_RANGE = (1, 4096)
 VAD_THRESHOLD_RANGE = (0.0, 1.0)
 PREFIX_PADDING_MS_RANGE = (0, 2000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QSlider
 from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.engine.session_settings import (
@@ -131,6 +131,30 @@ def test_fields_that_do_not_apply_are_greyed_out(qtbot: QtBot) -> None:
     assert not edit["speaking_rate"].widget.isEnabled()
     assert not edit["voice_temperature"].widget.isEnabled()
     edit["voice"].enter("en-US-Emma:DragonHDLatestNeural")
+    assert edit["voice_temperature"].widget.isEnabled()
+
+
+def test_the_temperature_slider_follows_the_model_and_the_voice_kind(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot)
+    edit = dialog.editors
+    slider = edit["temperature"].focus
+    assert isinstance(slider, QSlider)
+    assert (slider.minimum(), slider.maximum()) == (60, 120)  # gpt-realtime: 0.6 to 1.2
+    assert "0.6 to 1.2" in slider.toolTip() and "0.6 to 1.2" in slider.accessibleDescription()
+    edit["temperature"].enter(1.15)
+    edit["model"].enter("gpt-4.1")  # a cascaded model: no documented range of its own
+    assert slider.maximum() == 100 and "0.6 to 1" in slider.toolTip()
+    assert dialog.current_settings().session.temperature == 1.0  # moved in, not left out
+    edit["model"].enter("gpt-realtime-mini")
+    assert slider.maximum() == 120
+    assert dialog.current_settings().session.temperature == 1.0  # widening moves nothing
+    # The HD voices' own temperature (0 to 1) is there for HD voices only.
+    voice_slider = edit["voice_temperature"].focus
+    assert isinstance(voice_slider, QSlider)
+    assert (voice_slider.minimum(), voice_slider.maximum()) == (0, 100)
+    edit["voice"].enter("en-US-AvaNeural")
+    assert not edit["voice_temperature"].widget.isEnabled()
+    edit["voice"].enter("en-US-Ava:DragonHDLatestNeural")
     assert edit["voice_temperature"].widget.isEnabled()
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QSlider
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import AppUnderTest, wait_until
@@ -242,6 +245,39 @@ def test_changes_while_disconnected_are_saved_for_the_next_session(
     assert panel.status is ApplyStatus.SAVED
     assert "when you connect" in panel.status_label.text()
     assert app.store.load().settings.session.temperature == 0.9
+
+
+@pytest.mark.asyncio
+async def test_the_temperature_slider_stops_at_the_models_limit_and_applies_it(
+    app_under_test: AppUnderTest, simulator: VoiceLiveSimulator
+) -> None:
+    app = app_under_test
+    settings = app.controller.settings
+    cascaded = dataclasses.replace(
+        settings,
+        connection=dataclasses.replace(settings.connection, model="gpt-4.1"),
+        session=dataclasses.replace(settings.session, temperature=0.9),
+    )
+    panel = app.window.session_panel
+    panel.editors["temperature"].enter(1.15)  # fine for gpt-realtime
+    panel.flush_edits()
+    edits: list[object] = []
+    panel.settings_edited.connect(lambda s, _keys: edits.append(s))
+    app.controller.apply_preferences(cascaded, "")
+    assert panel.editors["temperature"].value() == 0.9
+    panel.flush_edits()
+    assert not edits  # showing settings sends nothing back
+    await app.connect_to(simulator)
+    slider = panel.editors["temperature"].focus
+    assert isinstance(slider, QSlider)
+    slider.setFocus()
+    QTest.keyClick(slider, Qt.Key.Key_End)  # as far as it goes
+    panel.flush_edits()
+    await wait_until(lambda: panel.status is ApplyStatus.APPLIED, what="the temperature applied")
+    assert simulator.sent_of("session.updated")[-1]["session"]["temperature"] == 1.0
+    assert "0.6 to 1)" in slider.toolTip()
+    await app.controller.shutdown()
+    assert app.store.load().settings.session.temperature == 1.0
 
 
 def test_panel_state_and_width_are_remembered(app_under_test: AppUnderTest) -> None:

@@ -33,10 +33,9 @@ from voicelive_desktop.engine.session_settings import (
 )
 from voicelive_desktop.engine.voices import VoiceKind, voice_kind
 
-# The ranges the Voice Live reference (voice-live-api-reference-2026-04-10.md) gives:
-# session temperature [0.6, 1.2]; a voice's own temperature 0-1; speaking rate 0.5-1.5
-# (voice-live-how-to.md, "Speaking rate").
-SESSION_TEMPERATURE_RANGE = (0.6, 1.2)
+# The ranges the Voice Live reference (voice-live-api-reference-2026-04-10.md) gives: a voice's
+# own temperature 0-1; speaking rate 0.5-1.5 (voice-live-how-to.md, "Speaking rate"). The
+# session temperature depends on the model: engine.model_temperature.
 VOICE_TEMPERATURE_RANGE = (0.0, 1.0)
 SPEAKING_RATE_RANGE = (0.5, 1.5)
 _MODALITIES = frozenset(m.value for m in Modality)

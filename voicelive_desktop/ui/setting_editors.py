@@ -105,7 +105,14 @@ class _SliderEditor(FieldEditor):
         self.slider.setAccessibleDescription(self.slider.toolTip())
 
     def set_bounds(self, bounds: Bounds) -> None:
-        self.slider.setRange(round(bounds[0] * self.scale), round(bounds[1] * self.scale))
+        # A narrower range moves the value in without counting as the user's edit: showing
+        # settings must not send them back, and the form reads the value shown anyway.
+        self._quiet = True
+        try:
+            self.slider.setRange(round(bounds[0] * self.scale), round(bounds[1] * self.scale))
+        finally:
+            self._quiet = False
+        self._update_label()
 
 
 class EditorSpec:

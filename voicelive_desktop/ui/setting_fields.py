@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from voicelive_desktop.engine.model_temperature import temperature_range
 from voicelive_desktop.engine.session_settings import (
     ConnectionProfile,
     EchoCancellationMode,
@@ -89,8 +90,9 @@ def _write_turn_mode(settings: AppSettings, mode: TurnDetectionMode | str) -> Ap
 
 
 def temperature_bounds(settings: AppSettings) -> ed.Bounds:
-    """The session temperature range: [0.6, 1.2] for every model the reference lists."""
-    return TEMPERATURE_RANGE
+    """The session temperature range of the chosen model (engine.model_temperature cites the
+    references): wider for OpenAI realtime models than for the others."""
+    return temperature_range(settings.connection)
 
 
 _TRANSCRIPTION_OFF = ""

@@ -50,8 +50,7 @@ class SettingForm(QObject):
             widget.setAccessibleName(setting.label)
             widget.setAccessibleDescription(setting.description)
         editor.focus.setToolTip(setting.description)
-        if setting.bounds is not None:
-            editor.set_bounds(setting.bounds(self._base))
+        self._bound(setting, editor, self._base)
         editor.set_value(setting.read(self._base))
         editor.edited.connect(lambda key=setting.key: self._on_edit(key))
         self.editors[setting.key] = editor
@@ -69,8 +68,7 @@ class SettingForm(QObject):
         self._base = settings
         for key, editor in self.editors.items():
             setting = FIELDS_BY_KEY[key]
-            if setting.bounds is not None:
-                editor.set_bounds(setting.bounds(settings))
+            self._bound(setting, editor, settings)
             editor.set_value(setting.read(settings))
         self.refresh()
 
@@ -93,11 +91,21 @@ class SettingForm(QObject):
             label = self.labels.get(key)
             if label is not None:
                 label.setEnabled(relevant)
-            if setting.bounds is not None:
-                editor.set_bounds(setting.bounds(current))
+            self._bound(setting, editor, current)
 
     def widget(self, key: str) -> QWidget:
         return self.editors[key].focus
+
+    @staticmethod
+    def _bound(setting: SettingField, editor: FieldEditor, settings: AppSettings) -> None:
+        """Set a range that depends on other settings, and say it in the tool tip and to
+        screen readers."""
+        if setting.bounds is None:
+            return
+        low, high = setting.bounds(settings)
+        editor.set_bounds((low, high))
+        editor.focus.setToolTip(f"{setting.description} ({low:g} to {high:g})")
+        editor.focus.setAccessibleDescription(editor.focus.toolTip())
 
     def _on_edit(self, key: str) -> None:
         self.refresh()

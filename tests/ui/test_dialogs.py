@@ -158,6 +158,18 @@ def test_the_temperature_slider_follows_the_model_and_the_voice_kind(qtbot: QtBo
     assert edit["voice_temperature"].widget.isEnabled()
 
 
+def test_a_custom_voice_endpoint_lists_the_voice_as_custom(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot)
+    edit = dialog.editors
+    picker = edit["voice"].focus
+    assert picker.currentText() == "Ava · en-US · Azure HD"
+    edit["custom_voice_id"].enter("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    assert picker.currentText() == "Ava · en-US · Custom"
+    assert dialog.current_settings().session.voice.name == "en-US-Ava:DragonHDLatestNeural"
+    edit["custom_voice_id"].enter("")
+    assert picker.currentText() == "Ava · en-US · Azure HD"
+
+
 def test_session_only_changes_do_not_ask_for_reconnect(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
     applied: list[tuple[AppSettings, str]] = []

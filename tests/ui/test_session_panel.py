@@ -49,6 +49,15 @@ def _eou(app: AppUnderTest) -> None:
 CASES: list[tuple[str, Any, Callable[[AppUnderTest], None] | None, Callable[[Session], bool]]] = [
     ("voice", "en-GB-SoniaNeural", None, lambda s: s["voice"]["name"] == "en-GB-SoniaNeural"),
     ("voice", "coral", None, lambda s: s["voice"] == {"type": "openai", "name": "coral"}),
+    (
+        "custom_voice_id",
+        "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        None,
+        lambda s: (
+            s["voice"]["type"] == "azure-custom"
+            and s["voice"]["endpoint_id"] == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        ),
+    ),
     ("voice_temperature", 0.35, None, lambda s: s["voice"]["temperature"] == 0.35),
     ("temperature", 1.1, None, lambda s: s["temperature"] == 1.1),
     (
@@ -387,6 +396,16 @@ def test_voice_picker_groups_by_kind_shows_locales_and_searches(qtbot: QtBot) ->
     assert found == {"Seraphina · de-DE · Azure HD", "Katja · de-DE · Azure standard"}
     picker.set_voice_name("my-brand-voice")  # a name typed elsewhere is kept, not lost
     assert picker.voice_name() == "my-brand-voice"
+    assert picker.combo.currentText() == "my-brand-voice · Azure standard"
+    rows = [model.index(row, 0).data() for row in range(model.rowCount())]
+    # ... and listed in its own kind's group, not after the last one.
+    assert rows.index("Azure standard") < rows.index("    my-brand-voice · Azure standard")
+    assert rows.index("    my-brand-voice · Azure standard") < rows.index("OpenAI")
+    picker.set_custom_endpoint("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    assert picker.combo.currentText() == "my-brand-voice · Custom"
+    assert picker.voice_name() == "my-brand-voice"
+    rows = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert rows[-2:] == ["Custom", "    my-brand-voice · Custom"]
 
 
 @pytest.mark.asyncio

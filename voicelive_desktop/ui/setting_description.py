@@ -39,6 +39,8 @@ class SettingField:
     relevant: Callable[[AppSettings], bool] = lambda _settings: True
     # The numeric range allowed with the other settings as they are (None: the editor's own).
     bounds: Callable[[AppSettings], ed.Bounds] | None = None
+    # What the editor needs from other settings to show this one (None: nothing).
+    context: Callable[[AppSettings], Any] | None = None
 
 
 def at_path(

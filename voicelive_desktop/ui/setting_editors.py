@@ -70,6 +70,10 @@ class FieldEditor(QObject):
     def set_bounds(self, bounds: Bounds) -> None:
         """Narrow or widen a numeric editor's range (the model or voice changed)."""
 
+    def follow(self, context: Any) -> None:
+        """Show what another setting says about this value (the voice's custom endpoint ID),
+        without reporting an edit."""
+
     def report_edit(self, *_args: object) -> None:
         if not self._quiet:
             self.edited.emit()
@@ -356,7 +360,14 @@ class Voice(EditorSpec):
     """The searchable, grouped voice picker."""
 
     def make(self) -> FieldEditor:
-        picker = VoicePicker()
-        editor = FieldEditor(picker, picker.combo, picker.voice_name, picker.set_voice_name)
-        picker.voice_chosen.connect(editor.report_edit)
-        return editor
+        return _VoiceEditor(VoicePicker())
+
+
+class _VoiceEditor(FieldEditor):
+    def __init__(self, picker: VoicePicker) -> None:
+        super().__init__(picker, picker.combo, picker.voice_name, picker.set_voice_name)
+        self.picker = picker
+        picker.voice_chosen.connect(self.report_edit)
+
+    def follow(self, context: Any) -> None:
+        self.picker.set_custom_endpoint(str(context))

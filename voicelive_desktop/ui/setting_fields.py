@@ -122,6 +122,8 @@ FIELDS: tuple[SettingField, ...] = (
         "The assistant's voice; type to search by name, locale or kind",
         "session.voice.name",
         ed.Voice(),
+        # An endpoint ID makes the name an Azure custom voice: the picker lists it so.
+        context=lambda s: s.session.voice.custom_endpoint_id,
     ),
     field_at(
         "custom_voice_id",
@@ -429,7 +431,7 @@ FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 
 # The session panel's sections, in order. A feature adds its setting to a section by key.
 PANEL_SECTIONS: dict[str, list[str]] = {
-    "Voice": ["voice", "voice_temperature"],
+    "Voice": ["voice", "custom_voice_id", "voice_temperature"],
     "Temperature": ["temperature"],
     "Turn-taking": [
         "turn_mode",

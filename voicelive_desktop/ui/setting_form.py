@@ -50,7 +50,7 @@ class SettingForm(QObject):
             widget.setAccessibleName(setting.label)
             widget.setAccessibleDescription(setting.description)
         editor.focus.setToolTip(setting.description)
-        self._bound(setting, editor, self._base)
+        self._follow_others(setting, editor, self._base)
         editor.set_value(setting.read(self._base))
         editor.edited.connect(lambda key=setting.key: self._on_edit(key))
         self.editors[setting.key] = editor
@@ -68,7 +68,7 @@ class SettingForm(QObject):
         self._base = settings
         for key, editor in self.editors.items():
             setting = FIELDS_BY_KEY[key]
-            self._bound(setting, editor, settings)
+            self._follow_others(setting, editor, settings)
             editor.set_value(setting.read(settings))
         self.refresh()
 
@@ -91,15 +91,17 @@ class SettingForm(QObject):
             label = self.labels.get(key)
             if label is not None:
                 label.setEnabled(relevant)
-            self._bound(setting, editor, current)
+            self._follow_others(setting, editor, current)
 
     def widget(self, key: str) -> QWidget:
         return self.editors[key].focus
 
     @staticmethod
-    def _bound(setting: SettingField, editor: FieldEditor, settings: AppSettings) -> None:
-        """Set a range that depends on other settings, and say it in the tool tip and to
-        screen readers."""
+    def _follow_others(setting: SettingField, editor: FieldEditor, settings: AppSettings) -> None:
+        """Show what other settings say about this one: a range that depends on them (said
+        in the tool tip and to screen readers too), or the context the editor follows."""
+        if setting.context is not None:
+            editor.follow(setting.context(settings))
         if setting.bounds is None:
             return
         low, high = setting.bounds(settings)

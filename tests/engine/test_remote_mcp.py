@@ -18,7 +18,9 @@ from voicelive_desktop.engine import (
     SessionEngine,
 )
 from voicelive_desktop.engine.events import (
+    RemoteMcpToolAllowed,
     RemoteMcpToolsListed,
+    ResponseFinished,
     ToolApprovalDecision,
     ToolApprovalRequested,
     ToolCallFinished,
@@ -111,6 +113,42 @@ async def test_an_allowed_approval_runs_the_call_on_the_same_card(
             "approval_request_id": asked.call_id,
             "approve": True,
         }
+    finally:
+        await engine.stop()
+
+
+async def test_always_allow_is_reported_and_a_per_tool_approval_runs_unasked(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer
+) -> None:
+    engine, log = await started(sim, remote(http_mcp_server.url))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        await engine.send_text('call echo({"text": "one"})')
+        asked = await log.wait_for(ToolApprovalRequested)
+        await engine.remote_calls.answer(asked.call_id, ToolApprovalDecision.ALWAYS_ALLOW)
+        assert log.of(RemoteMcpToolAllowed) == [RemoteMcpToolAllowed("tests", "echo")]
+        await log.wait_for(AssistantTranscriptCompleted, lambda e: "one" in e.text)
+        await log.wait_for(ResponseFinished, lambda e: len(log.of(ResponseFinished)) >= 3)
+        await engine.send_text('call echo({"text": "two"})')  # answered for the user
+        await log.wait_for(AssistantTranscriptCompleted, lambda e: "two" in e.text)
+        assert len(log.of(ToolApprovalRequested)) == 1
+        assert len(log.of(RemoteMcpToolAllowed)) == 1
+    finally:
+        await engine.stop()
+    # The next session tells the service itself, with the per-tool dictionary.
+    per_tool = remote(http_mcp_server.url, require_approval={"never": ["echo"]})
+    engine, log = await started(sim, per_tool)
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        tool = sim.received_of("session.update")[-1]["session"]["tools"][-1]
+        assert tool["require_approval"] == {"never": ["echo"]}
+        await engine.send_text('call echo({"text": "three"})')
+        finished = await log.wait_for(ToolCallFinished)
+        assert finished.status is ToolCallStatus.OK and log.of(ToolApprovalRequested) == []
+        await log.wait_for(AssistantTranscriptCompleted, lambda e: "three" in e.text)
+        await log.wait_for(ResponseFinished, lambda e: len(log.of(ResponseFinished)) >= 2)
+        await engine.send_text("call pid()")  # not listed: still asks
+        await log.wait_for(ToolApprovalRequested)
     finally:
         await engine.stop()
 

@@ -84,6 +84,10 @@ def test_store_round_trips_and_skips_a_bad_entry(tmp_path: Path) -> None:
     servers = servers.with_server(
         McpServerConfig(name="web", transport=McpTransport.HTTP, url="http://127.0.0.1:1/mcp")
     )
+    remote = McpServerConfig(
+        name="far", transport=McpTransport.REMOTE, url="https://x/mcp", approved_tools=("a",)
+    )
+    servers = servers.with_server(remote)
     store.save(servers)
     assert store.load().servers == servers
     data = json.loads(store.path.read_text())

@@ -227,3 +227,42 @@ async def test_denying_a_local_mcp_call_shows_denied_and_tells_the_model(app: Ap
     denied = _finished(app)[0]
     assert denied.status is ToolCallStatus.DENIED and "denied" in denied.error
     await app.controller.shutdown()
+
+
+async def test_always_allowing_a_remote_tool_is_kept_and_shown_in_preferences(
+    app: AppUnderTest,
+) -> None:
+    section = _section(app)
+    section.example_button.click()
+    binding = app.controller.mcp
+    await wait_until(
+        lambda: binding.status("dice-remote").state is ServerState.RUNNING, what="host"
+    )
+    app.controller.preferences.close()
+    assert await app.controller.start_demo()
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    await wait_until(lambda: bool(binding.status("dice-remote").tools), what="the listing")
+    await _say(app, "roll a d20")
+    await wait_until(lambda: bool(app.window.tool_calls.pending_prompts()), what="the prompt")
+    prompt = app.window.tool_calls.pending_prompts()[0]
+    await wait_until(
+        lambda: prompt.armed() and prompt.always_allow_button.isEnabled(), what="armed"
+    )
+    prompt.always_allow_button.click()
+    await wait_until(lambda: len(_finished(app)) == 1, what="the remote call")
+    remote = binding.servers.named("dice-remote")
+    assert remote is not None and remote.approved_tools == ("roll_dice",)
+    saved = json.loads(binding.store.path.read_text())["servers"]
+    assert [s["approved_tools"] for s in saved] == [[], ["roll_dice"]]
+    # The next session tells the service, which then runs the tool without asking.
+    assert binding.remote_servers()[0].require_approval == {"never": ["roll_dice"]}
+    dialog = _section(app).edit("dice-remote")
+    assert dialog.approved.text() == "roll_dice" and dialog.approved.isVisibleTo(dialog)
+    dialog.approved.setText("")  # taken back
+    dialog.accept()
+    await wait_until(
+        lambda: binding.servers.named("dice-remote").approved_tools == (),  # type: ignore[union-attr]
+        what="the choice taken back",
+    )
+    assert binding.remote_servers()[0].require_approval == "always"
+    await app.controller.shutdown()

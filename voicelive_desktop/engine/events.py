@@ -261,6 +261,14 @@ class RemoteMcpToolsListed:
 
 
 @dataclass(frozen=True)
+class RemoteMcpToolAllowed:
+    """The user chose "Always allow" for one remote MCP server's tool: keep that choice."""
+
+    server_label: str
+    tool: str  # the server's own tool name
+
+
+@dataclass(frozen=True)
 class AudioLevelMeasured:
     """Mic or speaker level for meters, in dBFS (-inf..0 clipped to a floor)."""
 
@@ -308,4 +316,5 @@ EngineEvent = (
     | ToolApprovalRequested
     | ToolCallFinished
     | RemoteMcpToolsListed
+    | RemoteMcpToolAllowed
 )

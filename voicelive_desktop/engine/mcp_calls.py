@@ -29,6 +29,7 @@ from voicelive_desktop.engine.connection import Request
 from voicelive_desktop.engine.event_fields import text_field
 from voicelive_desktop.engine.events import (
     EngineEvent,
+    RemoteMcpToolAllowed,
     RemoteMcpToolsListed,
     ToolApprovalDecision,
     ToolApprovalRequested,
@@ -54,6 +55,15 @@ class _Call:
     arguments: str = ""
     announced: bool = False
     failed_reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A pending approval request: the card's name, and the server and tool it is for."""
+
+    card_name: str
+    server_label: str
+    tool: str
 
 
 @dataclass
@@ -95,9 +105,12 @@ class RemoteCallCards:
         self._request_response = request_response
         self._spawn = spawn
         self._calls: dict[str, _Call] = {}  # item id -> call
-        self._approvals: dict[str, str] = {}  # approval request id -> card name (pending)
+        self._approvals: dict[str, _Asked] = {}  # approval request id -> what it asks (pending)
         self._approved: dict[str, str] = {}  # approval request id -> card id, for the call
-        self._always_allowed: set[str] = set()  # remote tools the user allowed for the session
+        # Remote tools the user always allows. The app keeps the choice (RemoteMcpToolAllowed)
+        # and the next session config tells the service; this covers the session until then.
+        self._always_allowed: set[str] = set()
+        self._auto_approve: list[str] = []  # requests to allow when their response is done
         self._answer_after_response = False
         self._handlers: dict[str, Callable[[Mapping[str, Any]], None]] = {
             "mcp_list_tools.in_progress": self._list_tools,
@@ -129,12 +142,14 @@ class RemoteCallCards:
 
     async def answer(self, call_id: str, decision: ToolApprovalDecision) -> None:
         """Send the user's answer to a remote approval as an `mcp_approval_response` item."""
-        name = self._approvals.pop(call_id, None)
-        if name is None:
+        asked = self._approvals.pop(call_id, None)
+        if asked is None:
             return
+        name = asked.card_name
         approve = decision is not ToolApprovalDecision.DENY
-        if decision is ToolApprovalDecision.ALWAYS_ALLOW:
+        if decision is ToolApprovalDecision.ALWAYS_ALLOW and name not in self._always_allowed:
             self._always_allowed.add(name)
+            self._emit(RemoteMcpToolAllowed(asked.server_label, asked.tool))
         item = MCPApprovalResponseRequestItem(approval_request_id=call_id, approve=approve)
 
         async def create(conn: VoiceLiveConnection) -> None:
@@ -198,9 +213,12 @@ class RemoteCallCards:
     def _approval_requested(self, item_id: str, item: Mapping[str, Any]) -> None:
         name, arguments = _card_name(item), text_field(item, "arguments", "")
         self._emit(ToolCallStarted(item_id, name, arguments, item_id, source="mcp_remote"))
-        self._approvals[item_id] = name
+        label, tool = text_field(item, "server_label", ""), text_field(item, "name", "")
+        self._approvals[item_id] = _Asked(name, label, tool)
         if name in self._always_allowed:
-            self._spawn(self.answer(item_id, ToolApprovalDecision.ALWAYS_ALLOW))
+            # Answered once the response that asked is done: the approved call runs in a
+            # response of its own, which the service does not start beside an active one.
+            self._auto_approve.append(item_id)
             return
         self._emit(ToolApprovalRequested(item_id, name, arguments, "external", APPROVAL_TIMEOUT_S))
 
@@ -256,6 +274,9 @@ class RemoteCallCards:
         self._answer_after_response = self._answer_after_response or call.source == "mcp_remote"
 
     def _response_done(self, event: Mapping[str, Any]) -> None:
+        approvals, self._auto_approve = self._auto_approve, []
+        for call_id in approvals:
+            self._spawn(self.answer(call_id, ToolApprovalDecision.ALWAYS_ALLOW))
         if self._answer_after_response:
             self._answer_after_response = False
             self._spawn(self._request_response())

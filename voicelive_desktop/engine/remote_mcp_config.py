@@ -16,16 +16,21 @@ class RemoteMcpServer:
     server_label: str
     server_url: str
     allowed_tools: tuple[str, ...] = ()  # empty: every tool the server lists
-    require_approval: str = "always"  # "always" or "never", as the service names them
+    # "always" or "never", or per tool: {"never": [tool, ...]} (the MCP how-to's "per-tool
+    # dictionary"; SDK 1.3.1 types it dict[str, list[str]]), tools not listed asking first.
+    require_approval: str | Mapping[str, Sequence[str]] = "always"
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     authorization: str = field(default="", repr=False)
 
 
 def mcp_server_tool(server: RemoteMcpServer) -> MCPServer:
+    approval = server.require_approval
     tool = MCPServer(
         server_label=server.server_label,
         server_url=server.server_url,
-        require_approval=server.require_approval,
+        require_approval=approval
+        if isinstance(approval, str)
+        else {kind: list(tools) for kind, tools in approval.items()},
     )
     if server.allowed_tools:
         tool["allowed_tools"] = list(server.allowed_tools)

@@ -165,8 +165,15 @@ class McpBridge:
                     server_label=config.name,
                     server_url=config.url,
                     allowed_tools=config.allowed_tools,
-                    require_approval=config.require_approval,
+                    require_approval=_approval(config),
                     headers=headers,
                 )
             )
         return found
+
+
+def _approval(config: McpServerConfig) -> str | dict[str, list[str]]:
+    """`require_approval` for the service: the tools the user always allows run unasked."""
+    if config.require_approval == "always" and config.approved_tools:
+        return {"never": list(config.approved_tools)}
+    return config.require_approval

@@ -59,6 +59,9 @@ class McpServerConfig:
     call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S
     allowed_tools: tuple[str, ...] = ()  # remote only; empty: all
     require_approval: str = "always"  # remote only: "always" or "never"
+    # Remote only, with "always": tools the user chose "Always allow" for; the service is told
+    # to run them without asking (its per-tool require_approval dictionary).
+    approved_tools: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -190,6 +193,7 @@ def _server_to_json(server: McpServerConfig) -> dict[str, Any]:
         "call_timeout_s": server.call_timeout_s,
         "allowed_tools": list(server.allowed_tools),
         "require_approval": server.require_approval,
+        "approved_tools": list(server.approved_tools),
     }
 
 
@@ -219,4 +223,5 @@ def _server_from_json(raw: Any) -> McpServerConfig:
         call_timeout_s=float(timeout),
         allowed_tools=_strings(raw.get("allowed_tools", []), f"{name}: allowed_tools"),
         require_approval=str(raw.get("require_approval", "always")),
+        approved_tools=_strings(raw.get("approved_tools", []), f"{name}: approved_tools"),
     )

@@ -17,7 +17,7 @@ from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
-from voicelive_desktop.engine.events import RemoteMcpToolsListed
+from voicelive_desktop.engine.events import RemoteMcpToolAllowed, RemoteMcpToolsListed
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
@@ -152,6 +152,8 @@ class AppController(QObject):
             self.mcp.bridge.note_remote_listing(
                 event.server_label, event.status, event.tools, event.error
             )
+        elif isinstance(event, RemoteMcpToolAllowed):
+            self.mcp.allow_remote_tool(event.server_label, event.tool)
 
     def _mcp_status(self, status: McpServerStatus) -> None:
         """A server that fails says so in the window too; its stderr is in Preferences."""

@@ -92,6 +92,15 @@ class McpBinding(QObject):
         if old is not None and old.enabled != enabled:
             self._commit(self.servers.with_server(replace(old, enabled=enabled), name))
 
+    def allow_remote_tool(self, name: str, tool: str) -> None:
+        """The user chose "Always allow" for a remote server's tool: keep it, as a local
+        tool's policy is kept (Preferences shows it and can take it back)."""
+        old = self.servers.named(name)
+        if old is None or not tool or tool in old.approved_tools:
+            return
+        changed = replace(old, approved_tools=(*old.approved_tools, tool))
+        self._commit(self.servers.with_server(changed, name))
+
     def set_result_cap(self, chars: int) -> None:
         if chars != self.servers.result_cap_chars:
             self._commit(replace(self.servers, result_cap_chars=chars))

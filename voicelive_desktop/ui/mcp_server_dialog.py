@@ -81,6 +81,10 @@ class McpServerDialog(QDialog):
         self.approval.addItem("Ask me before each call", "always")
         self.approval.addItem("Never ask", "never")
         self.approval.setCurrentIndex(0 if config.require_approval == "always" else 1)
+        self.approved = QLineEdit(", ".join(config.approved_tools))
+        self.approved.setToolTip(
+            'Tools you chose "Always allow" for; the service runs them without asking'
+        )
         self.timeout = QDoubleSpinBox()
         self.timeout.setRange(*CALL_TIMEOUT_RANGE)
         self.timeout.setSuffix(" s")
@@ -104,6 +108,7 @@ class McpServerDialog(QDialog):
         self.form.addRow("Headers\n(Name: value)", self.headers)
         self.form.addRow("Allowed tools", self.allowed)
         self.form.addRow("Approval", self.approval)
+        self.form.addRow("Never ask for", self.approved)
         self.form.addRow("Call timeout", self.timeout)
         note = QLabel(_SECRET_NOTE)
         note.setEnabled(False)
@@ -119,6 +124,7 @@ class McpServerDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.transport.currentIndexChanged.connect(self._show_fields)
+        self.approval.currentIndexChanged.connect(self._show_fields)
         self._show_fields()
 
     def chosen_transport(self) -> McpTransport:
@@ -137,6 +143,7 @@ class McpServerDialog(QDialog):
             (self.headers, not stdio),
             (self.allowed, remote),
             (self.approval, remote),
+            (self.approved, remote and self.approval.currentData() == "always"),
             (self.timeout, not remote),
         ):
             self.form.setRowVisible(field, shown)
@@ -162,6 +169,8 @@ class McpServerDialog(QDialog):
         except ValueError as exc:
             raise InvalidServerConfig(f"The arguments cannot be split: {exc}.") from None
         allowed = tuple(t.strip() for t in self.allowed.text().split(",") if t.strip())
+        approved = tuple(t.strip() for t in self.approved.text().split(",") if t.strip())
+        ask = str(self.approval.currentData())
         config = McpServerConfig(
             name=self.name.text().strip(),
             transport=transport,
@@ -173,7 +182,8 @@ class McpServerDialog(QDialog):
             header_names=tuple(headers),
             call_timeout_s=self.timeout.value(),
             allowed_tools=allowed if transport is McpTransport.REMOTE else (),
-            require_approval=str(self.approval.currentData()),
+            require_approval=ask,
+            approved_tools=approved if transport is McpTransport.REMOTE and ask == "always" else (),
         )
         return config, ServerSecrets(env, headers)
 

@@ -104,6 +104,8 @@ async def test_bad_values_are_refused_with_an_error_and_nothing_applied(
         ),
         ({"input_audio_format": "g711_ulaw"}, "session.input_audio_format"),
         ({"temperature": "hot"}, "session.temperature"),
+        ({"temperature": 1.5}, "session.temperature"),  # the reference allows 0.6 to 1.2
+        ({"temperature": 0.2}, "session.temperature"),
     ):
         await connection.session.update(session=bad, event_id="evt-bad")
         error = await next_event(connection)

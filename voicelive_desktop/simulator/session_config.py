@@ -31,6 +31,7 @@ _VAD_DEFAULTS: dict[str, Any] = {
 }
 _MODALITIES = frozenset({"text", "audio"})
 _FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_TEMPERATURE_RANGE = (0.6, 1.2)
 _AUDIO_FORMATS = frozenset({"pcm16"})
 
 
@@ -97,12 +98,17 @@ def _check_audio_and_temperature(merged: dict[str, Any]) -> None:
             f"the simulator takes {SAMPLE_RATE_HZ} Hz.",
             "session.input_audio_sampling_rate",
         )
+    # "The allowed temperature values are limited to [0.6, 1.2]" (voice-live-api-reference-
+    # 2026-04-10.md, RealtimeRequestSession). The SDK 1.3.1 docstring says 0.0-1.0 instead; the
+    # service's reference is what the simulator holds clients to.
     temperature = merged.get("temperature")
     if temperature is not None and (
-        not isinstance(temperature, (int, float)) or not 0.0 <= temperature <= 2.0
+        not isinstance(temperature, (int, float))
+        or isinstance(temperature, bool)
+        or not _TEMPERATURE_RANGE[0] <= temperature <= _TEMPERATURE_RANGE[1]
     ):
         raise InvalidSessionUpdate(
-            f"Invalid 'temperature' {temperature!r}: expected a number from 0 to 2.",
+            f"Invalid 'temperature' {temperature!r}: the allowed values are 0.6 to 1.2.",
             "session.temperature",
         )
 

@@ -160,10 +160,13 @@ class McpBridge:
             except KeyringUnavailable as exc:
                 self._report(McpServerStatus(config.name, ServerState.FAILED, reason=str(exc)))
                 continue
+            url = config.url
+            if url == EXAMPLE_REMOTE_URL and self._example_host.running:
+                url = self._example_host.url  # another port when 8931 was taken
             found.append(
                 RemoteMcpServer(
                     server_label=config.name,
-                    server_url=config.url,
+                    server_url=url,
                     allowed_tools=config.allowed_tools,
                     require_approval=_approval(config),
                     headers=headers,

@@ -2,6 +2,7 @@
 
     python -m voicelive_desktop.mcp_bridge.dice_server              # stdio (a local server)
     python -m voicelive_desktop.mcp_bridge.dice_server --http 8931  # http://127.0.0.1:8931/mcp
+    ... --http 8931 --or-free-port   # another free port when 8931 is taken (0: any port)
 
 Preferences adds it with one click; the offline demo uses it as a local and a remote server.
 `VOICELIVE_DICE_SEED` makes the rolls repeatable (tests, screenshots).
@@ -25,8 +26,9 @@ SERVER_NAME = "dice"
 ROLL_TOOL = "roll_dice"
 MAX_DICE = 20
 MAX_SIDES = 1000
-# Printed on stdout once the HTTP port is bound: whoever started the server waits for this
-# line, not for the port to answer (another program on the port answers too).
+# Printed on stdout once the HTTP port is bound, followed by " on PORT": whoever started the
+# server waits for this line, not for the port to answer (another program on the port
+# answers too), and reads the port from it.
 READY_LINE = "dice server listening"
 
 
@@ -63,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on PORT")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
+        "--or-free-port", action="store_true", help="use a free port when PORT is taken"
+    )
+    parser.add_argument(
         "--exit-with-parent", action="store_true", help="exit when the starting process ends"
     )
     args = parser.parse_args(argv)
@@ -70,22 +75,25 @@ def main(argv: list[str] | None = None) -> int:
         _exit_with_parent()
     server = build_server()
     if args.http is not None:
-        return _serve_http(server, args.host, args.http)
+        return _serve_http(server, args.host, args.http, args.or_free_port)
     server.run()
     return 0
 
 
-def _serve_http(server: MCPServer[Any], host: str, port: int) -> int:
-    """Bind `port` first, say so on stdout, then serve streamable HTTP on that socket."""
+def _serve_http(server: MCPServer[Any], host: str, port: int, or_free_port: bool) -> int:
+    """Bind `port` (or a free one) first, say which on stdout, then serve streamable HTTP on
+    that socket."""
     import anyio
     import uvicorn
 
     try:
         listener = socket.create_server((host, port))
     except OSError as error:
-        print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
-        return 1
-    print(READY_LINE, flush=True)
+        if not or_free_port:
+            print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
+            return 1
+        listener = socket.create_server((host, 0))
+    print(f"{READY_LINE} on {listener.getsockname()[1]}", flush=True)
     config = uvicorn.Config(server.streamable_http_app(host=host), log_level="warning")
     anyio.run(uvicorn.Server(config).serve, [listener])
     return 0

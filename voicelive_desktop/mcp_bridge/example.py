@@ -2,7 +2,9 @@
 
 The remote example stands in for a server on the internet: the app itself serves the dice
 server over streamable HTTP on 127.0.0.1 while a remote entry points there, so the offline
-demo's simulated service has a real MCP server to call.
+demo's simulated service has a real MCP server to call. The entry's URL names port 8931;
+when another program holds that port the server listens on a free one and the session is
+given that URL instead (`ExampleHttpHost.url`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import tempfile
 
 from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpTransport
 from voicelive_desktop.mcp_bridge.dice_server import READY_LINE, example_server_command
@@ -19,6 +22,7 @@ log = logging.getLogger(__name__)
 EXAMPLE_REMOTE_PORT = 8931
 EXAMPLE_REMOTE_URL = f"http://127.0.0.1:{EXAMPLE_REMOTE_PORT}/mcp"
 _READY_TIMEOUT_S = 15.0
+_OUTPUT_TAIL_CHARS = 400
 
 
 def example_local_config() -> McpServerConfig:
@@ -38,6 +42,7 @@ class ExampleHttpHost:
     def __init__(self) -> None:
         self._process: asyncio.subprocess.Process | None = None
         self.problem = ""  # why it could not start, for the server list
+        self.url = EXAMPLE_REMOTE_URL  # where it listens while it runs
 
     @property
     def running(self) -> bool:
@@ -47,15 +52,18 @@ class ExampleHttpHost:
         if self.running:
             return True
         command, args = example_server_command()
+        # A file, not a pipe nobody reads: a full pipe would stall the server.
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, or with the object)
         self._process = await asyncio.create_subprocess_exec(
             command,
             *args,
             "--http",
             str(EXAMPLE_REMOTE_PORT),
+            "--or-free-port",
             "--exit-with-parent",
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            stderr=stderr,
         )
         # Ready when our own child says it holds the port. Probing the port instead took
         # another program's listener (a second copy of the app, a parallel test) for ours:
@@ -63,14 +71,22 @@ class ExampleHttpHost:
         assert self._process.stdout is not None
         with contextlib.suppress(asyncio.TimeoutError):
             line = await asyncio.wait_for(self._process.stdout.readline(), _READY_TIMEOUT_S)
-            if line.decode(errors="replace").strip() == READY_LINE:
+            said = line.decode(errors="replace").strip()
+            port = said.rpartition(" ")[2]
+            if said.startswith(READY_LINE) and port.isdigit():
                 self.problem = ""
+                self.url = f"http://127.0.0.1:{port}/mcp"
+                if int(port) != EXAMPLE_REMOTE_PORT:
+                    log.info(
+                        "mcp example: port %d is taken; serving %s", EXAMPLE_REMOTE_PORT, self.url
+                    )
+                stderr.close()  # the child keeps its own handle
                 return True
         await self.stop()
-        self.problem = (
-            f"The example server could not listen on port {EXAMPLE_REMOTE_PORT} (is another "
-            "program using it?)."
-        )
+        stderr.seek(0)
+        output = stderr.read().decode(errors="replace").strip()[-_OUTPUT_TAIL_CHARS:]
+        stderr.close()
+        self.problem = "The example server did not start" + (f": {output}" if output else ".")
         log.warning("mcp example: %s", self.problem)
         return False
 

@@ -1,0 +1,54 @@
+"""The shipped dice example as a remote server: the app hosts it, on another port if needed."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from tests.mcp_bridge.test_local_servers import FixedSecrets, child_pids
+from tests.waiting import wait_until
+from voicelive_desktop.mcp_bridge.bridge import McpBridge
+from voicelive_desktop.mcp_bridge.config import McpServerList
+from voicelive_desktop.mcp_bridge.example import (
+    EXAMPLE_REMOTE_PORT,
+    EXAMPLE_REMOTE_URL,
+    example_remote_config,
+)
+from voicelive_desktop.mcp_bridge.status import ServerState
+from voicelive_desktop.simulator.remote_mcp import RemoteServer, call_tool, list_tools
+from voicelive_desktop.tools.registry import ToolRegistry
+
+
+@contextlib.contextmanager
+def port_taken(port: int) -> Iterator[None]:
+    """Another program holds `port` (if something already does, that will do as well)."""
+    try:
+        holder = socket.create_server(("127.0.0.1", port))
+    except OSError:
+        yield
+        return
+    with holder:
+        yield
+
+
+@pytest.mark.asyncio
+async def test_the_remote_example_moves_to_a_free_port_when_its_own_is_taken() -> None:
+    before = child_pids()
+    bridge = McpBridge(ToolRegistry(), FixedSecrets(), McpServerList())  # type: ignore[arg-type]
+    with port_taken(EXAMPLE_REMOTE_PORT):
+        try:
+            await bridge.apply(McpServerList((example_remote_config(),)))
+            assert bridge.status("dice-remote").state is ServerState.RUNNING
+            (remote,) = bridge.remote_servers()
+            assert remote.server_url != EXAMPLE_REMOTE_URL
+            assert remote.server_url.startswith("http://127.0.0.1:")
+            server = RemoteServer("dice-remote", remote.server_url, {}, None, "never")
+            assert [t["name"] for t in await list_tools(server)] == ["roll_dice"]
+            output, error = await call_tool(server, "roll_dice", '{"sides": 6}')
+            assert error == "" and '"total"' in output
+        finally:
+            await bridge.stop_all()
+    await wait_until(lambda: child_pids() - before == set(), what="the host gone")

@@ -127,10 +127,10 @@ FIELDS: tuple[SettingField, ...] = (
     ),
     field_at(
         "custom_voice_id",
-        "Custom voice endpoint ID",
+        "Custom voice ID",
         "Only for an Azure custom voice: the deployment's endpoint ID",
         "session.voice.custom_endpoint_id",
-        ed.Text("only for an Azure custom voice"),
+        ed.Text("custom voices only"),
     ),
     field_at(
         "voice_temperature",

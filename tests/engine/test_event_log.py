@@ -121,7 +121,10 @@ def test_secrets_are_redacted_wherever_they_appear() -> None:
                     {
                         "type": "mcp",
                         "server_url": "https://example.test/mcp",
-                        "headers": {"Authorization": "Bearer abcdefghijklmnop"},
+                        "headers": {
+                            "Authorization": "Bearer abcdefghijklmnop",
+                            "X-Team-Token": "tt-0d9c8b7a6f5e",
+                        },
                         "api_key": "sk-live-123456",
                     }
                 ],
@@ -132,10 +135,14 @@ def test_secrets_are_redacted_wherever_they_appear() -> None:
         )
     )
     text = json.dumps(shown)
-    for secret in ("abcdefghijklmnop", "sk-live-123456", "pw123", "zyxwvutsrqponmlk"):
+    secrets = ("abcdefghijklmnop", "tt-0d9c8b7a6f5e", "sk-live-123456", "pw123", "zyxwvutsrqponmlk")
+    for secret in secrets:
         assert secret not in text
     tool = shown["session"]["tools"][0]
     assert tool["headers"]["Authorization"] == REDACTED and tool["api_key"] == REDACTED
+    # An MCP server's headers may be any token under any name (the app keeps them all in
+    # the keyring), so every value is hidden.
+    assert tool["headers"]["X-Team-Token"] == REDACTED
     assert tool["server_url"] == "https://example.test/mcp"
     assert shown["session"]["max_response_output_tokens"] == 200  # "tokens" is not a secret
 

@@ -249,6 +249,9 @@ def _clean(value: Any, event_type: str) -> Any:
 def _clean_item(key: str, value: Any, event_type: str) -> Any:
     if _is_secret_key(key) and value not in (None, ""):
         return REDACTED
+    if key == "headers" and isinstance(value, dict):
+        # An MCP tool's headers: any of them may carry a token, whatever its name.
+        return {name: REDACTED if v not in (None, "") else v for name, v in value.items()}
     audio = key in _AUDIO_KEYS or (key == "delta" and event_type in _AUDIO_DELTA_TYPES)
     if audio and isinstance(value, str) and len(value) >= _MIN_ELIDED_CHARS:
         return value if value.startswith(_ELIDED_MARK) else _elided_audio(value)

@@ -68,7 +68,7 @@ async def test_set_a_timer_then_it_notifies(app: App) -> None:
     assert await answer(app.log) == "Timer set for 1 second."
     assert len(app.board.timers()) == 1
     await wait_until(lambda: bool(app.desktop.notifications), 3, what="the notification")
-    assert app.desktop.notifications == [("Timer done", "1 second timer is up.")]
+    assert app.desktop.notifications == [("Timer done", "Your timer for 1 second is up.")]
 
 
 async def test_search_my_history(app: App) -> None:

@@ -17,6 +17,7 @@ def test_reports_date_time_zone_and_offset() -> None:
         "time_zone": "EDT",
         "utc_offset": "-04:00",
         "iso": "2026-07-04T08:05:30-04:00",
+        "summary": "08:05 EDT, Saturday 4 July 2026.",
     }
 
 

@@ -26,7 +26,7 @@ async def test_a_timer_fires_a_notification_when_due() -> None:
         await asyncio.sleep(0.02)
         assert time.monotonic() - began < 3
     assert 0.9 < time.monotonic() - began < 2.0
-    assert desktop.notifications == [("Timer done", "Tea is up.")]
+    assert desktop.notifications == [("Timer done", "Tea: your timer for 1 second is up.")]
     assert board.timers() == [] and changes == [1, 0]
 
 

@@ -216,7 +216,7 @@ async def test_a_timer_set_by_voice_is_listed_fires_a_notification_and_leaves_th
         timeout=6,
         what="the notification",
     )
-    assert "is up" in app.window.statusBar().currentMessage()
+    assert "Your timer for 2 seconds is up." in app.window.statusBar().currentMessage()
     assert strip.chips == {} and strip.isHidden()
     await app.controller.shutdown()
 

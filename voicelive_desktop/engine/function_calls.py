@@ -39,6 +39,7 @@ from voicelive_desktop.engine.events import (
     ToolCallStarted,
     ToolCallStatus,
 )
+from voicelive_desktop.engine.result_preview import result_preview
 from voicelive_desktop.engine.tool_arguments import ArgumentChecker, InvalidArguments
 from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRegistry, ToolSpec
 
@@ -47,7 +48,6 @@ log = logging.getLogger(__name__)
 DEFAULT_APPROVAL_TIMEOUT_S = 60.0
 # The model reads every output; a tool that returns a book gets the first pages.
 MAX_OUTPUT_CHARS = 8_000
-_PREVIEW_CHARS = 120
 _MAX_VOID_RESPONSES = 32
 
 _Status = ToolCallStatus
@@ -94,11 +94,6 @@ def _as_output(result: Any) -> str:
     if len(text) > MAX_OUTPUT_CHARS:
         text = text[:MAX_OUTPUT_CHARS] + " [output cut at 8000 characters]"
     return text
-
-
-def _preview(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= _PREVIEW_CHARS else line[: _PREVIEW_CHARS - 1] + "…"
 
 
 class FunctionCallRunner:
@@ -357,7 +352,7 @@ class FunctionCallRunner:
                 call.name,
                 outcome.status,
                 duration_ms,
-                result_preview=_preview(outcome.output),
+                result_preview=result_preview(outcome.output),
                 result=outcome.output,
                 error=outcome.error,
             )

@@ -18,12 +18,15 @@ def _local_now() -> datetime:
 def current_time(now: datetime) -> dict[str, str]:
     """What the model is told: readable parts for speaking, ISO 8601 for reasoning."""
     offset = now.strftime("%z")
+    date = f"{now:%A} {now.day} {now:%B %Y}"
+    zone = now.tzname() or f"UTC{offset[:3]}:{offset[3:]}"
     return {
-        "date": f"{now:%A} {now.day} {now:%B %Y}",
+        "date": date,
         "time": f"{now:%H:%M}",
-        "time_zone": now.tzname() or f"UTC{offset[:3]}:{offset[3:]}",
+        "time_zone": zone,
         "utc_offset": f"{offset[:3]}:{offset[3:]}",
         "iso": now.isoformat(timespec="seconds"),
+        "summary": f"{now:%H:%M} {zone}, {date}.",
     }
 
 

@@ -117,9 +117,12 @@ class TimerBoard:
         if entry is None:
             return
         timer = entry[0]
-        what = timer.label or f"{spoken_duration(timer.seconds)} timer"
+        duration = spoken_duration(timer.seconds)
+        message = f"Your timer for {duration} is up."
+        if timer.label:
+            message = f"{timer.label[0].upper()}{timer.label[1:]}: your timer for {duration} is up."
         try:
-            self._notify("Timer done", f"{what[0].upper()}{what[1:]} is up.")
+            self._notify("Timer done", message)
         except Exception:
             log.warning("the timer notification failed", exc_info=True)
         self._changed()

@@ -277,7 +277,7 @@ async def test_failures_reach_the_model_as_short_json_errors(
     assert error_part in finished.error
     output = json.loads(outputs_sent(simulator)[0]["output"])
     assert output == {"error": finished.error} and len(finished.error) < 300
-    assert f"tool failed: {finished.error}" in await answer(log)
+    assert f"I could not use {finished.name}: {finished.error}" in await answer(log)
     assert probe.runs == []
     assert engine.state is not SessionState.DISCONNECTED
 

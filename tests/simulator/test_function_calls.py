@@ -26,6 +26,9 @@ _ALL = {
     "list_timers",
     "search_conversation_history",
     "take_note",
+    "read_clipboard",
+    "write_clipboard",
+    "open_url",
 }
 
 
@@ -44,6 +47,18 @@ _ALL = {
             "Set a timer for 5 seconds and what time is it?",
             [("set_timer", {"seconds": 5}), ("get_current_time", {})],
         ),
+        ("What's on my clipboard?", [("read_clipboard", {})]),
+        ("copy Hello there to my clipboard", [("write_clipboard", {"text": "Hello there"})]),
+        ("Open example.com.", [("open_url", {"url": "https://example.com"})]),
+        (
+            "open https://example.com/docs?x=1!",
+            [("open_url", {"url": "https://example.com/docs?x=1"})],
+        ),
+        (
+            "open http://localhost.test:8080/",
+            [("open_url", {"url": "http://localhost.test:8080/"})],
+        ),
+        ("Open the pod bay doors.", []),
         ("Tell me about time travel.", []),
     ],
 )

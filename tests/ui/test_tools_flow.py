@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import AppUnderTest, wait_until
@@ -234,6 +235,56 @@ async def test_a_timer_cancelled_from_the_list_never_fires(
     assert strip.chips == {} and app.controller.tools.timers.timers() == []
     await asyncio.sleep(3.5)  # past the time it would have fired
     assert not app.window.statusBar().currentMessage().startswith("Timer done")
+    await app.controller.shutdown()
+
+
+class OpenedPages(QObject):
+    """Qt's URL-handler hook: gets the pages QDesktopServices would hand to the browser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+@pytest.fixture
+def opened_pages() -> Iterator[OpenedPages]:
+    pages = OpenedPages()
+    QDesktopServices.setUrlHandler("https", pages, "open")
+    yield pages
+    QDesktopServices.unsetUrlHandler("https")
+
+
+async def test_the_built_in_open_url_asks_esc_denies_and_enter_opens(
+    app: AppUnderTest, simulator: VoiceLiveSimulator, opened_pages: OpenedPages, qtbot: QtBot
+) -> None:
+    await _connect(app, simulator)
+
+    async def ask() -> ConsentPrompt:
+        app.window.message_box.setText("Open example.com/docs")
+        app.window.message_box.returnPressed.emit()
+        await wait_until(lambda: bool(app.window.tool_calls.pending_prompts()), what="a prompt")
+        prompt = app.window.tool_calls.pending_prompts()[0]
+        await wait_until(lambda: prompt.isVisible() and prompt.armed(), what="an armed prompt")
+        await wait_until(lambda: prompt.hasFocus(), what="the keyboard on the prompt")
+        assert prompt.name == "open_url"
+        assert json.loads(prompt.arguments.toPlainText()) == {"url": "https://example.com/docs"}
+        return prompt
+
+    qtbot.keyClick(await ask(), Qt.Key.Key_Escape)
+    await wait_until(lambda: len(_finished(app)) == 1, what="the denied call")
+    assert _finished(app)[0].status is ToolCallStatus.DENIED
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    assert opened_pages.urls == []
+
+    qtbot.keyClick(await ask(), Qt.Key.Key_Return)
+    await wait_until(lambda: len(_finished(app)) == 2, what="the allowed call")
+    assert _finished(app)[1].status is ToolCallStatus.OK
+    assert opened_pages.urls == ["https://example.com/docs"]
+    assert app.controller.tools.registry.policy("open_url") is ToolPolicy.ASK
     await app.controller.shutdown()
 
 

@@ -18,6 +18,10 @@ The matching rule (deterministic; the simulator has no model):
    - "list my timers", "show my timers", "what are my timers" -> list_timers {}
    - "search my history for X" -> search_conversation_history {"query": X}
    - "take a note: X", "make a note that X" -> take_note {"text": X}
+   - "what's on my clipboard", "read my clipboard" -> read_clipboard {}
+   - "copy X to my clipboard" -> write_clipboard {"text": X}
+   - "open ADDRESS", where ADDRESS is a web address (`https://…`, or a host name such as
+     `example.com`, which gets `https://`) -> open_url {"url": ADDRESS}
 4. No match: the ordinary reply (`replies.reply_to_text`).
 
 After the calls, the client sends one function_call_output per call and `response.create`;
@@ -72,6 +76,12 @@ def _quoted(key: str) -> Callable[[re.Match[str]], dict[str, Any]]:
     return lambda match: {key: match.group(1).strip()}
 
 
+def _web_address(match: re.Match[str]) -> dict[str, Any]:
+    address = match.group(1).rstrip(".,;:!?")
+    has_scheme = address.lower().startswith(("http://", "https://"))
+    return {"url": address if has_scheme else f"https://{address}"}
+
+
 def _phrase(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
@@ -94,6 +104,17 @@ _PHRASES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], dict[str, A
         _quoted("query"),
     ),
     ("take_note", _phrase(r"\b(?:take|make) a note(?: that|:)? (.+?)[\s.?!]*$"), _quoted("text")),
+    (
+        "read_clipboard",
+        _phrase(r"\bwhat(?:['’]s| is) (?:on|in) my clipboard\b|\bread (?:me )?my clipboard\b"),
+        lambda match: {},
+    ),
+    ("write_clipboard", _phrase(r"\bcopy (.+?) to (?:my |the )?clipboard\b"), _quoted("text")),
+    (
+        "open_url",
+        _phrase(r"\bopen ((?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?)"),
+        _web_address,
+    ),
 ]
 
 
@@ -145,7 +166,8 @@ def _sentence(name: str, output: str) -> str:
         value = output
     if isinstance(value, dict):
         if isinstance(value.get("error"), str):
-            return f"The {name} tool failed: {value['error']}"
+            # Said the same for a failure and a refusal: the output is all the model knows.
+            return f"I could not use {name}: {value['error']}"
         if name == "get_current_time" and {"time", "date"} <= value.keys():
             zone = f" {value['time_zone']}" if value.get("time_zone") else ""
             return f"It is {value['time']}{zone} on {value['date']}."

@@ -38,6 +38,14 @@ def test_every_control_has_an_accessible_name_and_description(
     assert not missing, "\n".join(missing)
 
 
+def test_inspector_and_price_controls_have_names_and_descriptions(
+    app_under_test: AppUnderTest,
+) -> None:
+    instruments = app_under_test.controller.instruments
+    missing = _unnamed(instruments.open_inspector()) + _unnamed(instruments.open_prices())
+    assert not missing, "\n".join(missing)
+
+
 def test_tab_reaches_every_control(app_under_test: AppUnderTest, qtbot: QtBot) -> None:
     """Real Tab key presses from the Connect button go round every enabled control and back,
     with no control that keeps the focus (a text box that eats Tab would)."""

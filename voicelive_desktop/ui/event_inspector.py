@@ -94,6 +94,7 @@ class EventInspector(QDialog):
         self.filter_box = QLineEdit()
         self.filter_box.setPlaceholderText("Filter by type, e.g. response.audio")
         self.filter_box.setAccessibleName("Filter events by type")
+        _describe(self.filter_box, "Show only events whose type contains this text")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._apply_filter)
         filter_label = QLabel("&Filter:")
@@ -115,14 +116,23 @@ class EventInspector(QDialog):
         self.pause_button = QPushButton("&Pause")
         self.pause_button.setCheckable(True)
         self.pause_button.setAccessibleName("Pause the live event list")
+        _describe(
+            self.pause_button,
+            "Freeze the list to read it; events are still kept and appear when you resume",
+        )
         self.pause_button.toggled.connect(self.set_paused)
         bar.addWidget(self.pause_button)
         self.clear_button = QPushButton("C&lear")
         self.clear_button.setAccessibleName("Clear the kept events")
+        _describe(self.clear_button, "Forget every event kept so far; new ones keep coming")
         self.clear_button.clicked.connect(self.clear)
         bar.addWidget(self.clear_button)
         self.export_button = QPushButton("&Export…")
         self.export_button.setAccessibleName("Export the shown events as JSON Lines")
+        _describe(
+            self.export_button,
+            "Save the events the filter shows to a .jsonl file, audio elided, secrets redacted",
+        )
         self.export_button.clicked.connect(self._ask_export)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
@@ -131,6 +141,9 @@ class EventInspector(QDialog):
         self.table = QTableView()
         self.table.setModel(self.filter)
         self.table.setAccessibleName("Events")
+        self.table.setAccessibleDescription(
+            "Client and server events: time, direction, type and size; select one to see it"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -146,6 +159,9 @@ class EventInspector(QDialog):
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
         self.detail.setAccessibleName("Selected event as JSON")
+        self.detail.setAccessibleDescription(
+            "The selected event's JSON, with audio elided and secrets redacted"
+        )
         self.detail.setPlaceholderText(
             "Select an event to see its JSON (audio elided, secrets redacted)."
         )
@@ -301,3 +317,9 @@ class EventInspector(QDialog):
             return 0
         self.status.setText(f"Exported {len(lines):,} events to {path}")
         return len(lines)
+
+
+def _describe(widget: QWidget, text: str) -> None:
+    """The same sentence as tool tip and as the screen reader's description."""
+    widget.setToolTip(text)
+    widget.setAccessibleDescription(text)

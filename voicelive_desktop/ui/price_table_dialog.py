@@ -62,6 +62,9 @@ class PriceTableDialog(QDialog):
         self.as_of.setAccessibleName("Prices as of (date)")
         self.source = QLineEdit()
         self.source.setAccessibleName("Source of the prices")
+        _describe(self.currency, "The currency the prices are in, such as USD or EUR")
+        _describe(self.as_of, "The date these prices were read, shown beside every estimate")
+        _describe(self.source, "Where these prices come from, shown beside every estimate")
         form.addRow("&Currency:", self.currency)
         form.addRow("Prices &as of:", self.as_of)
         form.addRow("&Source:", self.source)
@@ -76,6 +79,7 @@ class PriceTableDialog(QDialog):
                 box.setRange(0.0, 100_000.0)
                 box.setDecimals(2)
                 box.setAccessibleName(f"{tier.title()} tier, {label.lower()}, per million tokens")
+                _describe(box, f"The price of one million tokens of {label.lower()}")
                 grid.addWidget(box, row, column)
                 self.rate_boxes[(tier, name)] = box
         layout.addLayout(grid)
@@ -84,8 +88,17 @@ class PriceTableDialog(QDialog):
         )
         self.restore_button = QPushButton("&Restore shipped prices")
         self.restore_button.setAccessibleName("Restore the shipped prices")
+        _describe(self.restore_button, "Show the prices the app ships with, with their date")
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ResetRole)
         self.restore_button.clicked.connect(lambda: self._show(DEFAULT_PRICES))
+        _describe(
+            buttons.button(QDialogButtonBox.StandardButton.Save),
+            "Keep these prices for every estimate from now on",
+        )
+        _describe(
+            buttons.button(QDialogButtonBox.StandardButton.Cancel),
+            "Close without changing the prices",
+        )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -117,3 +130,9 @@ class PriceTableDialog(QDialog):
     def _save(self) -> None:
         self.saved.emit(self.edited_table())
         self.accept()
+
+
+def _describe(widget: QWidget, text: str) -> None:
+    """The same sentence as tool tip and as the screen reader's description."""
+    widget.setToolTip(text)
+    widget.setAccessibleDescription(text)

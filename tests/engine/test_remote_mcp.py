@@ -28,7 +28,7 @@ from voicelive_desktop.engine.events import (
     ToolCallStatus,
 )
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
-from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.simulator import VoiceLiveSimulator, remote_mcp
 
 pytestmark = pytest.mark.asyncio
 
@@ -188,6 +188,32 @@ async def test_a_failing_tool_and_a_dead_server_send_failed_events(
     try:
         await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "failed")
         assert sim.sent_of("mcp_list_tools.failed")
+    finally:
+        await engine.stop()
+
+
+@pytest.mark.allow_log_warnings(r"streamable_http: Session termination failed")  # it died
+async def test_a_crash_mid_call_and_a_hang_fail_the_call_with_the_reason(
+    sim: VoiceLiveSimulator, http_mcp_server: HttpMcpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote_mcp, "MCP_TIMEOUT_S", 1.0)
+    engine, log = await started(sim, remote(http_mcp_server.url, "never"))
+    try:
+        await log.wait_for(RemoteMcpToolsListed, lambda e: e.status == "completed")
+        await engine.send_text("call hang()")
+        hung = await log.wait_for(ToolCallFinished)
+        assert hung.status is ToolCallStatus.FAILED
+        assert hung.error == "The MCP server tests did not answer hang within 1 s."
+        await log.wait_for(AssistantTranscriptCompleted, lambda e: "hang tool failed" in e.text)
+        await log.wait_for(ResponseFinished, lambda e: len(log.of(ResponseFinished)) >= 2)
+        await engine.send_text("call crash()")
+        crashed = await log.wait_for(ToolCallFinished, lambda e: e.call_id != hung.call_id)
+        assert (
+            crashed.status is ToolCallStatus.FAILED
+            and "failed while running crash" in crashed.error
+        )
+        assert len(sim.sent_of("response.mcp_call.failed")) == 2
+        assert http_mcp_server.process.wait(5) == 3  # the server really died mid-call
     finally:
         await engine.stop()
 

@@ -139,12 +139,22 @@ async def call_tool(server: RemoteServer, name: str, arguments: str) -> tuple[st
             result = await asyncio.wait_for(session.call_tool(name, parsed), MCP_TIMEOUT_S)
     except Exception as exc:  # whatever the server did, the service reports it on the item
         log.info("remote mcp %s: %s failed: %r", server.label, name, exc)
-        return "", f"The MCP server {server.label} failed: {type(exc).__name__}"
+        return "", _call_failure(server.label, name, exc)
     texts = [getattr(block, "text", "") for block in result.content]
     text = "\n".join(t for t in texts if t)
     if result.is_error:
         return "", text or "The tool reported an error."
     return text, ""
+
+
+def _call_failure(label: str, tool: str, exc: BaseException) -> str:
+    """One sentence for the item's `error`: the innermost cause of an MCP SDK failure."""
+    while getattr(exc, "exceptions", None):  # an ExceptionGroup from anyio
+        exc = exc.exceptions[0]  # type: ignore[attr-defined]
+    if isinstance(exc, TimeoutError):
+        return f"The MCP server {label} did not answer {tool} within {MCP_TIMEOUT_S:g} s."
+    detail = f": {exc}" if str(exc) else ""
+    return f"The MCP server {label} failed while running {tool} ({type(exc).__name__}{detail})."
 
 
 def planned_call(text: str, servers: list[RemoteServer]) -> tuple[RemoteServer, str, str] | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from tests.engine.simulator_engines import tool_engine
 from tests.fixtures.mcp_servers import (
     HTTP_TOKEN,
     HTTP_TOKEN_HEADER,
@@ -24,6 +25,7 @@ from voicelive_desktop.mcp_bridge.bridge import McpBridge
 from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpServerList, McpTransport
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
 from voicelive_desktop.mcp_bridge.server_connection import McpServerStatus, ServerState
+from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRegistry, ToolRisk
 
 
@@ -256,3 +258,21 @@ async def test_restart_gives_a_new_process(harness: Harness) -> None:
     assert status.state is ServerState.RUNNING
     second = await harness.call("fake__pid")
     assert first != second and not alive(int(first))
+
+
+@pytest.mark.asyncio
+async def test_tools_list_changed_reaches_the_live_session(harness: Harness) -> None:
+    """End to end: the server's notification, the registry, then a session.update."""
+    await harness.start(stdio_config())
+    async with VoiceLiveSimulator() as sim:
+        engine, _ = tool_engine(sim, harness.registry)
+        await engine.start()
+        try:
+            first = sim.received_of("session.update")[-1]["session"]["tools"]
+            assert "fake__echo" in str(first) and "fake__fresh" not in str(first)
+            await harness.call("fake__add_tool")
+            await sim.wait_for_event(
+                "session.update", predicate=lambda e: "fake__fresh" in str(e["session"]["tools"])
+            )
+        finally:
+            await engine.stop()

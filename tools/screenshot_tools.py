@@ -3,8 +3,8 @@ the spoken answer that used it) and a consent prompt waiting under the next call
 
     .venv/bin/python tools/screenshot_tools.py [--out docs/screenshot-tools.png] [--theme dark]
 
-The prompt needs a tool whose policy is Ask: the scene sets `set_timer` to Ask (falling back
-to `get_current_time` while the timer tools are missing), as a user can in Preferences → Tools.
+The prompt is for `open_url`, an Ask tool out of the box, called by the demo's "Open
+example.com". Nothing opens: the screenshot is taken while the prompt waits.
 Settings and history go to throw-away folders, so yours are not touched.
 """
 
@@ -27,7 +27,6 @@ async def stage(out: Path, theme: str, with_sound: bool) -> None:
     from voicelive_desktop.credentials import CredentialStore
     from voicelive_desktop.engine.events import SessionState, ToolCallFinished
     from voicelive_desktop.settings import SettingsStore, Theme
-    from voicelive_desktop.tools.registry import ToolPolicy
     from voicelive_desktop.ui.controller import AppController
     from voicelive_desktop.ui.main_window import MainWindow
     from voicelive_desktop.ui.sessions import text_session, voice_session_factory
@@ -59,17 +58,11 @@ async def stage(out: Path, theme: str, with_sound: bool) -> None:
         while window.session_state is not SessionState.READY:
             await asyncio.sleep(0.05)
 
-    registry = controller.tools.registry
     await ask("What time is it?")
     while not finished:
         await asyncio.sleep(0.05)
     await settled()
-    if registry.get("set_timer") is not None:
-        registry.set_policy("set_timer", ToolPolicy.ASK)
-        await ask("Set a timer for 10 seconds")
-    else:
-        registry.set_policy("get_current_time", ToolPolicy.ASK)
-        await ask("And what time is it now?")
+    await ask("Open example.com")
     while not window.tool_calls.pending_prompts():
         await asyncio.sleep(0.05)
     await asyncio.sleep(1.5)  # the prompt armed, the countdown ticking

@@ -189,3 +189,46 @@ def test_error_lines_read_in_every_theme(qtbot: QtBot, theme: Theme) -> None:
             assert ratio >= needed, (where, colour.name(), round(ratio, 2))
     finally:
         app.setPalette(original)
+
+
+def _sheet_colour(sheet: str) -> QColor:
+    return QColor(sheet.split("color: ")[1].split(";")[0])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_tool_card_captions_and_the_consent_risk_read_after_a_theme_change(
+    qtbot: QtBot, theme: Theme
+) -> None:
+    """A card's argument/result line and duration, and a prompt's risk line, were disabled
+    labels: 1.9:1 on the light theme's card. Made in another theme, they follow the switch."""
+    from voicelive_desktop.engine.events import ToolCallStatus
+    from voicelive_desktop.ui.consent_prompt import ConsentPrompt
+    from voicelive_desktop.ui.tool_card import ToolCallCard
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    other = Theme.DARK if theme is Theme.LIGHT else Theme.LIGHT
+    app.setPalette(palette_for(other))
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    try:
+        card = ToolCallCard("c1", "open_url", '{"url": "https://example.com"}')
+        prompt = ConsentPrompt("c1", "open_url", "{}", "opens_things", 60.0)
+        for widget in (card, prompt):
+            qtbot.addWidget(widget)
+        card.finish(ToolCallStatus.OK, 12.0, preview="Opened it in your browser.")
+        app.setPalette(palette_for(theme))
+        QApplication.processEvents()  # the palette reaches the widgets as events
+        assert card.palette().color(R.AlternateBase) == palette_for(theme).color(R.AlternateBase)
+        lines = {
+            "summary": (card.summary_label, card.palette().color(R.AlternateBase)),
+            "duration": (card.duration_label, card.palette().color(R.AlternateBase)),
+            "risk": (prompt.risk_label, prompt.palette().color(R.Base)),
+        }
+        for where, (label, background) in lines.items():
+            assert label.isEnabled(), where  # a disabled label reads as "unavailable"
+            colour = _sheet_colour(label.styleSheet())
+            ratio = contrast_ratio(colour, background)
+            assert ratio >= needed, (where, colour.name(), round(ratio, 2))
+    finally:
+        app.setPalette(original)

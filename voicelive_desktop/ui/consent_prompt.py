@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.engine.events import ToolApprovalDecision
+from voicelive_desktop.ui.contrast import Tone, tone_style
 from voicelive_desktop.ui.tool_card import pretty_json
 from voicelive_desktop.ui.tool_labels import risk_explanation, risk_label
 
@@ -49,6 +50,7 @@ class ConsentPrompt(QFrame):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._built = False  # palette changes recolour the risk line once it exists
         self.call_id = call_id
         self.name = name
         self.decision: ToolApprovalDecision | None = None
@@ -71,7 +73,6 @@ class ConsentPrompt(QFrame):
             f"Risk: {risk_label(risk)}" + (f" — {explanation}" if explanation else "")
         )
         self.risk_label.setWordWrap(True)
-        self.risk_label.setEnabled(False)
 
         self.arguments = QPlainTextEdit(pretty_json(arguments) if arguments.strip() else "{}")
         self.arguments.setReadOnly(True)
@@ -124,6 +125,17 @@ class ConsentPrompt(QFrame):
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         self._tick()
+        self._colour_risk()
+        self._built = True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._colour_risk()
+
+    def _colour_risk(self) -> None:
+        # What the call can touch is part of the decision: muted, but readable on the prompt.
+        self.risk_label.setStyleSheet(tone_style(self, Tone.MUTED, QPalette.ColorRole.Base))
 
     # ---- answering ------------------------------------------------------------------------
 

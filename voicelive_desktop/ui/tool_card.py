@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.engine.events import ToolCallStatus
-from voicelive_desktop.ui.contrast import Tone, tone_colour
+from voicelive_desktop.ui.contrast import Tone, tone_colour, tone_style
 
 _SUMMARY_CHARS = 90
 _SPIN_INTERVAL_MS = 80
@@ -179,6 +179,7 @@ class ToolCallCard(QFrame):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._built = False  # palette changes recolour the labels once they exist
         self.call_id = call_id
         self.name = name
         self.arguments = arguments
@@ -209,12 +210,10 @@ class ToolCallCard(QFrame):
         self.summary_label.setToolTip(summarize_arguments(arguments, limit=400))
         self.summary_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.summary_label.setEnabled(False)  # the dimmed text colour: a caption
         self.state_label = QLabel()
         self.state_label.setObjectName("toolCallState")
         self.duration_label = QLabel()
         self.duration_label.setObjectName("toolCallDuration")
-        self.duration_label.setEnabled(False)
         self.expand_button = QToolButton()
         self.expand_button.setCheckable(True)
         self.expand_button.setAutoRaise(True)
@@ -264,6 +263,12 @@ class ToolCallCard(QFrame):
         self._clock.start()
         self._show_state()
         self._fill_details()
+        self._built = True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.PaletteChange:  # a theme change
+            self._show_state()
 
     # ---- what happened --------------------------------------------------------------------
 
@@ -334,6 +339,10 @@ class ToolCallCard(QFrame):
         self.state_label.setText(text)
         colour = status_colour(self.status, self.palette())
         self.state_label.setStyleSheet(f"color: {colour.name()};")
+        # Captions are muted, yet readable (a disabled label's grey is 1.9:1 on the card).
+        caption = tone_style(self, Tone.MUTED, QPalette.ColorRole.AlternateBase)
+        self.summary_label.setStyleSheet(caption)
+        self.duration_label.setStyleSheet(caption)
         self.state_label.setToolTip(self.error)
         if self.duration_ms is not None:
             self.duration_label.setText(format_duration(self.duration_ms))

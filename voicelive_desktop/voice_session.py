@@ -12,33 +12,20 @@ from azure.core.credentials_async import AsyncTokenCredential
 
 from voicelive_desktop.audio.capture import MicCapture
 from voicelive_desktop.audio.devices import Direction, list_devices
-from voicelive_desktop.audio.echo_reference import PlaybackHistory
 from voicelive_desktop.audio.errors import (
     AudioDeviceFailed,
     AudioDeviceNotFound,
     AudioError,
     AudioUnavailable,
 )
-from voicelive_desktop.audio.events import (
-    AudioDeviceEvent,
-    AudioDeviceLost,
-)
+from voicelive_desktop.audio.events import AudioDeviceEvent, AudioDeviceLost
 from voicelive_desktop.audio.levels import AudioLevel
-from voicelive_desktop.audio.local_echo_canceller import EchoCancellerUnavailable
-from voicelive_desktop.audio.mic_echo_stage import MicEchoStage, stage_for
 from voicelive_desktop.audio.playback import SpeakerPlayback
 from voicelive_desktop.audio.supervisor import StreamSupervisor
 from voicelive_desktop.audio.system_default import platform_default_probe
 from voicelive_desktop.device_messages import device_change, stand_in_reported
-from voicelive_desktop.echo_report import (
-    EchoReport,
-    load_echo_report,
-    measure_echo,
-    save_echo_report,
-)
-from voicelive_desktop.echo_support import remember_refusal, remembered_fallback
+from voicelive_desktop.echo_report import EchoReport, save_echo_report
 from voicelive_desktop.engine import SessionEngine
-from voicelive_desktop.engine.echo_mode import effective_echo_mode
 from voicelive_desktop.engine.events import (
     AudioLevelMeasured,
     EchoModeFellBack,
@@ -54,6 +41,7 @@ from voicelive_desktop.engine.session_settings import (
     SessionSettings,
     TurnDetectionMode,
 )
+from voicelive_desktop.session_echo import SessionEcho
 from voicelive_desktop.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -97,12 +85,7 @@ class VoiceSession:
             device_name=output_device,
             preroll_ms=preroll_ms,
         )
-        # The echo mode is fixed for the session (it decides mono or stereo input), unless
-        # the service refuses the client reference: then it falls back once, at connect.
-        self._connection = connection
-        self.echo_mode = self._supported_echo_mode(session.echo_cancellation)
-        self._history = PlaybackHistory()
-        self._echo_problem = self._set_up_echo()
+        self._echo = SessionEcho(connection, session.echo_cancellation, self.capture, self.playback)
         session = dataclasses.replace(session, echo_cancellation=self.echo_mode)
         self.engine = SessionEngine(
             connection,
@@ -111,7 +94,7 @@ class VoiceSession:
             playback=self.playback,
             ready_timeout_s=ready_timeout_s,
             tools=tools,
-            echo_fallback=self._echo_fallback(),
+            echo_fallback=self._echo.fallback(),
         )
         self.engine.subscribe(self._engine_event)
         self.half_duplex = half_duplex
@@ -176,87 +159,22 @@ class VoiceSession:
             except Exception:
                 log.exception("voice session listener failed on %s", type(event).__name__)
 
-    # -- lifecycle -------------------------------------------------------------------
-
-    def _supported_echo_mode(self, chosen: EchoCancellationMode) -> EchoCancellationMode:
-        """`chosen`, unless this endpoint cannot take it: the client reference needs API
-        version 2026-07-15, and an endpoint that refused it before is not asked again."""
-        mode = effective_echo_mode(chosen, self._connection.api_version)
-        if mode is EchoCancellationMode.SERVICE_WITH_CLIENT_REFERENCE:
-            fallback = remembered_fallback(self._connection)
-            if fallback is not None:
-                log.info("this endpoint refused the client echo reference before")
-                return fallback
-        return mode
-
-    def _echo_fallback(self) -> EchoCancellationMode:
-        """What runs if the service refuses the client reference: this computer's canceller
-        where it loads (the client reference's stage carries one for the meter), else the
-        service's own reference."""
-        stage = self.capture.echo_stage
-        if stage is not None and stage.canceller is not None:
-            return EchoCancellationMode.THIS_COMPUTER
-        return EchoCancellationMode.SERVICE
-
-    def _set_up_echo(self) -> str | None:
-        """Give the mic its echo stage and the speaker its history; returns a problem to
-        report when the chosen mode could not be set up (a fallback is then in use)."""
-        try:
-            stage: MicEchoStage | None = stage_for(
-                self.echo_mode, self._history, self._known_echo_delay_s()
-            )
-        except EchoCancellerUnavailable as error:
-            self.echo_mode = EchoCancellationMode.SERVICE
-            stage = None
-            problem: str | None = f"{error} The service's echo cancellation is used instead."
-        else:
-            problem = None
-        self.capture.echo_stage = stage
-        self.playback.history = self._history if stage is not None else None
-        log.info("echo cancellation: %s", self.echo_mode.value)
-        return problem
-
-    def _engine_event(self, event: EngineEvent) -> None:
-        if not isinstance(event, EchoModeFellBack):
-            return
-        # Before the session is ready, so no stereo frame has gone out: the mic switches to
-        # what the fallback sends, and the next connection to this endpoint starts with it.
-        self.echo_mode = event.used
-        problem = self._set_up_echo()
-        remember_refusal(self._connection, self.echo_mode, event.reason)
-        how = {
-            EchoCancellationMode.THIS_COMPUTER: "echo is now cancelled on this computer",
-            EchoCancellationMode.SERVICE: "the service cancels echo with its own output",
-        }.get(self.echo_mode, f"echo cancellation is {self.echo_mode.value}")
-        message = (
-            "This Voice Live endpoint does not take this computer's playback as the echo "
-            f"reference, so {how}. It starts that way from now on."
-        )
-        self._emit(SessionErrorReported(ErrorKind.SERVER_ERROR, problem or message, fatal=False))
-
-    def _devices(self) -> str:
-        return f"{self.capture.device_name or 'default'} | {self.playback.device_name or 'default'}"
-
-    def _known_echo_delay_s(self) -> float:
-        """The delay the last session measured, when it ran this mode on these devices: the
-        reference is then aligned from the first frame instead of gliding there."""
-        last = load_echo_report()
-        if last is None or last.residual_delay_ms is None or last.delay_measurements == 0:
-            return 0.0
-        if (last.mode, last.devices) != (self.echo_mode.value, self._devices()):
-            return 0.0
-        return last.residual_delay_ms / 1000.0
+    @property
+    def echo_mode(self) -> EchoCancellationMode:
+        """The echo cancellation this session runs (see `SessionEcho`)."""
+        return self._echo.mode
 
     @property
     def echo_report(self) -> EchoReport:
         """What the echo handling measured so far (delay, suppression)."""
-        return measure_echo(
-            self.echo_mode,
-            self.capture.echo_stage,
-            self.playback.latency_ms / 1000.0,
-            self.capture.input_latency_s,
-            self._devices(),
-        )
+        return self._echo.report()
+
+    def _engine_event(self, event: EngineEvent) -> None:
+        if isinstance(event, EchoModeFellBack):
+            message = self._echo.fell_back(event)
+            self._emit(SessionErrorReported(ErrorKind.SERVER_ERROR, message, fatal=False))
+
+    # -- lifecycle -------------------------------------------------------------------
 
     async def start(self) -> None:
         """Open the devices, then connect; raises VoiceLiveError like `SessionEngine.start`.
@@ -264,9 +182,9 @@ class VoiceSession:
         A device that cannot open is reported (not raised): the conversation still works by
         text, and the device is reopened as soon as it is there.
         """
-        if self._echo_problem is not None:
+        if self._echo.problem is not None:
             self._emit(
-                SessionErrorReported(ErrorKind.AUDIO_DEVICE, self._echo_problem, fatal=False)
+                SessionErrorReported(ErrorKind.AUDIO_DEVICE, self._echo.problem, fatal=False)
             )
         supervise = True
         for direction, stream in (
@@ -436,19 +354,10 @@ class VoiceSession:
         for tap in self.wire_taps:
             tap(pcm16)
         if self.mic_taps:
-            mic = self._mic_channel(pcm16)
+            mic = self._echo.mic_channel(pcm16)
             for tap in list(self.mic_taps):  # a tap may remove itself (recording stops)
                 tap(mic)
         self._emit(AudioLevelMeasured("input", level.rms_dbfs, level.peak_dbfs))
-
-    def _mic_channel(self, wire: bytes) -> bytes:
-        """The mic alone of a wire frame: channel 0 of the client reference's stereo (one
-        copy, made only for a tap), else the mono frame itself (already cancelled when
-        this computer cancels the echo)."""
-        stage = self.capture.echo_stage
-        if stage is None or stage.channels == 1:
-            return wire
-        return memoryview(wire).cast("h")[:: stage.channels].tobytes()
 
     def _speaker_level(self, level: AudioLevel) -> None:
         self._emit(AudioLevelMeasured("output", level.rms_dbfs, level.peak_dbfs))

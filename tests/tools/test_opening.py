@@ -87,3 +87,39 @@ def test_a_symlink_out_of_home_is_refused(home: Path, tmp_path: Path) -> None:
 def test_other_paths_are_refused(home: Path, path: str, reason: str) -> None:
     with pytest.raises(ToolError, match=reason):
         checked_file(path, home)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("setup.exe", b"MZ\x90\x00"),
+        ("Run Me.BAT", b"@echo off"),
+        ("invoice.pdf.js", b"WScript.Echo(1)"),
+        ("tool.py", b"print(1)"),
+        ("launcher.desktop", b"[Desktop Entry]"),
+        ("start.command", b"echo hi"),
+        ("no-suffix", b"\x7fELF\x02\x01"),
+        ("notes.txt", b"#!/bin/sh\nrm -rf ~"),
+        ("renamed.pdf", b"MZ\x90\x00\x03"),
+        ("universal", b"\xca\xfe\xba\xbe"),
+    ],
+)
+def test_programs_and_scripts_are_refused_not_run(home: Path, name: str, content: bytes) -> None:
+    (home / "docs" / name).write_bytes(content)
+    desktop = RecordingDesktop()
+    open_file = opening_tools(desktop, home=lambda: home)[1]
+    assert open_file.precheck is not None
+    with pytest.raises(ToolError, match=r"is a program or script.*it was not run"):
+        open_file.precheck({"path": f"docs/{name}"})
+    with pytest.raises(ToolError, match="program or script"):
+        asyncio.run(open_file.handler({"path": f"docs/{name}"}))
+    assert desktop.opened_files == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("report.pdf", b"%PDF-1.7"), ("photo.jpeg", b"\xff\xd8\xff"),
+                          ("plan.md", b"# Plan"), ("empty.txt", b"")],
+)  # fmt: skip
+def test_documents_still_open(home: Path, name: str, content: bytes) -> None:
+    (home / "docs" / name).write_bytes(content)
+    assert checked_file(f"docs/{name}", home) == (home / "docs" / name).resolve()

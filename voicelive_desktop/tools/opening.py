@@ -3,6 +3,11 @@
 Only web pages (http, https) and existing files under the user's home open; everything else
 is refused with the reason, so the model can tell the user. Symlinks are resolved before the
 home check: a link in the home folder to /etc stays refused.
+
+A file that would run rather than open (a program, a script, a launcher) is refused too:
+"open" in the default app means run for those on Windows (`.exe`, `.bat`, `.js`, `.py`),
+macOS (`.command`, `.app`) and Linux desktops (`.desktop`), and there is no tool that runs
+commands. They are known by name and, for files with another name, by their first bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,28 @@ from voicelive_desktop.tools.registry import ToolError, ToolPolicy, ToolRisk, To
 
 MAX_URL_CHARS = 2000
 _WEB_SCHEMES = ("http", "https")
+# Suffixes whose default action runs the file (Windows' PATHEXT and its script hosts, macOS
+# launchers, Linux desktop entries and self-running archives, interpreters' scripts).
+RUNNABLE_SUFFIXES = frozenset((
+    ".exe", ".com", ".bat", ".cmd", ".ps1", ".psm1", ".vbs", ".vbe", ".js", ".jse", ".wsf",
+    ".wsh", ".hta", ".msi", ".msp", ".msc", ".scr", ".pif", ".cpl", ".lnk", ".url", ".reg",
+    ".jar", ".appref-ms", ".application", ".gadget", ".scf",  # Windows
+    ".app", ".command", ".tool", ".pkg", ".mpkg", ".workflow", ".terminal",  # macOS
+    ".desktop", ".sh", ".bash", ".zsh", ".fish", ".csh", ".ksh", ".run", ".appimage",  # Linux
+    ".py", ".pyw", ".pyz", ".pl", ".rb", ".php", ".lua", ".tcl",  # interpreters' scripts
+))  # fmt: skip
+# First bytes of executables and scripts: ELF, Windows PE ("MZ"), Mach-O (both byte orders,
+# 32/64 bit, universal) and "#!".
+_RUNNABLE_MAGIC = (
+    b"\x7fELF",
+    b"MZ",
+    b"#!",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+)
 
 
 def checked_url(url: str) -> str:
@@ -61,7 +88,24 @@ def checked_file(path: str, home: Path) -> Path:
         raise ToolError(f"Only files in the home folder ({real_home}) can be opened.")
     if not real.is_file():
         raise ToolError(f"{str(real)!r} is not a file.")
+    if _runs_as_program(real):
+        raise ToolError(
+            f"{real.name!r} is a program or script, and open_file opens documents only; "
+            "it was not run."
+        )
     return real
+
+
+def _runs_as_program(path: Path) -> bool:
+    """Whether the desktop would run `path` rather than open it in a viewer or editor."""
+    if path.suffix.lower() in RUNNABLE_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as file:
+            start = file.read(4)
+    except OSError as error:
+        raise ToolError(f"{path.name!r} cannot be read: {error.strerror or error}.") from None
+    return start.startswith(_RUNNABLE_MAGIC)
 
 
 def opening_tools(desktop: DesktopServices, home: Callable[[], Path] = Path.home) -> list[ToolSpec]:
@@ -104,8 +148,9 @@ def opening_tools(desktop: DesktopServices, home: Callable[[], Path] = Path.home
         ToolSpec(
             name="open_file",
             description=(
-                "Open an existing file in the user's home folder with its default application. "
-                "Give an absolute path, a path starting with ~, or one relative to the home."
+                "Open an existing document in the user's home folder with its default "
+                "application (programs and scripts are refused). Give an absolute path, a path "
+                "starting with ~, or one relative to the home."
             ),
             parameters={
                 "type": "object",

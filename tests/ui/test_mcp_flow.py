@@ -266,3 +266,21 @@ async def test_always_allowing_a_remote_tool_is_kept_and_shown_in_preferences(
     )
     assert binding.remote_servers()[0].require_approval == "always"
     await app.controller.shutdown()
+
+
+async def test_a_remote_server_added_mid_conversation_reaches_the_live_session(
+    app: AppUnderTest,
+) -> None:
+    assert await app.controller.start_demo()
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    section = _section(app)
+    section.example_button.click()
+    binding = app.controller.mcp
+    await wait_until(lambda: bool(binding.status("dice-remote").tools), what="the listing")
+    app.controller.preferences.close()
+    await _say(app, "roll a d20")
+    await _allow_prompt(app)
+    await wait_until(lambda: len(_finished(app)) == 1, what="the remote call")
+    assert _finished(app)[0].name == "dice-remote__roll_dice"
+    await wait_until(lambda: _spoken(app, "Rolled a 20-sided die"), what="the answer")
+    await app.controller.shutdown()

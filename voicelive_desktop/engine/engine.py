@@ -461,8 +461,21 @@ class SessionEngine:
     # -- tools -----------------------------------------------------------------------
 
     def use_remote_mcp(self, servers: Sequence[RemoteMcpServer]) -> None:
-        """Offer these remote MCP servers from the next session config on (set before start)."""
-        self._requested.remote_mcp = tuple(servers)
+        """Offer these remote MCP servers: from the start, or at once in a live conversation
+        (the session config is sent again, as for a change of the local tools)."""
+        servers = tuple(servers)
+        if servers == self._requested.remote_mcp:
+            return
+        self._requested.remote_mcp = servers
+        if self._states.in_conversation:
+            self._spawn(self._apply_remote_mcp())
+
+    async def _apply_remote_mcp(self) -> None:
+        try:
+            await self._reconfigure_live()
+        except VoiceLiveError as exc:
+            log.warning("the remote MCP servers were not applied: %s", exc.message)
+            self._report(exc, fatal=False)
 
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
         """The user's answer to a ToolApprovalRequested; False when nothing waits for it

@@ -119,6 +119,7 @@ class AppController(QObject):
             current_conversation=self._current_conversation,
         )
         self.mcp = McpBinding(self.tools.registry, store.path.parent, parent=window)
+        self.mcp.applied.connect(self._remote_servers_changed)
         self.mcp.problem.connect(window.show_error)
         self.mcp.status_changed.connect(self._mcp_status)
         self.adapter.event_received.connect(self._remote_listing)
@@ -154,6 +155,12 @@ class AppController(QObject):
             )
         elif isinstance(event, RemoteMcpToolAllowed):
             self.mcp.allow_remote_tool(event.server_label, event.tool)
+
+    def _remote_servers_changed(self) -> None:
+        """A remote server added, edited or switched in Preferences reaches the live session
+        too, as a local server's tools do."""
+        if self.adapter.session is not None:
+            use_remote_mcp(self.adapter.session, self.mcp.remote_servers())
 
     def _mcp_status(self, status: McpServerStatus) -> None:
         """A server that fails says so in the window too; its stderr is in Preferences."""

@@ -28,6 +28,7 @@ class McpBinding(QObject):
     applied to the running servers and announced (`servers_changed`, `status_changed`)."""
 
     servers_changed = Signal()
+    applied = Signal()  # the running servers match the list (the example host is up)
     status_changed = Signal(object)  # McpServerStatus
     problem = Signal(str)  # one sentence for the user
 
@@ -56,7 +57,7 @@ class McpBinding(QObject):
 
     def start(self) -> None:
         """Start the enabled servers (at launch)."""
-        self._run(self.bridge.apply(self.bridge.servers))
+        self._run(self._apply(self.bridge.servers))
 
     async def close(self) -> None:
         """Stop every server (the app is quitting)."""
@@ -148,7 +149,11 @@ class McpBinding(QObject):
             self.problem.emit(f"The MCP server list could not be saved: {exc}")
         self.bridge.servers = servers
         self.servers_changed.emit()
-        self._run(self.bridge.apply(servers))
+        self._run(self._apply(servers))
+
+    async def _apply(self, servers: McpServerList) -> None:
+        await self.bridge.apply(servers)
+        self.applied.emit()
 
     def _run(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)

@@ -7,15 +7,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import AppUnderTest
 from voicelive_desktop.settings import SettingsStore
+from voicelive_desktop.tools.clock import clock_tool
 from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry, ToolRisk, ToolSpec
 from voicelive_desktop.ui.sessions import text_session
-from voicelive_desktop.ui.tools_page import ToolsPage
+from voicelive_desktop.ui.tools_page import ToolsPage, first_sentence
 
 
 async def _noop(arguments: Mapping[str, Any]) -> str:
@@ -64,6 +66,35 @@ def test_the_page_lists_each_tool_with_description_risk_and_policy(qtbot: QtBot)
     # Qt reads a combo box by its current item; the description names the tool.
     assert interface.text(QAccessible.Text.Name) == "Off"
     assert interface.text(QAccessible.Text.Description).startswith("Policy for open_url")
+
+
+@pytest.mark.parametrize(
+    ("description", "shown"),
+    [
+        (
+            "Get the user's local date, time and time zone. Use it whenever the user asks.",
+            "Get the user's local date, time and time zone.",
+        ),
+        ("Open a page (http or https only).", "Open a page (http or https only)."),
+        ("Roll dice, e.g. 2d6. Returns\n  the total.", "Roll dice, e.g. 2d6."),
+        ("Version 1.2 of the tool", "Version 1.2 of the tool"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_descriptions_show_their_first_sentence_and_the_rest_in_a_tooltip(
+    description: str, shown: str
+) -> None:
+    assert first_sentence(description) == shown
+
+
+def test_the_built_in_clock_reads_as_what_it_does(qtbot: QtBot) -> None:
+    registry = ToolRegistry()
+    registry.register(clock_tool())
+    page = ToolsPage(registry)
+    qtbot.addWidget(page)
+    item = page.table.item(0, 1)
+    assert item.text() == "Get the user's local date, time and time zone."
+    assert item.toolTip() == clock_tool().description
 
 
 def test_a_changed_policy_reaches_the_registry_at_once(qtbot: QtBot) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +29,7 @@ INTRO = (
     "apply at once, also to a conversation in progress."
 )
 _COLUMNS = ("Tool", "What it does", "Risk", "Policy")
+_COMFORTABLE = QSize(720, 540)
 
 
 class ToolsPage(QWidget):
@@ -102,7 +104,11 @@ class ToolsPage(QWidget):
             if spec.source != "built-in":
                 name.setToolTip(f"From {spec.source}")
             self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, QTableWidgetItem(spec.description))
+            # The description is written for the model; its first sentence says what the tool
+            # does, the rest (when to use it, argument hints) waits in the tooltip.
+            description = QTableWidgetItem(first_sentence(spec.description))
+            description.setToolTip(spec.description)
+            self.table.setItem(row, 1, description)
             risk = QTableWidgetItem(RISK_LABELS.get(spec.risk, spec.risk.value))
             risk.setToolTip(RISK_EXPLANATIONS.get(spec.risk, ""))
             self.table.setItem(row, 2, risk)
@@ -135,6 +141,14 @@ class ToolsPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(self.splitter.count() - 1, 2)
 
+    def sizeHint(self) -> QSize:
+        # Room for several tools with their descriptions on a line or two, beside the MCP
+        # servers below: Preferences opens this big enough, not at its cramped minimum.
+        hint = super().sizeHint()
+        return QSize(
+            max(hint.width(), _COMFORTABLE.width()), max(hint.height(), _COMFORTABLE.height())
+        )
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.table.resizeRowsToContents()  # the real column widths are known now
@@ -144,6 +158,13 @@ class ToolsPage(QWidget):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` on one line (all of it when it has one sentence)."""
+    flat = " ".join(text.split())
+    end = re.search(r"[.!?](?=\s+[A-Z(\"'])", flat)
+    return flat[: end.end()] if end else flat
 
 
 def _centred(box: QComboBox) -> QWidget:

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from voicelive_desktop.ui.timers_strip import TimersStrip, format_left, short_duration
+from voicelive_desktop.ui.timers_strip import (
+    CLOCK_FACE,
+    STOPWATCH,
+    TimersStrip,
+    format_left,
+    short_duration,
+    timer_glyph,
+)
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,9 @@ def test_timers_show_counting_down_and_cancel_from_the_strip(qtbot: QtBot) -> No
     strip.show()
     assert list(strip.chips) == ["t1", "t2"]
     tea = strip.chips["t1"]
-    assert tea.text.text() == "⏱ tea · 0:04"
-    qtbot.waitUntil(lambda: tea.text.text() == "⏱ tea · 0:03", timeout=3000)
-    assert strip.chips["t2"].text.text().startswith("⏱ 10 min timer · 10:00")
+    assert tea.text.text() == f"{tea.glyph} tea · 0:04"
+    qtbot.waitUntil(lambda: tea.text.text() == f"{tea.glyph} tea · 0:03", timeout=3000)
+    assert strip.chips["t2"].text.text().endswith(" 10 min timer · 10:00")
     assert tea.cancel_button.accessibleName() == "Cancel timer tea"
     qtbot.mouseClick(tea.cancel_button, Qt.MouseButton.LeftButton)
     assert "t1" not in board.running
@@ -83,3 +92,12 @@ def test_time_left_reads_like_a_kitchen_timer() -> None:
     assert format_left(272) == "4:32"
     assert format_left(3723) == "1:02:03"
     assert format_left(-5) == "0:00"
+
+
+def test_the_chip_glyph_is_one_the_font_can_draw(qtbot: QtBot) -> None:
+    """DejaVu Sans (most Linux desktops' UI font) has no stopwatch: it drew an empty box."""
+    for family in ("DejaVu Sans", QApplication.font().family()):
+        font = QFont(family)
+        glyph = timer_glyph(font)
+        assert glyph in (STOPWATCH, CLOCK_FACE)
+        assert QFontMetrics(font).inFontUcs4(ord(glyph)), (family, glyph)

@@ -208,7 +208,7 @@ async def test_a_timer_set_by_voice_is_listed_fires_a_notification_and_leaves_th
     await wait_until(lambda: len(strip.chips) == 1, what="the timer in the list")
     assert strip.isVisible()
     (chip,) = strip.chips.values()
-    assert chip.text.text().startswith("⏱ 2 s timer · 0:0"), chip.text.text()
+    assert chip.text.text().startswith(f"{chip.glyph} 2 s timer · 0:0"), chip.text.text()
     # The chip shows as the tool runs; the call ends once its output is sent.
     await wait_until(lambda: [e.name for e in _finished(app)] == ["set_timer"], what="the call")
     # Offscreen there is no tray, so the notification shows in the status bar.

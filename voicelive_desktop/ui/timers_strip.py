@@ -8,7 +8,11 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+STOPWATCH = "⏱"
+CLOCK_FACE = "◷"
 
 
 class RunningTimer(Protocol):
@@ -45,6 +49,12 @@ def format_left(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def timer_glyph(font: QFont) -> str:
+    """A stopwatch where the font has one; else a clock face most fonts have (DejaVu, the
+    usual Linux font, has no U+23F1 and would draw an empty box)."""
+    return STOPWATCH if QFontMetrics(font).inFontUcs4(ord(STOPWATCH)) else CLOCK_FACE
+
+
 def short_duration(seconds: int) -> str:
     """How long a timer was set for, briefly: 45 s, 10 min, 1 h 30 min."""
     hours, rest = divmod(seconds, 3600)
@@ -72,6 +82,7 @@ class TimerChip(QFrame):
         layout.setSpacing(4)
         self.text = QLabel()
         self.text.setAccessibleName(f"Timer {self.title}")
+        self.glyph = timer_glyph(self.text.font())
         layout.addWidget(self.text)
         self.cancel_button = QToolButton()
         self.cancel_button.setText("✕")
@@ -84,7 +95,7 @@ class TimerChip(QFrame):
 
     def tick(self) -> None:
         left = (self.fires_at - datetime.now(self.fires_at.tzinfo)).total_seconds()
-        self.text.setText(f"⏱ {self.title} · {format_left(left)}")
+        self.text.setText(f"{self.glyph} {self.title} · {format_left(left)}")
 
 
 class TimersStrip(QWidget):

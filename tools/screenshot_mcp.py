@@ -4,8 +4,9 @@ after "Add example (dice)" (right).
 
     .venv/bin/python tools/screenshot_mcp.py [--out docs/screenshot-mcp.png] [--theme dark]
 
-Settings and history go to throw-away folders, so yours are not touched. The dice rolls are
-made repeatable with VOICELIVE_DICE_SEED.
+Settings and history go to throw-away folders, so yours are not touched. The remote dice rolls
+are made repeatable with VOICELIVE_DICE_SEED; the local server starts with the MCP SDK's
+minimal environment, which leaves the seed out, so its rolls vary.
 """
 
 from __future__ import annotations

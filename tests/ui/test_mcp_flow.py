@@ -114,6 +114,7 @@ async def test_example_server_answers_in_the_demo_as_local_and_remote(app: AppUn
     await wait_until(lambda: len(_finished(app)) == 2, what="the remote call")
     remote = _finished(app)[1]
     assert remote.status is ToolCallStatus.OK and remote.name == "dice-remote__roll_dice"
+    assert remote.result_preview.startswith("Rolled a 20-sided die: ")  # as a local card shows
     sources = [e.source for e in app.events if isinstance(e, ToolCallStarted)]
     assert sources == ["function", "mcp_remote"]
     await wait_until(lambda: _spoken(app, "Rolled a 20-sided die"), what="the remote answer")

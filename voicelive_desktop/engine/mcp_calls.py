@@ -37,11 +37,11 @@ from voicelive_desktop.engine.events import (
     ToolCallStarted,
     ToolCallStatus,
 )
+from voicelive_desktop.engine.result_preview import result_preview
 
 log = logging.getLogger(__name__)
 
 APPROVAL_TIMEOUT_S = 60.0
-_PREVIEW_CHARS = 120
 # Item type -> ToolCallStarted.source.
 _CALL_ITEMS = {"mcp_call": "mcp_remote", "foundry_agent_call": "agent"}
 
@@ -258,7 +258,8 @@ class RemoteCallCards:
             self._emit(ToolCallStarted(call.card_id, call.name, arguments, source=call.source))
         output, error = text_field(item, "output", ""), _error_text(item.get("error"))
         error = error or call.failed_reason
-        preview = " ".join((error or output).split())[:_PREVIEW_CHARS]
+        # The same one line as a local tool's card: a result's summary, not its raw JSON.
+        preview = result_preview(error or output)
         self._emit(
             ToolCallFinished(
                 call.card_id,

@@ -11,7 +11,7 @@ from voicelive_desktop.engine.auth import (
     key_credential,
 )
 from voicelive_desktop.engine.backoff import ReconnectBackoff
-from voicelive_desktop.engine.engine import MIN_MANUAL_TURN_MS, SessionEngine
+from voicelive_desktop.engine.engine import SessionEngine
 from voicelive_desktop.engine.errors import (
     ConnectionLost,
     CredentialsRejected,
@@ -55,6 +55,7 @@ from voicelive_desktop.engine.session_settings import (
     VoiceSettings,
 )
 from voicelive_desktop.engine.usage import TokenCounts, UsageTally
+from voicelive_desktop.engine.user_input import MIN_MANUAL_TURN_MS
 
 __all__ = [
     "ENV_API_KEY",

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
-
-from azure.ai.voicelive.models import (
-    ConversationRequestItem,
-    InputTextContentPart,
-    UserMessageItem,
-)
 
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.engine.backoff import ReconnectBackoff
 from voicelive_desktop.engine.barge_in import BargeIn, tell_server
-from voicelive_desktop.engine.client_event_log import (
-    ClientEventLog,
-)
+from voicelive_desktop.engine.client_event_log import ClientEventLog
 from voicelive_desktop.engine.connection import Credential, LiveConnection, Request
 from voicelive_desktop.engine.conversation_memory import DEFAULT_MAX_TURNS, ConversationMemory
-from voicelive_desktop.engine.errors import (
-    ConnectionLost,
-    VoiceLiveError,
-    validate_endpoint,
-)
+from voicelive_desktop.engine.errors import ConnectionLost, VoiceLiveError, validate_endpoint
 from voicelive_desktop.engine.event_log import EventLog
 from voicelive_desktop.engine.events import (
     EngineEvent,
@@ -34,10 +21,9 @@ from voicelive_desktop.engine.events import (
     SessionState,
     SessionStateChanged,
     ToolApprovalDecision,
-    UserTextSent,
 )
 from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S, FunctionCallRunner
-from voicelive_desktop.engine.greeting import greeting_request, spoken_as_given
+from voicelive_desktop.engine.greeting import greeting_request
 from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.input_audio import MicUpload
 from voicelive_desktop.engine.mcp_calls import RemoteCallCards
@@ -56,19 +42,14 @@ from voicelive_desktop.engine.session_update import SessionUpdates
 from voicelive_desktop.engine.state import SessionStateMachine
 from voicelive_desktop.engine.thinking_timeout import DEFAULT_THINKING_TIMEOUT_S, ThinkingTimeout
 from voicelive_desktop.engine.tool_config import OfferedTools
-from voicelive_desktop.protocol import pcm16_bytes_to_ms
+from voicelive_desktop.engine.user_input import UserInput, create_item
 from voicelive_desktop.tools.registry import ToolRegistry
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[EngineEvent], None]
 
-MIN_MANUAL_TURN_MS = 150
 _S = SessionState
-
-
-def _create_item(item: ConversationRequestItem) -> Request:
-    return lambda conn: conn.conversation.item.create(item=item)
 
 
 class SessionEngine:
@@ -148,6 +129,16 @@ class SessionEngine:
             listen_again=lambda: self._states.advance(_S.READY),
         )
         self._mic = MicUpload(lambda: self._live)
+        self._input = UserInput(
+            send=self._send,
+            states=self._states,
+            handler=self._handler,
+            responses=self._responses,
+            calls=self._calls,
+            memory=self._memory,
+            mic=self._mic,
+            emit=self._emit,
+        )
         self._live: LiveConnection | None = None
         self._background = BackgroundTasks("session engine")
         self._reconnect = ReconnectLoop(
@@ -160,7 +151,6 @@ class SessionEngine:
             give_up=self._give_up,
             resumed=lambda: self._states.advance(_S.READY),
         )
-        self._manual_turn_bytes: int | None = None
         # Where the event inspector's messages go; set before start() to record them.
         self.event_log: EventLog | None = None
 
@@ -228,7 +218,7 @@ class SessionEngine:
         self._states.advance(_S.READY)
         if self._session.greet_on_connect:
             # Once per conversation: a reconnect resumes it and must not greet again.
-            await self._send(_create_item(greeting_request()))
+            await self._send(create_item(greeting_request()))
             await self._responses.request()
 
     def _connecting(self) -> bool:
@@ -304,7 +294,7 @@ class SessionEngine:
         self._handler.connection_lost()
         self._calls.cancel_all("The connection to Voice Live was lost while the tool ran.")
         self._responses.connection_ended()
-        self._manual_turn_bytes = None
+        self._input.forget_manual_turn()
 
     def _begin_reconnect(self, *, planned: bool, announce: bool = False) -> None:
         self._drop_turn_in_progress()
@@ -331,7 +321,7 @@ class SessionEngine:
 
     async def _restore_context(self) -> None:
         for item in self._memory.as_items():
-            await self._send(_create_item(item))
+            await self._send(create_item(item))
         log.info("restored %d conversation turns", len(self._memory.turns))
 
     # -- sending ---------------------------------------------------------------------
@@ -343,12 +333,6 @@ class SessionEngine:
             raise ConnectionLost("Not connected to Voice Live; wait until it is ready.")
         await live.send(request)
 
-    def _require_conversation(self) -> None:
-        if not self._states.in_conversation:
-            raise ConnectionLost(
-                f"Voice Live is not ready ({self.state.value}); wait until the session is ready."
-            )
-
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """Run `coroutine` in the background, under the engine's one task helper."""
         self._background.spawn(coroutine)
@@ -358,26 +342,11 @@ class SessionEngine:
 
     def submit_input_audio(self, pcm16: bytes) -> None:
         """Queue one mic frame (24 kHz mono PCM16); sync, never blocks, call on the loop."""
-        if not self._states.in_conversation:
-            return
-        if self._mic.submit(pcm16) and self._manual_turn_bytes is not None:
-            self._manual_turn_bytes += len(pcm16)
+        self._input.submit_audio(pcm16)
 
     async def send_text(self, text: str) -> None:
         """Send a typed user message and ask for a response (interrupting the assistant)."""
-        text = text.strip()
-        if not text:
-            raise ValueError("The message is empty; type something to send.")
-        self._require_conversation()
-        await self.interrupt()
-        item_id = f"item_{uuid.uuid4().hex[:24]}"
-        item = UserMessageItem(id=item_id, content=[InputTextContentPart(text=text)])
-        await self._send(_create_item(item))
-        self._memory.remember("user", text, item_id)
-        self._emit(UserTextSent(item_id, text))
-        self._handler.mark_user_turn_end()
-        await self._responses.request()
-        self._states.advance(_S.THINKING)
+        await self._input.send_text(text)
 
     def _handle_server_event(self, event: Mapping[str, Any]) -> None:
         self.remote_calls.handle(event)
@@ -393,33 +362,18 @@ class SessionEngine:
     async def speak(self, text: str) -> None:
         """Have the voice say `text` word for word (the voice preview), with response.create's
         pre-generated assistant message (how-to-voice-live-proactive-messages.md, Option 1)."""
-        self._require_conversation()
-        await self._responses.request(spoken_as_given(text))
-        self._states.advance(_S.THINKING)
+        await self._input.speak(text)
 
     async def interrupt(self) -> None:
         """User-initiated barge-in: silence the assistant and tell the server where it stopped."""
-        self._calls.cancel_all("The user interrupted while the tool ran.")
-        barge_in = self._handler.interrupt_assistant()
-        if barge_in is None:
-            return
-        await tell_server(self._send, barge_in)
-        if self.state in (_S.THINKING, _S.ASSISTANT_SPEAKING):
-            self._states.advance(_S.READY)
+        await self._input.interrupt()
 
     async def begin_manual_turn(self) -> None:
         """Push-to-talk pressed: cut the assistant off and start a fresh input buffer.
 
         Pressing again during a turn (key auto-repeat) changes nothing.
         """
-        self._require_conversation()
-        if self._manual_turn_bytes is not None:
-            return
-        await self.interrupt()
-        self._mic.queue.clear()
-        await self._send(lambda conn: conn.input_audio_buffer.clear())
-        self._manual_turn_bytes = 0
-        self._states.advance(_S.USER_SPEAKING)
+        await self._input.begin_manual_turn()
 
     async def end_manual_turn(self) -> bool:
         """Push-to-talk released: commit the audio and request a response.
@@ -427,21 +381,7 @@ class SessionEngine:
         Returns False when there was no turn or it was shorter than ~150 ms (a key tap): the
         buffer is cleared instead, so a tap never produces an answer to silence.
         """
-        spoken, self._manual_turn_bytes = self._manual_turn_bytes, None
-        if spoken is None or not self._states.in_conversation:
-            return False
-        await self._mic.flush()
-        if pcm16_bytes_to_ms(spoken) < MIN_MANUAL_TURN_MS:
-            log.info("push-to-talk turn of %d ms dropped", pcm16_bytes_to_ms(spoken))
-            await self._send(lambda conn: conn.input_audio_buffer.clear())
-            if self.state is _S.USER_SPEAKING:
-                self._states.advance(_S.READY)
-            return False
-        await self._send(lambda conn: conn.input_audio_buffer.commit())
-        self._handler.mark_user_turn_end()
-        await self._responses.request()
-        self._states.advance(_S.THINKING)
-        return True
+        return await self._input.end_manual_turn()
 
     async def apply_settings(self, session: SessionSettings) -> bool:
         """Use new session settings now (live `session.update`) and on every reconnect.

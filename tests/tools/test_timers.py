@@ -39,7 +39,10 @@ async def test_list_and_cancel() -> None:
     second = await handlers["set_timer"]({"seconds": 90, "label": "eggs"})
     listed = await handlers["list_timers"]({})
     assert [t["duration"] for t in listed["timers"]] == ["1 minute 30 seconds", "10 minutes"]
-    assert listed["summary"] == "2 timers running."
+    assert listed["summary"] == (
+        "2 timers running: eggs, 1 minute 30 seconds left; one set for 10 minutes, 10 minutes left."
+    )
+    assert [t["left"] for t in listed["timers"]] == ["1 minute 30 seconds", "10 minutes"]
     with pytest.raises(ToolError, match="Say which timer"):
         await handlers["cancel_timer"]({})
     assert (await handlers["cancel_timer"]({"timer_id": second["timer_id"]}))["cancelled"]

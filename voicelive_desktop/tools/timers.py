@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,6 +72,10 @@ class TimerBoard:
         self._ids = itertools.count(1)
         self._timers: dict[str, tuple[Timer, asyncio.TimerHandle]] = {}
         self._listeners: list[TimerListener] = []
+
+    def seconds_left(self, timer: Timer) -> int:
+        """Whole seconds until `timer` fires (rounded up, as a kitchen timer counts)."""
+        return max(0, math.ceil((timer.fires_at - self._now()).total_seconds()))
 
     def timers(self) -> list[Timer]:
         """The running timers, soonest first."""
@@ -144,9 +149,17 @@ def timer_tools(board: TimerBoard) -> list[ToolSpec]:
         }
 
     async def list_timers(arguments: Mapping[str, Any]) -> dict[str, Any]:
-        timers = [timer.describe() for timer in board.timers()]
-        count = f"{len(timers)} timer{'s' if len(timers) != 1 else ''} running"
-        return {"timers": timers, "summary": f"{count}." if timers else "No timers are running."}
+        running = board.timers()
+        if not running:
+            return {"timers": [], "summary": "No timers are running."}
+        timers, said = [], []
+        for timer in running:
+            left = spoken_duration(board.seconds_left(timer))
+            timers.append({**timer.describe(), "left": left})
+            named = timer.label or f"one set for {spoken_duration(timer.seconds)}"
+            said.append(f"{named}, {left} left")
+        count = f"{len(running)} timer{'s' if len(running) != 1 else ''} running"
+        return {"timers": timers, "summary": f"{count}: {'; '.join(said)}."}
 
     async def cancel_timer(arguments: Mapping[str, Any]) -> dict[str, Any]:
         wanted = str(arguments.get("timer_id", ""))

@@ -285,3 +285,30 @@ async def test_a_remote_server_added_mid_conversation_reaches_the_live_session(
     assert _finished(app)[0].name == "dice-remote__roll_dice"
     await wait_until(lambda: _spoken(app, "Rolled a 20-sided die"), what="the answer")
     await app.controller.shutdown()
+
+
+async def test_restart_and_remove_from_the_list(app: AppUnderTest) -> None:
+    before = child_pids()
+    section = _section(app)
+    section.example_button.click()
+    binding, registry = app.controller.mcp, app.controller.tools.registry
+    await wait_until(lambda: registry.get("dice__roll_dice") is not None, what="dice tools")
+    await wait_until(lambda: len(child_pids() - before) == 2, what="local server and host")
+    first = child_pids() - before
+    section.table.selectRow(0)
+    section.restart_button.click()
+    await wait_until(
+        lambda: len(child_pids() - before) == 2 and child_pids() - before != first,
+        what="a new local server process",
+    )
+    await wait_until(lambda: registry.get("dice__roll_dice") is not None, what="tools again")
+    section.table.selectRow(0)
+    section.remove_button.click()
+    await wait_until(lambda: registry.get("dice__roll_dice") is None, what="tools gone")
+    assert [s.name for s in binding.servers.servers] == ["dice-remote"]
+    saved = json.loads(binding.store.path.read_text())["servers"]
+    assert [s["name"] for s in saved] == ["dice-remote"]
+    assert section.table.rowCount() == 1 and section.table.item(0, 1).text() == "dice-remote"
+    await wait_until(lambda: len(child_pids() - before) == 1, what="the local server stopped")
+    await app.controller.shutdown()
+    await wait_until(lambda: child_pids() - before == set(), what="no MCP process left")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from voicelive_desktop.engine.events import AssistantTranscriptDelta, UserTextSent
@@ -15,7 +15,7 @@ from voicelive_desktop.ui.contrast import (
     contrast_ratio,
     warning_style,
 )
-from voicelive_desktop.ui.theme import palette_for
+from voicelive_desktop.ui.theme import apply_theme, palette_for
 from voicelive_desktop.ui.transcript_view import TranscriptView
 
 R = QPalette.ColorRole
@@ -232,3 +232,34 @@ def test_tool_card_captions_and_the_consent_risk_read_after_a_theme_change(
             assert ratio >= needed, (where, colour.name(), round(ratio, 2))
     finally:
         app.setPalette(original)
+
+
+def _bright_pixels(widget: QWidget, left: int, top: int, right: int, bottom: int) -> int:
+    image = widget.grab().toImage()
+    return sum(
+        image.pixelColor(x, y).lightness() > 200
+        for x in range(left, right)
+        for y in range(top, bottom)
+    )
+
+
+def test_spin_box_and_combo_arrows_show_in_high_contrast(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, Theme.HIGH_CONTRAST)
+    try:
+        spin, combo = QSpinBox(), QComboBox()
+        combo.addItems(["Azure semantic VAD", "Server voice detection"])
+        for widget in (spin, combo):
+            qtbot.addWidget(widget)
+            widget.resize(160, 28)
+            widget.show()
+        # Inside the buttons, clear of their frames: white only where an arrow is drawn.
+        assert _bright_pixels(spin, 160 - 12, 6, 160 - 6, 11) > 0  # up
+        assert _bright_pixels(spin, 160 - 12, 17, 160 - 6, 22) > 0  # down
+        assert _bright_pixels(combo, 160 - 14, 9, 160 - 5, 19) > 0
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from voicelive_desktop.resource_files import MissingResource, app_icon_files
+from voicelive_desktop.resource_files import MissingResource, app_icon_files, resource_path
 from voicelive_desktop.settings import Theme
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,9 @@ QStatusBar QLabel { padding: 0px 8px; }
 
 
 # Fusion draws field and slider outlines a shade darker than the window, which on black is
-# black: in high contrast every field gets a white frame and sliders a visible handle.
+# black: in high contrast every field gets a white frame and sliders a visible handle. A styled
+# frame makes Qt draw spin box and combo arrows from the sheet, which names none: they would
+# be black on black, so the sheet gives them white ones (see high_contrast_style_sheet).
 HIGH_CONTRAST_STYLE_SHEET = """
 QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox {
     border: 1px solid palette(window-text); border-radius: 2px; padding: 1px 3px;
@@ -156,6 +158,23 @@ QSlider::handle:horizontal {
 """
 
 
+_HIGH_CONTRAST_ARROWS = """
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 16px; }}
+QAbstractSpinBox::up-arrow {{ image: url("{up}"); width: 10px; height: 10px; }}
+QAbstractSpinBox::down-arrow {{ image: url("{down}"); width: 10px; height: 10px; }}
+QComboBox::down-arrow {{ image: url("{down}"); width: 10px; height: 10px; }}
+"""
+
+
+def high_contrast_style_sheet() -> str:
+    """The high-contrast additions, with the shipped white arrows for spin boxes and combos."""
+    arrows = _HIGH_CONTRAST_ARROWS.format(
+        up=resource_path("high_contrast/arrow-up.png").as_posix(),
+        down=resource_path("high_contrast/arrow-down.png").as_posix(),
+    )
+    return HIGH_CONTRAST_STYLE_SHEET + arrows
+
+
 def is_high_contrast(theme: Theme) -> bool:
     return theme is Theme.HIGH_CONTRAST or (
         theme is Theme.SYSTEM and system_prefers_high_contrast()
@@ -166,7 +185,7 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     """Use Fusion everywhere (same look on every OS) with the chosen or the OS colours."""
     app.setStyle("Fusion")
     app.setPalette(palette_for(theme))
-    extra = HIGH_CONTRAST_STYLE_SHEET if is_high_contrast(theme) else ""
+    extra = high_contrast_style_sheet() if is_high_contrast(theme) else ""
     app.setStyleSheet(APP_STYLE_SHEET + extra)
 
 

@@ -22,10 +22,12 @@ from voicelive_desktop.engine.events import (
     ToolCallStatus,
 )
 from voicelive_desktop.mcp_bridge.config import McpTransport
+from voicelive_desktop.mcp_bridge.example import example_local_config
 from voicelive_desktop.mcp_bridge.server_connection import ServerState
+from voicelive_desktop.mcp_bridge.status import McpServerStatus
 from voicelive_desktop.ui import consent_prompt
 from voicelive_desktop.ui.mcp_server_dialog import STDIO_WARNING, McpServerDialog
-from voicelive_desktop.ui.mcp_servers_section import McpServersSection
+from voicelive_desktop.ui.mcp_servers_section import McpServersSection, status_text
 from voicelive_desktop.ui.sessions import text_session
 
 pytestmark = pytest.mark.asyncio
@@ -312,3 +314,18 @@ async def test_restart_and_remove_from_the_list(app: AppUnderTest) -> None:
     await wait_until(lambda: len(child_pids() - before) == 1, what="the local server stopped")
     await app.controller.shutdown()
     await wait_until(lambda: child_pids() - before == set(), what="no MCP process left")
+
+
+async def test_the_result_cap_is_set_in_the_list_and_its_use_is_shown(app: AppUnderTest) -> None:
+    section = _section(app)
+    section.cap.setValue(500)
+    section.cap.editingFinished.emit()
+    binding = app.controller.mcp
+    assert binding.servers.result_cap_chars == 500
+    assert json.loads(binding.store.path.read_text())["result_cap_chars"] == 500
+    config = example_local_config()
+    capped = McpServerStatus(
+        "dice", ServerState.RUNNING, tools=("dice__roll_dice",), capped_calls=2
+    )
+    assert status_text(config, capped) == "running, 1 tool · 2 results capped"
+    await app.controller.shutdown()

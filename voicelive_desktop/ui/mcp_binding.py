@@ -14,7 +14,12 @@ from PySide6.QtCore import QObject, Signal
 from voicelive_desktop.credentials import KeyringUnavailable
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.mcp_bridge.bridge import McpBridge
-from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpServerList, McpServerStore
+from voicelive_desktop.mcp_bridge.config import (
+    McpServerConfig,
+    McpServerList,
+    McpServerStore,
+    McpTransport,
+)
 from voicelive_desktop.mcp_bridge.import_json import ImportResult
 from voicelive_desktop.mcp_bridge.secrets import McpSecretStore, ServerSecrets
 from voicelive_desktop.mcp_bridge.status import McpServerStatus
@@ -97,7 +102,8 @@ class McpBinding(QObject):
         """The user chose "Always allow" for a remote server's tool: keep it, as a local
         tool's policy is kept (Preferences shows it and can take it back)."""
         old = self.servers.named(name)
-        if old is None or not tool or tool in old.approved_tools:
+        remote = old is not None and old.transport is McpTransport.REMOTE
+        if old is None or not remote or not tool or tool in old.approved_tools:
             return
         changed = replace(old, approved_tools=(*old.approved_tools, tool))
         self._commit(self.servers.with_server(changed, name))

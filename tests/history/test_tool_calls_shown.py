@@ -96,7 +96,7 @@ def test_the_history_window_shows_the_calls(
     shown = dialog.viewer.toPlainText()
     assert (
         shown.index("Set a timer")
-        < shown.index("set_timer (done, 4 ms)")
+        < shown.index("Tool call set_timer (done, 4 ms)")
         < shown.index("Your tea timer")
     )
     assert 'Arguments: {"seconds": 10, "label": "tea ```"}' in shown

@@ -94,7 +94,8 @@ def tool_call_html(call: ToolCallRecord) -> str:
     """A stored tool call under its turn: name, outcome, arguments and (the start of) the
     result or the reason it did not run."""
     lines = [
-        f"🔧 <b><code>{html.escape(call.name)}</code></b>"
+        # Words, as in the Markdown export: a wrench emoji was an empty box in DejaVu Sans.
+        f"<i>Tool call</i> <b><code>{html.escape(call.name)}</code></b>"
         f" <span style='color:gray'>({html.escape(tool_call_caption(call))})</span>",
         f"Arguments: <code>{_preview(call.arguments or '{}')}</code>",
     ]

@@ -77,6 +77,15 @@ async def test_agent_parameters_go_on_the_wire_and_the_agent_keeps_its_instructi
             "3",
             "conv_42",
         )
+        query, signed_in = sim.handshake_queries[-1]
+        assert signed_in == "bearer"  # the Entra ID token, never an API key
+        agent_keys = {k: v for k, v in query.items() if k not in ("api-version", "x-ms-client-sdk")}
+        assert agent_keys == {  # as the SDK's connect(agent_name=..., ...) puts them, no model
+            "agent-name": "HelpDesk",
+            "agent-project-name": "contoso-support",
+            "agent-version": "3",
+            "conversation-id": "conv_42",
+        }
         sent = sim.received_of("session.update")[0]["session"]
         assert "instructions" not in sent and "tools" not in sent
         assert "HelpDesk" in (sim.session_config or {})["instructions"]

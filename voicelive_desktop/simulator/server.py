@@ -53,6 +53,8 @@ class VoiceLiveSimulator:
         self.recorder = EventRecorder()
         self.sessions: dict[int, SimulatedSession] = {}
         self.handshakes: list[int] = []  # HTTP status of every upgrade attempt, in order
+        # The query of every upgrade attempt and how it signed in ("api-key", "bearer" or "").
+        self.handshake_queries: list[tuple[dict[str, str], str]] = []
         self._connections = 0
         self._runner: web.AppRunner | None = None
 
@@ -170,6 +172,9 @@ class VoiceLiveSimulator:
                 },
                 status=503,
             )
+        auth = request.headers.get("Authorization", "").partition(" ")[0].lower()
+        signed_in = "api-key" if "api-key" in request.headers else auth
+        self.handshake_queries.append((dict(request.query), signed_in))
         refusal = self.policy.refusal(request) or agent_refusal(request.query, request.headers)
         if refusal is not None:
             self.handshakes.append(refusal.status)

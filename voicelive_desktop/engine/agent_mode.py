@@ -67,3 +67,16 @@ def for_agent(session: RequestSession, settings: ConnectionSettings) -> RequestS
         for name in AGENT_CONTROLLED_FIELDS:
             session.pop(name, None)
     return session
+
+
+def demo_connection(endpoint: str, chosen: ConnectionSettings) -> ConnectionSettings:
+    """The offline demo's connection to the built-in simulator at `endpoint`: a model, or the
+    Foundry agent the user chose, signed in with Entra ID as an agent session must be."""
+    if not is_agent_mode(chosen):
+        return ConnectionSettings(endpoint=endpoint)
+    return ConnectionSettings(
+        endpoint=endpoint,
+        auth=AuthMethod.ENTRA_ID,
+        profile=ConnectionProfile.FOUNDRY_AGENT,
+        agent=chosen.agent,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -103,3 +104,29 @@ def entra_credential(*, interactive: bool = False) -> AsyncTokenCredential:
     from azure.identity.aio import DefaultAzureCredential
 
     return DefaultAzureCredential()
+
+
+class DemoToken(AsyncTokenCredential):
+    """The offline demo's Entra ID sign-in: the built-in simulator cannot check a token and
+    takes any, so the demo can play a Foundry agent (which refuses API keys) offline."""
+
+    async def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        return AccessToken("offline-demo", int(time.time()) + 3600)
+
+    async def close(self) -> None:
+        return None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        return None

@@ -15,7 +15,8 @@ from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
 from voicelive_desktop.engine import SessionEngine
-from voicelive_desktop.engine.auth import entra_credential, key_credential
+from voicelive_desktop.engine.agent_mode import demo_connection, is_agent_mode
+from voicelive_desktop.engine.auth import DemoToken, entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
 from voicelive_desktop.engine.events import RemoteMcpToolAllowed, RemoteMcpToolsListed
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
@@ -252,7 +253,10 @@ class AppController(QObject):
             except OSError as exc:
                 self.window.show_error(f"The offline demo server could not start: {exc}")
                 return None
-        return ConnectionSettings(endpoint=self.demo_server.endpoint), key_credential(DEMO_API_KEY)
+        connection = demo_connection(self.demo_server.endpoint, self.settings.connection)
+        if is_agent_mode(connection):  # the simulator plays the chosen Foundry agent
+            return connection, DemoToken()
+        return connection, key_credential(DEMO_API_KEY)
 
     async def _open(
         self, connection: ConnectionSettings, credential: Credential, *, demo: bool

@@ -42,13 +42,13 @@ def short_arming_delay(monkeypatch: pytest.MonkeyPatch) -> None:
 async def app(qtbot: QtBot, isolated_env: Path) -> AsyncIterator[AppUnderTest]:
     under_test = AppUnderTest(qtbot, isolated_env, text_session)
     yield under_test
-    controller = under_test.controller
-    if controller.demo_server is not None or controller.adapter.connected:
-        # The test stopped early (it failed): shut down on the running loop. Left running,
-        # the demo server's response tasks are stepped by the Qt events pytest-qt processes
-        # outside the loop ("no running event loop"), and the session's aiohttp client is
-        # only found by the GC, in whichever later test ("Unclosed client session").
-        await controller.shutdown()
+    # Shut down on the running loop, also after a test that did (it is safe twice) and
+    # after one that stopped early or failed. Left running, the demo server's response
+    # tasks and the MCP servers' start-up are stepped by the Qt events pytest-qt processes
+    # outside the loop ("no running event loop", and their `Process.wait`/`communicate`
+    # never awaited), and the session's aiohttp client is only found by the GC, in
+    # whichever later test ("Unclosed client session").
+    await under_test.controller.shutdown()
 
 
 def child_pids() -> set[int]:

@@ -13,6 +13,8 @@ import pytest_asyncio
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.fixtures.mcp_servers import REPO_ROOT, stdio_command
+from tests.fixtures.mcp_test_server import STARTUP_LINE
 from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.engine.events import (
     AssistantTranscriptCompleted,
@@ -21,10 +23,12 @@ from voicelive_desktop.engine.events import (
     ToolCallStarted,
     ToolCallStatus,
 )
-from voicelive_desktop.mcp_bridge.config import McpTransport
+from voicelive_desktop.mcp_bridge.config import McpServerConfig, McpTransport
 from voicelive_desktop.mcp_bridge.example import example_local_config
+from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
 from voicelive_desktop.mcp_bridge.server_connection import ServerState
 from voicelive_desktop.mcp_bridge.status import McpServerStatus
+from voicelive_desktop.tools.registry import ToolError
 from voicelive_desktop.ui import consent_prompt
 from voicelive_desktop.ui.mcp_server_dialog import STDIO_WARNING, McpServerDialog
 from voicelive_desktop.ui.mcp_servers_section import McpServersSection, status_text
@@ -328,4 +332,25 @@ async def test_the_result_cap_is_set_in_the_list_and_its_use_is_shown(app: AppUn
         "dice", ServerState.RUNNING, tools=("dice__roll_dice",), capped_calls=2
     )
     assert status_text(config, capped) == "running, 1 tool · 2 results capped"
+    await app.controller.shutdown()
+
+
+async def test_a_hung_call_shows_the_reason_and_the_servers_output(app: AppUnderTest) -> None:
+    command, args = stdio_command()
+    config = McpServerConfig(
+        name="slow", command=command, args=args, cwd=str(REPO_ROOT), call_timeout_s=1.0
+    )
+    binding = app.controller.mcp
+    binding.save_server(config, ServerSecrets())
+    registry = app.controller.tools.registry
+    await wait_until(lambda: registry.get("slow__hang") is not None, what="the tools")
+    spec = registry.get("slow__hang")
+    assert spec is not None
+    with pytest.raises(ToolError, match="did not answer hang within 1 s"):
+        await spec.handler({})
+    section = _section(app)
+    section.table.selectRow(0)
+    details = section.details.text()
+    assert "Last problem: slow did not answer hang within 1 s." in details
+    assert STARTUP_LINE in details  # the tail of its stderr
     await app.controller.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -183,8 +184,11 @@ class McpServersSection(QGroupBox):
         lines = [f"<b>{config.name}</b>: {status_text(config, status)}"]
         if status.tools:
             lines.append("Tools: " + ", ".join(status.tools))
-        if status.stderr_tail and status.state is ServerState.FAILED:
-            tail = status.stderr_tail[-600:].replace("<", "&lt;")
+        failed = status.state is ServerState.FAILED
+        if status.reason and not failed:  # a call that timed out or failed; the server runs on
+            lines.append("Last problem: " + html.escape(status.reason))
+        if status.stderr_tail and (failed or status.reason):
+            tail = html.escape(status.stderr_tail[-600:])
             lines.append(f"Its last output:<pre>{tail}</pre>")
         self.details.setText("<br>".join(lines))
 

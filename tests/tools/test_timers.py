@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.early_loop import EarlyLoop
 from tests.tools.desktop_double import RecordingDesktop
 from voicelive_desktop.tools.registry import ToolError
 from voicelive_desktop.tools.timers import TimerBoard, spoken_duration, timer_tools
@@ -70,3 +71,22 @@ async def test_limits() -> None:
 def test_spoken_durations() -> None:
     assert spoken_duration(10) == "10 seconds"
     assert spoken_duration(3661) == "1 hour 1 minute 1 second"
+
+
+def test_a_timer_never_goes_off_early_on_a_loop_whose_timers_do() -> None:
+    loop = EarlyLoop()
+    fired_at: list[float] = []
+
+    async def run() -> float:
+        board = TimerBoard(lambda title, message: fired_at.append(loop.time()))
+        began = loop.time()
+        board.start(1)
+        while not fired_at:
+            await asyncio.sleep(0.01)
+        return began
+
+    try:
+        began = loop.run_until_complete(run())
+    finally:
+        loop.close()
+    assert fired_at[0] - began >= 0.995, fired_at[0] - began

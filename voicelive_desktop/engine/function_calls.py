@@ -96,6 +96,22 @@ def _as_output(result: Any) -> str:
     return text
 
 
+async def _answer_by_deadline(
+    waiter: asyncio.Future[ToolApprovalDecision], timeout_s: float
+) -> ToolApprovalDecision | None:
+    """The answer, or None once `timeout_s` has passed on the loop's clock. Not a bare
+    wait_for: qasync's timers are Qt's coarse ones, which fire up to 5 % early, and a prompt
+    still counting down its last 3 s must not be denied under the user's hand."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while (left := deadline - loop.time()) > 0.005:
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), left)
+        except asyncio.TimeoutError:
+            continue
+    return waiter.result() if waiter.done() else None
+
+
 class FunctionCallRunner:
     """Owns the function calls of the current conversation from announcement to output.
 
@@ -329,14 +345,14 @@ class FunctionCallRunner:
             )
         )
         try:
-            decision = await asyncio.wait_for(waiter, self._approval_timeout_s)
-        except asyncio.TimeoutError:
+            decision = await _answer_by_deadline(waiter, self._approval_timeout_s)
+        finally:
+            self._approvals.pop(call.call_id, None)
+        if decision is None:
             return (
                 f"The user did not answer the consent prompt within "
                 f"{self._approval_timeout_s:g} s, so the call was not run."
             )
-        finally:
-            self._approvals.pop(call.call_id, None)
         if decision is ToolApprovalDecision.DENY:
             return "The user denied this call."
         if decision is ToolApprovalDecision.ALWAYS_ALLOW:

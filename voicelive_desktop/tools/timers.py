@@ -53,6 +53,17 @@ class Timer:
 
 
 TimerListener = Callable[[], None]
+# How early a timer may go off. Qt's coarse timers, which qasync's call_later uses, fire up
+# to 5 % early (half a second of a 10 s timer, three minutes of an hour's): the rest is waited
+# out. A few milliseconds early is not worth another wake-up.
+_EARLY_S = 0.005
+
+
+@dataclass
+class _Running:
+    timer: Timer
+    due: float  # on the loop's clock
+    handle: asyncio.TimerHandle
 
 
 class TimerBoard:
@@ -70,7 +81,7 @@ class TimerBoard:
         self._notify = notify
         self._now = now
         self._ids = itertools.count(1)
-        self._timers: dict[str, tuple[Timer, asyncio.TimerHandle]] = {}
+        self._timers: dict[str, _Running] = {}
         self._listeners: list[TimerListener] = []
 
     def seconds_left(self, timer: Timer) -> int:
@@ -79,7 +90,7 @@ class TimerBoard:
 
     def timers(self) -> list[Timer]:
         """The running timers, soonest first."""
-        return sorted((t for t, _ in self._timers.values()), key=lambda t: t.fires_at)
+        return sorted((r.timer for r in self._timers.values()), key=lambda t: t.fires_at)
 
     def subscribe(self, listener: TimerListener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -95,33 +106,40 @@ class TimerBoard:
         timer = Timer(
             f"timer-{next(self._ids)}", label, seconds, self._now() + timedelta(seconds=seconds)
         )
-        handle = asyncio.get_running_loop().call_later(seconds, self._fire, timer.timer_id)
-        self._timers[timer.timer_id] = (timer, handle)
+        loop = asyncio.get_running_loop()
+        handle = loop.call_later(seconds, self._fire, timer.timer_id)
+        self._timers[timer.timer_id] = _Running(timer, loop.time() + seconds, handle)
         self._changed()
         return timer
 
     def cancel(self, timer_id: str) -> Timer | None:
         """Stop a timer before it fires; None when there is no such timer (any more)."""
-        entry = self._timers.pop(timer_id, None)
-        if entry is None:
+        running = self._timers.pop(timer_id, None)
+        if running is None:
             return None
-        entry[1].cancel()
+        running.handle.cancel()
         self._changed()
-        return entry[0]
+        return running.timer
 
     def cancel_all(self) -> None:
         """Stop every timer (the app is quitting)."""
-        for _, handle in self._timers.values():
-            handle.cancel()
+        for running in self._timers.values():
+            running.handle.cancel()
         if self._timers:
             self._timers.clear()
             self._changed()
 
     def _fire(self, timer_id: str) -> None:
-        entry = self._timers.pop(timer_id, None)
-        if entry is None:
+        running = self._timers.get(timer_id)
+        if running is None:
             return
-        timer = entry[0]
+        loop = asyncio.get_running_loop()
+        left = running.due - loop.time()
+        if left > _EARLY_S:
+            running.handle = loop.call_later(left, self._fire, timer_id)
+            return
+        del self._timers[timer_id]
+        timer = running.timer
         duration = spoken_duration(timer.seconds)
         message = f"Your timer for {duration} is up."
         if timer.label:

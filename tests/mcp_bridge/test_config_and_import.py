@@ -112,9 +112,18 @@ async def test_secrets_go_to_the_keyring_never_the_file_or_the_log(
     )
     secrets = McpSecretStore()
     secrets.save(config, ServerSecrets(env={"API_TOKEN": secret}))
+    header = "hdr-91c2e7f04b3a"
+    remote = McpServerConfig(
+        name="far", transport=McpTransport.REMOTE, url="https://x/mcp", header_names=("X-Key",)
+    )
+    secrets.save(remote, ServerSecrets(headers={"X-Key": header}))
     store = McpServerStore(tmp_path)
-    store.save(McpServerList((config,)))
-    assert secret not in store.path.read_text()
+    store.save(McpServerList((config, remote)))
+    assert secret not in store.path.read_text() and header not in store.path.read_text()
+    # The session gets the header value from the keyring; its repr (a log line) does not.
+    remote_servers = McpBridge(ToolRegistry(), McpSecretStore(), store.load().servers)
+    (far,) = remote_servers.remote_servers()
+    assert far.headers == {"X-Key": header} and header not in repr(far)
     assert (
         secret_service_keyring.backend.get_password(KEYRING_SERVICE, "fake/env/API_TOKEN") == secret
     )
@@ -134,6 +143,7 @@ async def test_secrets_go_to_the_keyring_never_the_file_or_the_log(
         # The server got the value from the keyring; the log never shows it.
         assert await spec.handler({"name": "API_TOKEN"}) == secret
         logging.getLogger("probe").warning("the token is %s", secret)
+        logging.getLogger("probe").warning("the token is %s", header)
     finally:
         await bridge.stop_all()
     for handler in [h for h in root.handlers if h not in handlers_before]:
@@ -142,8 +152,9 @@ async def test_secrets_go_to_the_keyring_never_the_file_or_the_log(
         handler.close()
     written = log_path.read_text(encoding="utf-8")
     assert "the token is" in written and "mcp fake: 8 tools" in written
-    assert secret not in written
+    assert secret not in written and header not in written
     secrets.forget(config)
+    secrets.forget(remote)
     assert (
         secret_service_keyring.backend.get_password(KEYRING_SERVICE, "fake/env/API_TOKEN") is None
     )

@@ -42,7 +42,7 @@ class McpSecretStore:
     """Saves, reads and forgets one server's values; raises KeyringUnavailable on failure."""
 
     def save(self, server: McpServerConfig, secrets: ServerSecrets) -> None:
-        """Store the values for the names the config lists, and drop values it no longer lists."""
+        """Store the values for the names the config lists (`forget` drops the others)."""
         for kind, names, values in (
             ("env", server.env_names, secrets.env),
             ("header", server.header_names, secrets.headers),

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from azure.ai.voicelive.models import ServerEvent
@@ -38,6 +36,7 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.known_events import SDK_EVENT_TYPES, is_known
+from voicelive_desktop.engine.open_responses import OpenResponse, OpenResponses
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.server_errors import (
     OnServerError,
@@ -51,20 +50,7 @@ from voicelive_desktop.protocol import pcm16_bytes_to_ms
 
 log = logging.getLogger(__name__)
 
-_MAX_TRACKED_RESPONSES = 32
-
 _S = SessionState
-
-
-@dataclass
-class _Response:
-    response_id: str
-    item_id: str = ""
-    transcript: list[str] = field(default_factory=list)
-    audio_bytes: int = 0
-    output_started: bool = False
-    interrupted: bool = False
-    transcript_done: bool = False
 
 
 class ServerEventHandler:
@@ -100,9 +86,8 @@ class ServerEventHandler:
         # (`turn_detection.interrupt_response`, default true): the client only truncates.
         self._server_cancels_on_speech = True
         self._user_turns = UserTurnEvents(emit, memory, self._count_malformed)
-        self._responses: OrderedDict[str, _Response] = OrderedDict()
-        self._finished: OrderedDict[str, None] = OrderedDict()
-        self._last_audio: _Response | None = None
+        self._responses = OpenResponses()
+        self._last_audio: OpenResponse | None = None
         self._turn_ended_at: float | None = None
         self.stats = HostileInputStats()
         self._errors = ServerErrorReports(
@@ -181,7 +166,7 @@ class ServerEventHandler:
     @property
     def assistant_active(self) -> bool:
         """True while a response streams or its audio is still playing."""
-        streaming = any(not r.interrupted for r in self._responses.values())
+        streaming = any(not r.interrupted for r in self._responses.all())
         playing = self._playback is not None and self._playback.is_playing()
         return streaming or playing
 
@@ -193,7 +178,7 @@ class ServerEventHandler:
         """
         if not self.assistant_active:
             return None
-        streaming = [r for r in self._responses.values() if not r.interrupted]
+        streaming = [r for r in self._responses.all() if not r.interrupted]
         for response in streaming:
             response.interrupted = True
         cancel_id = streaming[-1].response_id if streaming and not server_cancels else None
@@ -215,7 +200,7 @@ class ServerEventHandler:
 
     def connection_lost(self) -> None:
         """The socket is gone: close every open response as incomplete, keep what was said."""
-        for response in list(self._responses.values()):
+        for response in self._responses.all():
             self._finish(response, "incomplete", None)
         self._turn_ended_at = None
 
@@ -265,22 +250,22 @@ class ServerEventHandler:
 
     def _response_created(self, event: Mapping[str, Any]) -> None:
         response = mapping_field(event, "response") or {}
-        response_id = text_field(response, "id")
-        if not response_id or response_id in self._responses or response_id in self._finished:
+        response_id = text_field(response, "id") or ""
+        if not self._responses.is_new(response_id):
             self.stats.out_of_order += 1
             return
         # The service runs one response at a time: a new one means older ones are over, even
         # if their response.done never came (otherwise the state could never settle).
-        for stale in list(self._responses.values()):
+        for stale in self._responses.all():
             self._finish(stale, "incomplete", None)
-        self._responses[response_id] = _Response(response_id)
+        self._responses.start(response_id)
         if self._playback is None or not self._playback.is_playing():
             self._last_audio = None  # what was heard before is over; never truncate it later
         self._emit(AssistantResponseStarted(response_id))
         if self._states.state in (_S.READY, _S.USER_SPEAKING):
             self._states.advance(_S.THINKING)
 
-    def _known_response(self, event: Mapping[str, Any]) -> _Response | None:
+    def _known_response(self, event: Mapping[str, Any]) -> OpenResponse | None:
         response = self._responses.get(text_field(event, "response_id") or "")
         if response is None:
             self.stats.out_of_order += 1
@@ -295,7 +280,7 @@ class ServerEventHandler:
         if response is not None and not response.item_id:
             response.item_id = text_field(item, "id") or ""
 
-    def _output_started(self, response: _Response) -> None:
+    def _output_started(self, response: OpenResponse) -> None:
         if response.output_started:
             return
         response.output_started = True
@@ -356,7 +341,7 @@ class ServerEventHandler:
             response.transcript = [final]
         self._complete_transcript(response)
 
-    def _complete_transcript(self, response: _Response) -> None:
+    def _complete_transcript(self, response: OpenResponse) -> None:
         response.transcript_done = True
         text = "".join(response.transcript)
         if not text:
@@ -382,12 +367,9 @@ class ServerEventHandler:
         self._finish(response, status, int_field(usage, "output_tokens"), detail)
 
     def _finish(
-        self, response: _Response, status: str, output_tokens: int | None, detail: str = ""
+        self, response: OpenResponse, status: str, output_tokens: int | None, detail: str = ""
     ) -> None:
-        self._responses.pop(response.response_id, None)
-        self._finished[response.response_id] = None
-        while len(self._finished) > _MAX_TRACKED_RESPONSES:
-            self._finished.popitem(last=False)
+        self._responses.finish(response)
         if not response.transcript_done:
             self._complete_transcript(response)
         self._emit(

@@ -30,8 +30,10 @@ def test_web_addresses_pass(url: str) -> None:
         ("example.com", "no scheme"),
         ("https://", "no host name"),
         ("https://user:pw@example.com", "user name or password"),
-        ("https://exa mple.com", "spaces or control characters"),
+        ("https://exa mple.com", "spaces, control characters"),
         ("https://example.com/\x00", "control characters"),
+        ("https://example.com/\u202egpj.exe", "invisible characters"),
+        ("https://exa\u200bmple.com", "invisible characters"),
         ("", "empty"),
     ],
 )

@@ -129,6 +129,23 @@ def test_summaries_are_one_short_line() -> None:
     assert len(long) == 90 and long.endswith("…")
 
 
+def test_invisible_characters_show_as_escapes_that_are_the_same_json(qtbot: QtBot) -> None:
+    """A right-to-left override made "https://example.com/\u202egpj.exe" read as ".../exe.jpg"."""
+    arguments = json.dumps(
+        {"url": "https://example.com/\u202egpj.exe", "note": "a\u200bb \U000e0041 ok é"},
+        ensure_ascii=False,
+    )
+    _transcript, tools = _view(qtbot)
+    tools.show_event(ToolCallStarted("c1", "open_url", arguments))
+    tools.show_event(ToolApprovalRequested("c1", "open_url", arguments, "opens_things", 60.0))
+    shown = tools.prompts["c1"].arguments.toPlainText()
+    assert "\\u202e" in shown and "\\u200b" in shown and "\\udb40\\udc41" in shown
+    assert "\u202e" not in shown and "\u200b" not in shown and "é" in shown
+    assert json.loads(shown) == json.loads(arguments)
+    summary = tools.cards["c1"].summary_label.text()
+    assert "\\u202egpj.exe" in summary and "\u202e" not in summary
+
+
 # ---- consent ------------------------------------------------------------------------------
 
 

@@ -54,8 +54,10 @@ def checked_url(url: str) -> str:
         raise ToolError("The URL is empty.")
     if len(url) > MAX_URL_CHARS:
         raise ToolError(f"The URL is longer than {MAX_URL_CHARS} characters.")
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        raise ToolError("The URL contains spaces or control characters.")
+    # Invisible characters (a right-to-left override, a zero-width space) make an address
+    # read as another one; no real address needs them.
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in url):
+        raise ToolError("The URL contains spaces, control characters or invisible characters.")
     try:
         parts = urlsplit(url)
         host = parts.hostname

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -32,6 +33,9 @@ from voicelive_desktop.ui.contrast import Tone, tone_colour, tone_style
 _SUMMARY_CHARS = 90
 _SPIN_INTERVAL_MS = 80
 _DETAIL_MAX_LINES = 12
+# Unicode categories that draw nothing or move other text: controls, format characters
+# (bidi overrides, zero-width spaces), line and paragraph separators, unassigned code points.
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cn", "Co", "Cs"})
 
 STATUS_LABELS = {
     ToolCallStatus.RUNNING: "Running…",
@@ -78,16 +82,37 @@ def summarize_arguments(arguments: str, limit: int = _SUMMARY_CHARS) -> str:
 
 def _short_value(value: object) -> str:
     if isinstance(value, str):
-        return " ".join(value.split())
-    return json.dumps(value, ensure_ascii=False)
+        return reveal_hidden(" ".join(value.split()))
+    return reveal_hidden(json.dumps(value, ensure_ascii=False))
 
 
 def pretty_json(text: str) -> str:
-    """`text` indented when it is JSON (what the model sent or got), else as it is."""
+    """`text` indented when it is JSON (what the model sent or got), else as it is.
+
+    Invisible characters in the JSON's strings show as `\\uXXXX` escapes (the same JSON):
+    a right-to-left override or a zero-width space must not make an argument read as
+    something it is not, in a consent prompt least of all."""
     try:
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+        shown = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
     except ValueError:
         return text
+    return reveal_hidden(shown, keep="\n")
+
+
+def reveal_hidden(text: str, keep: str = "") -> str:
+    """`text` with each invisible character (but those in `keep`) as a JSON `\\uXXXX` escape."""
+    return "".join(
+        _escaped(ch) if ch not in keep and unicodedata.category(ch) in _HIDDEN else ch
+        for ch in text
+    )
+
+
+def _escaped(ch: str) -> str:
+    # Beyond the BMP, JSON spells a character as its UTF-16 surrogate pair.
+    units = ch.encode("utf-16-be")
+    return "".join(
+        f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)
+    )
 
 
 def format_duration(ms: float) -> str:

@@ -14,16 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
-from voicelive_desktop.engine import SessionEngine
 from voicelive_desktop.engine.agent_mode import demo_connection, is_agent_mode
 from voicelive_desktop.engine.auth import DemoToken, entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
-from voicelive_desktop.engine.events import RemoteMcpToolAllowed, RemoteMcpToolsListed
-from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
-from voicelive_desktop.mcp_bridge.status import McpServerStatus, ServerState
 from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
@@ -32,6 +28,7 @@ from voicelive_desktop.ui.device_picker import use_device_lister
 from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapter
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.mcp_binding import McpBinding
+from voicelive_desktop.ui.mcp_session_link import McpSessionLink
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.session_instruments import SessionInstruments
@@ -50,13 +47,6 @@ if TYPE_CHECKING:
     from voicelive_desktop.simulator import VoiceLiveSimulator
 
 log = logging.getLogger(__name__)
-
-
-def use_remote_mcp(session: ConversationSession, servers: list[RemoteMcpServer]) -> None:
-    """Give a new session's engine the remote MCP servers (before it connects)."""
-    engine = getattr(session, "engine", session)
-    if isinstance(engine, SessionEngine):
-        engine.use_remote_mcp(servers)
 
 
 class AppController(QObject):
@@ -120,10 +110,7 @@ class AppController(QObject):
             current_conversation=self._current_conversation,
         )
         self.mcp = McpBinding(self.tools.registry, store.path.parent, parent=window)
-        self.mcp.applied.connect(self._remote_servers_changed)
-        self.mcp.problem.connect(window.show_error)
-        self.mcp.status_changed.connect(self._mcp_status)
-        self.adapter.event_received.connect(self._remote_listing)
+        self.mcp_link = McpSessionLink(self.mcp, self.adapter, window, self)
 
     def _wire(self) -> None:
         w, a = self.window, self.adapter
@@ -148,28 +135,6 @@ class AppController(QObject):
             spawn=self._spawn,
         )
         w.session_panel.settings_edited.connect(self._panel_edited)
-
-    def _remote_listing(self, event: object) -> None:
-        if isinstance(event, RemoteMcpToolsListed):
-            self.mcp.bridge.note_remote_listing(
-                event.server_label, event.status, event.tools, event.error
-            )
-        elif isinstance(event, RemoteMcpToolAllowed):
-            self.mcp.allow_remote_tool(event.server_label, event.tool)
-
-    def _remote_servers_changed(self) -> None:
-        """A remote server added, edited or switched in Preferences reaches the live session
-        too, as a local server's tools do."""
-        if self.adapter.session is not None:
-            use_remote_mcp(self.adapter.session, self.mcp.remote_servers())
-
-    def _mcp_status(self, status: McpServerStatus) -> None:
-        """A server that fails says so in the window too; its stderr is in Preferences."""
-        if status.state is ServerState.FAILED:
-            self.window.show_error(
-                f"The MCP server {status.name} stopped: {status.reason} Its tools are not "
-                "offered; Preferences → Tools shows its last output."
-            )
 
     # ---- start-up -------------------------------------------------------------------------
 
@@ -275,7 +240,7 @@ class AppController(QObject):
         except (OSError, ValueError) as exc:
             self.window.show_error(str(exc))
             return False
-        use_remote_mcp(session, self.mcp.remote_servers())
+        self.mcp_link.session_made(session)
         self.instruments.session_made(session, connection.model, self.settings.session.voice.name)
         if self.history is not None:
             self.history.attach(session)

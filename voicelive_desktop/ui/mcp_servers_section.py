@@ -86,6 +86,9 @@ class McpServersSection(QGroupBox):
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Three servers in view however small the dialog (the example alone adds two).
+        rows = self.table.verticalHeader().defaultSectionSize() * 3
+        self.table.setMinimumHeight(rows + header.sizeHint().height() + 4)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -99,17 +102,16 @@ class McpServersSection(QGroupBox):
         self.edit_button = QPushButton("Edit…")
         self.remove_button = QPushButton("Remove")
         self.restart_button = QPushButton("Restart")
-        buttons = QHBoxLayout()
-        for button in (
-            self.add_button,
-            self.example_button,
-            self.import_button,
-            self.edit_button,
-            self.remove_button,
-            self.restart_button,
+        # Two rows, adding and acting on the selected server: six buttons in one row were cut
+        # to "example (d" in Preferences at its opening size.
+        add_row, selected_row = QHBoxLayout(), QHBoxLayout()
+        for row, group in (
+            (add_row, (self.add_button, self.example_button, self.import_button)),
+            (selected_row, (self.edit_button, self.remove_button, self.restart_button)),
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            for button in group:
+                row.addWidget(button)
+            row.addStretch(1)
         self.cap = QSpinBox()
         self.cap.setRange(*RESULT_CAP_RANGE)
         self.cap.setSingleStep(1000)
@@ -125,7 +127,8 @@ class McpServersSection(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(add_row)
+        layout.addLayout(selected_row)
         layout.addWidget(self.details)
         layout.addLayout(cap_row)
         self.add_button.clicked.connect(lambda: self.edit(None))

@@ -52,3 +52,19 @@ def test_a_visible_window_needs_no_tray_message(qtbot: QtBot, tmp_path: Path) ->
     _ask(window)
     assert messages == []
     assert "c1" in window.tool_calls.prompts
+
+
+def test_a_fired_timer_is_a_tray_message_when_there_is_a_tray(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The platform's notification (Qt shows tray messages with it); offscreen has no tray
+    host, so the tray's own checks are stood in for."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    window, tray, messages = _binding(qtbot, tmp_path)
+    monkeypatch.setattr(QSystemTrayIcon, "supportsMessages", staticmethod(lambda: True))
+    monkeypatch.setattr(tray.icon, "isVisible", lambda: True)
+    binding = next(c for c in window.children() if isinstance(c, ToolsBinding))
+    binding.desktop.notify("Timer done", "Your timer for 10 seconds is up.")
+    assert [m[:2] for m in messages] == [("Timer done", "Your timer for 10 seconds is up.")]
+    assert window.statusBar().currentMessage() == ""

@@ -43,6 +43,18 @@ def _from_epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
+def _touch_conversation(
+    db: sqlite3.Connection, conversation_id: str, started: float, ended: float
+) -> None:
+    """Create the conversation if it is new, else move its last update on to `ended`."""
+    db.execute(
+        "INSERT INTO conversations(id, started_at, updated_at, title)"
+        " VALUES (?, ?, ?, '') ON CONFLICT(id)"
+        " DO UPDATE SET updated_at = max(updated_at, excluded.updated_at)",
+        (conversation_id, started, ended),
+    )
+
+
 def _title_from(text: str) -> str:
     one_line = " ".join(text.split())
     if len(one_line) <= TITLE_CHARS:
@@ -159,12 +171,7 @@ class HistoryStore:
         ended = _to_epoch(turn.ended_at)
         try:
             with self._transaction() as db:
-                db.execute(
-                    "INSERT INTO conversations(id, started_at, updated_at, title)"
-                    " VALUES (?, ?, ?, '') ON CONFLICT(id)"
-                    " DO UPDATE SET updated_at = max(updated_at, excluded.updated_at)",
-                    (conversation_id, started, ended),
-                )
+                _touch_conversation(db, conversation_id, started, ended)
                 if turn.role == "user" and turn.text.strip():
                     db.execute(
                         "UPDATE conversations SET title = ? WHERE id = ? AND title = ''",
@@ -230,14 +237,10 @@ class HistoryStore:
     ) -> int:
         """Durably store a finished tool call with the turn it answered; returns its row id."""
         row = call.as_row()
+        started = _to_epoch(call.started_at)
         try:
             with self._transaction() as db:
-                db.execute(
-                    "INSERT INTO conversations(id, started_at, updated_at, title)"
-                    " VALUES (?, ?, ?, '') ON CONFLICT(id)"
-                    " DO UPDATE SET updated_at = max(updated_at, excluded.updated_at)",
-                    (conversation_id, row[6], row[6]),
-                )
+                _touch_conversation(db, conversation_id, started, started)
                 cursor = db.execute(
                     f"INSERT INTO tool_calls(conversation_id, turn_id, {TOOL_CALL_COLUMNS})"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -59,6 +59,8 @@ _ALL = {
             [("open_url", {"url": "http://localhost.test:8080/"})],
         ),
         ("Open the pod bay doors.", []),
+        ("open notes.txt", []),
+        ("Open www.example.co.uk/news", [("open_url", {"url": "https://www.example.co.uk/news"})]),
         ("Tell me about time travel.", []),
     ],
 )

@@ -20,8 +20,9 @@ The matching rule (deterministic; the simulator has no model):
    - "take a note: X", "make a note that X" -> take_note {"text": X}
    - "what's on my clipboard", "read my clipboard" -> read_clipboard {}
    - "copy X to my clipboard" -> write_clipboard {"text": X}
-   - "open ADDRESS", where ADDRESS is a web address (`https://…`, or a host name such as
-     `example.com`, which gets `https://`) -> open_url {"url": ADDRESS}
+   - "open ADDRESS", where ADDRESS is a web address: `http(s)://…`, or a host name under a
+     common top-level domain (.com .org .net .io .dev .app .ai .edu .gov .info .uk .de .fr;
+     not a file name such as notes.txt), which gets `https://` -> open_url {"url": ADDRESS}
 4. No match: the ordinary reply (`replies.reply_to_text`).
 
 After the calls, the client sends one function_call_output per call and `response.create`;
@@ -112,7 +113,10 @@ _PHRASES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], dict[str, A
     ("write_clipboard", _phrase(r"\bcopy (.+?) to (?:my |the )?clipboard\b"), _quoted("text")),
     (
         "open_url",
-        _phrase(r"\bopen ((?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?)"),
+        _phrase(
+            r"\bopen (https?://\S+|(?:[a-z0-9-]+\.)+"
+            r"(?:com|org|net|io|dev|app|ai|edu|gov|info|uk|de|fr)\b(?::\d+)?(?:/\S*)?)"
+        ),
         _web_address,
     ),
 ]

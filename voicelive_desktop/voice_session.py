@@ -258,22 +258,13 @@ class VoiceSession:
         """Open the chosen device; one that is not there, or will not open, is reported and
         the default used until it is back (the supervisor looks for it)."""
         try:
-            self._open(stream, fall_back_to_default=False, switching=switching)
+            stream.open(fall_back_to_default=False, keep_queued=switching)
         except (AudioDeviceNotFound, AudioDeviceFailed) as error:
             if stream.device_name is None:
                 raise
             log.warning("%s", error)
-            self._open(stream, fall_back_to_default=True, switching=switching)
+            stream.open(fall_back_to_default=True, keep_queued=switching)
             self._emit(stand_in_reported(error, stream))
-
-    @staticmethod
-    def _open(
-        stream: MicCapture | SpeakerPlayback, *, fall_back_to_default: bool, switching: bool
-    ) -> None:
-        if isinstance(stream, SpeakerPlayback):
-            stream.open(fall_back_to_default, keep_queued=switching)
-        else:
-            stream.open(fall_back_to_default)
 
     async def stop(self) -> None:
         """End the conversation and release the devices; safe to call in any state."""

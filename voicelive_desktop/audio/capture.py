@@ -96,7 +96,9 @@ class MicCapture(DeviceStream):
 
     def open(self, fall_back_to_default: bool = False, *, keep_queued: bool = False) -> None:
         """Open and start the stream on the chosen device (or the default, see `_begin_open`);
-        on the loop thread. (`keep_queued` is for the speaker: nothing waits on the way in.)"""
+        on the loop thread. `keep_queued` is part of `SupervisedStream`, which the supervisor
+        and the session call on both streams alike; it matters for the speaker only, as
+        nothing waits on the way in."""
         self._open_chosen(fall_back_to_default, self._open_on)
 
     def _open_on(self, device: AudioDevice) -> None:

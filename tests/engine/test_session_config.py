@@ -88,7 +88,7 @@ def test_defaults_give_a_complete_pcm16_session() -> None:
         "type": "server_echo_cancellation",
         "reference_source": "server",
     }
-    assert wire["input_audio_transcription"] == {"model": "azure-speech"}
+    assert wire["input_audio_transcription"] == {"model": "whisper-1"}
     assert wire["instructions"].startswith("You are a helpful")
 
 
@@ -161,7 +161,9 @@ def test_server_vad_has_end_of_utterance_but_no_semantic_only_fields() -> None:
 
 def test_phrase_list_and_language_go_with_azure_speech_only() -> None:
     azure = SessionSettings(
-        input_transcription_language="de-DE", phrase_list=("Contoso", " ", "Zoë")
+        input_transcription_model="azure-speech",
+        input_transcription_language="de-DE",
+        phrase_list=("Contoso", " ", "Zoë"),
     )
     wire = build_request_session(azure).as_dict()["input_audio_transcription"]
     assert wire == {"model": "azure-speech", "language": "de-DE", "phrase_list": ["Contoso", "Zoë"]}

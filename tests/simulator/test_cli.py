@@ -107,7 +107,9 @@ async def test_sdk_completes_a_text_and_an_audio_turn_against_the_cli(cli: Runni
         endpoint=endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
     ) as connection:
         assert (await next_event(connection)).type == "session.created"
-        await connection.session.update(session={"input_audio_transcription": {"model": "m"}})
+        await connection.session.update(
+            session={"input_audio_transcription": {"model": "whisper-1"}}
+        )
         await events_until(connection, "session.updated")
 
         await connection.conversation.item.create(

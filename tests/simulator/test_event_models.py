@@ -53,7 +53,9 @@ async def test_every_emitted_event_parses_into_its_specific_sdk_class(
         endpoint=simulator.endpoint, credential=AzureKeyCredential("demo"), model="gpt-realtime"
     ) as connection:
         received.append(await next_event(connection))
-        await connection.session.update(session={"input_audio_transcription": {"model": "x"}})
+        await connection.session.update(
+            session={"input_audio_transcription": {"model": "whisper-1"}}
+        )
         received += await events_until(connection, "session.updated")
 
         # A spoken turn answered aloud, cancelled part-way and truncated.

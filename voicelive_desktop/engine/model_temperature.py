@@ -20,11 +20,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from voicelive_desktop.engine.session_settings import (
-    ConnectionProfile,
-    ConnectionSettings,
-    SessionSettings,
-)
+from voicelive_desktop.engine.model_family import ModelFamily, model_family
+from voicelive_desktop.engine.session_settings import ConnectionSettings, SessionSettings
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +29,10 @@ REALTIME_TEMPERATURE_RANGE = (0.6, 1.2)
 SAFE_TEMPERATURE_RANGE = (0.6, 1.0)
 
 
-def is_openai_realtime_model(model: str) -> bool:
-    """gpt-realtime, gpt-realtime-mini, gpt-4o(-mini)-realtime-preview and their dated names."""
-    name = model.strip().lower()
-    return name.startswith("gpt-") and "realtime" in name
-
-
 def temperature_range(connection: ConnectionSettings) -> tuple[float, float]:
     """The session temperatures the model this connection talks to accepts."""
-    if connection.profile is ConnectionProfile.FOUNDRY_AGENT:
-        return SAFE_TEMPERATURE_RANGE  # the agent's model is not ours to know
-    if is_openai_realtime_model(connection.model):
+    # A Foundry agent's model is not ours to know: it gets the safe range too.
+    if model_family(connection) is ModelFamily.OPENAI_REALTIME:
         return REALTIME_TEMPERATURE_RANGE
     return SAFE_TEMPERATURE_RANGE
 

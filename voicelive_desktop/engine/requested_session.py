@@ -11,6 +11,7 @@ from voicelive_desktop.engine.agent_mode import for_agent
 from voicelive_desktop.engine.echo_mode import EchoReferenceRefused, with_fallback
 from voicelive_desktop.engine.events import EchoModeFellBack, EngineEvent
 from voicelive_desktop.engine.model_temperature import within_temperature_range
+from voicelive_desktop.engine.model_transcription import with_valid_transcription
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer, with_remote_mcp
 from voicelive_desktop.engine.session_config import build_request_session
 from voicelive_desktop.engine.session_settings import (
@@ -52,6 +53,7 @@ class RequestedSession:
         if self._echo_refused:
             session = with_fallback(session, self._echo_fallback)
         session = within_temperature_range(session, self._connection)
+        session = with_valid_transcription(session, self._connection)
         config = self._tools.session_config(build_request_session(session))
         return for_agent(with_remote_mcp(config, self.remote_mcp), self._connection)
 

@@ -120,7 +120,9 @@ class SessionSettings:
     # The engine's default is mono (any caller can feed it); the app's default, which pairs
     # the mic with what it plays, is in settings.AppSettings.
     echo_cancellation: EchoCancellationMode = EchoCancellationMode.SERVICE
-    input_transcription_model: str = "azure-speech"  # "" turns input transcription off
+    # "" turns input transcription off. The default model (gpt-realtime) takes OpenAI's
+    # transcription models; engine.model_transcription swaps in what another model takes.
+    input_transcription_model: str = "whisper-1"
     input_transcription_language: str = ""  # "" lets the service detect it
-    phrase_list: tuple[str, ...] = ()  # recognition hints; azure-speech only
+    phrase_list: tuple[str, ...] = ()  # recognition hints; azure-speech with text models only
     greet_on_connect: bool = False  # the assistant speaks first when a session opens

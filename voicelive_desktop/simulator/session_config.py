@@ -9,6 +9,7 @@ from typing import Any
 
 from voicelive_desktop.protocol import DEFAULT_MODEL, SAMPLE_RATE_HZ
 from voicelive_desktop.simulator.session_errors import InvalidSessionUpdate
+from voicelive_desktop.simulator.transcription_options import check_transcription
 from voicelive_desktop.simulator.turn_options import (
     check_turn_options,
     end_of_utterance_wait_ms,
@@ -58,8 +59,9 @@ def default_session(session_id: str, model: str | None) -> dict[str, Any]:
     }
 
 
-def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
-    """`current` with every top-level field of `update` applied (explicit nulls included).
+def merged_session(current: dict[str, Any], update: Any, *, agent: bool = False) -> dict[str, Any]:
+    """`current` with every top-level field of `update` applied (explicit nulls included);
+    `agent`: the session talks to a Foundry agent, whose model is its own.
 
     Raises InvalidSessionUpdate and leaves `current` untouched when a value is unusable, as
     the service applies a session.update entirely or not at all.
@@ -76,7 +78,7 @@ def merged_session(current: dict[str, Any], update: Any) -> dict[str, Any]:
     if "voice" in update:
         check_voice(merged["voice"])
     if "input_audio_transcription" in update:
-        _check_transcription(merged["input_audio_transcription"])
+        check_transcription(merged["input_audio_transcription"], None if agent else merged["model"])
     if "input_audio_echo_cancellation" in update:
         _check_echo_cancellation(merged["input_audio_echo_cancellation"])
     _check_modalities(merged.get("modalities"))
@@ -147,35 +149,6 @@ def _turn_detection(value: Any) -> dict[str, Any] | None:
             )
     check_turn_options(applied)
     return applied
-
-
-def _check_transcription(value: Any) -> None:
-    """voice-live-api-reference-2026-04-10.md, RealtimeAudioInputTranscriptionSettings:
-    `phrase_list` and `custom_speech` are "only valid for azure-speech model"; `language` is
-    a BCP-47 or ISO-639-1 code, or several with auto detection ("en,zh")."""
-    if value is None:
-        return
-    param = "session.input_audio_transcription"
-    if not isinstance(value, dict) or not isinstance(value.get("model"), str):
-        raise InvalidSessionUpdate(
-            "'input_audio_transcription' must be null or an object with a 'model'.", param
-        )
-    phrases = value.get("phrase_list")
-    if phrases is not None:
-        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            raise InvalidSessionUpdate(
-                "Invalid 'phrase_list': expected a list of strings.", f"{param}.phrase_list"
-            )
-        if value["model"] != "azure-speech":
-            raise InvalidSessionUpdate(
-                f"'phrase_list' is only valid for the azure-speech model, not {value['model']!r}.",
-                f"{param}.phrase_list",
-            )
-    language = value.get("language")
-    if language is not None and not isinstance(language, str):
-        raise InvalidSessionUpdate(
-            f"Invalid 'language' {language!r}: expected a language code.", f"{param}.language"
-        )
 
 
 def _check_function_tools(tools: Any, choice: Any) -> None:

@@ -34,7 +34,9 @@ def updated_session(
     echo_refusal = client_echo_refusal(update, faults.modes)
     if echo_refusal is not None:
         raise InvalidSessionUpdate(*echo_refusal)
-    session = merged_session(current, without_client_echo_reference(update, faults.modes))
+    session = merged_session(
+        current, without_client_echo_reference(update, faults.modes), agent=agent is not None
+    )
     remote_servers = parse_mcp_tools(session)
     if agent is not None:  # the agent's own instructions stay
         session["instructions"] = agent.instructions

@@ -10,7 +10,6 @@ MODELS = [
     "gpt-4.1",
     "phi4-mm-realtime",
 ]
-TRANSCRIPTION_MODELS = ["azure-speech", "whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
 TRANSCRIPTION_LANGUAGES = [
     "",
     "en-US",

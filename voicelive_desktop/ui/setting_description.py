@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,11 @@ class SettingField:
     bounds: Callable[[AppSettings], ed.Bounds] | None = None
     # What the editor needs from other settings to show this one (None: nothing).
     context: Callable[[AppSettings], Any] | None = None
+    # The values a choice offers with the other settings as they are (None: all of them).
+    # `read` must then show a value among them.
+    options: Callable[[AppSettings], Collection[Any]] | None = None
+    # Why the setting does not apply, said beside the greyed-out editor ("": it applies).
+    unavailable: Callable[[AppSettings], str] | None = None
 
 
 def at_path(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,9 @@ class FieldEditor(QObject):
     def follow(self, context: Any) -> None:
         """Show what another setting says about this value (the voice's custom endpoint ID),
         without reporting an edit."""
+
+    def offer_only(self, values: Collection[Any]) -> None:
+        """Offer only these of a choice's values (the model takes no others)."""
 
     def report_edit(self, *_args: object) -> None:
         if not self._quiet:
@@ -153,26 +156,58 @@ class Choice(EditorSpec):
         # and the open list shows it whole.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
-        kinds: dict[str, Any] = {}
-        for label, value in self.options:
-            key = value.value if isinstance(value, enum.Enum) else value
-            kinds[key] = value
+        return _ChoiceEditor(combo, self)
+
+
+class _ChoiceEditor(FieldEditor):
+    def __init__(self, combo: QComboBox, spec: Choice) -> None:
+        super().__init__(combo, combo, lambda: self._kinds[combo.currentData()], self._show)
+        self._combo = combo
+        self._spec = spec
+        self._kinds: dict[Any, Any] = {}
+        self._offered: Collection[Any] | None = None  # None: every option
+        self._fill()
+        combo.currentIndexChanged.connect(self.report_edit)
+
+    @staticmethod
+    def _key(value: Any) -> Any:
+        return value.value if isinstance(value, enum.Enum) else value
+
+    def _fill(self) -> None:
+        combo = self._combo
+        combo.clear()
+        for label, value in self._spec.options:
+            key = self._key(value)
+            if self._offered is not None and key not in self._offered:
+                continue
+            self._kinds[key] = value
             combo.addItem(label, key)
-            if label in self.option_tips:
+            if label in self._spec.option_tips:
                 combo.setItemData(
-                    combo.count() - 1, self.option_tips[label], Qt.ItemDataRole.ToolTipRole
+                    combo.count() - 1, self._spec.option_tips[label], Qt.ItemDataRole.ToolTipRole
                 )
 
-        def write(value: Any) -> None:
-            key = value.value if isinstance(value, enum.Enum) else value
-            if combo.findData(key) < 0:  # a value from elsewhere (typed into an older version)
-                kinds[key] = value
-                combo.addItem(str(key), key)
-            combo.setCurrentIndex(combo.findData(key))
+    def _show(self, value: Any) -> None:
+        combo = self._combo
+        key = self._key(value)
+        if combo.findData(key) < 0:  # a value from elsewhere (typed into an older version)
+            self._kinds[key] = value
+            combo.addItem(str(key), key)
+        combo.setCurrentIndex(combo.findData(key))
 
-        editor = FieldEditor(combo, combo, lambda: kinds[combo.currentData()], write)
-        combo.currentIndexChanged.connect(editor.report_edit)
-        return editor
+    def offer_only(self, values: Collection[Any]) -> None:
+        offered = {self._key(v) for v in values}
+        if offered == self._offered:
+            return
+        current = self._combo.currentData()
+        self._offered = offered
+        self._quiet = True
+        try:
+            self._fill()
+            index = self._combo.findData(current)
+            self._combo.setCurrentIndex(max(index, 0))
+        finally:
+            self._quiet = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,13 @@ import dataclasses
 from typing import Any
 
 from voicelive_desktop.engine.model_temperature import temperature_range
+from voicelive_desktop.engine.model_transcription import (
+    OPENAI_TRANSCRIPTION_MODELS,
+    TRANSCRIPTION_OFF,
+    phrase_list_unavailable,
+    transcription_models,
+    valid_transcription_model,
+)
 from voicelive_desktop.engine.session_settings import (
     ConnectionProfile,
     EchoCancellationMode,
@@ -40,7 +47,6 @@ from voicelive_desktop.ui.preference_choices import (
     INSTRUCTION_PRESETS,
     MODELS,
     TRANSCRIPTION_LANGUAGES,
-    TRANSCRIPTION_MODELS,
 )
 from voicelive_desktop.ui.setting_description import Applies, SettingField, field_at
 
@@ -95,7 +101,21 @@ def temperature_bounds(settings: AppSettings) -> ed.Bounds:
     return temperature_range(settings.connection)
 
 
-_TRANSCRIPTION_OFF = ""
+def _transcription_model(settings: AppSettings) -> str:
+    """The saved transcription model, or the one the model takes instead (the engine sends
+    the same: engine.model_transcription cites the pairing)."""
+    saved = settings.session.input_transcription_model
+    return valid_transcription_model(saved, settings.connection)
+
+
+def _write_transcription_model(settings: AppSettings, model: str) -> AppSettings:
+    session = dataclasses.replace(settings.session, input_transcription_model=model)
+    return dataclasses.replace(settings, session=session)
+
+
+def _phrase_list_unavailable(settings: AppSettings) -> str:
+    return phrase_list_unavailable(settings.connection, settings.session.input_transcription_model)
+
 
 FIELDS: tuple[SettingField, ...] = (
     # ---- connection (takes a new session) ----
@@ -342,12 +362,21 @@ FIELDS: tuple[SettingField, ...] = (
         applies=Applies.APP,
     ),
     # ---- input transcription ----
-    field_at(
+    SettingField(
         "transcription_model",
         "Input transcription",
-        "Show what you say as text, transcribed by this model",
-        "session.input_transcription_model",
-        ed.Choice([("Off", _TRANSCRIPTION_OFF), *((m, m) for m in TRANSCRIPTION_MODELS)]),
+        "Show what you say as text, transcribed by this model; the choices are those the "
+        "model takes",
+        _transcription_model,
+        _write_transcription_model,
+        ed.Choice(
+            [
+                ("Off", TRANSCRIPTION_OFF),
+                ("azure-speech", "azure-speech"),
+                *((m, m) for m in OPENAI_TRANSCRIPTION_MODELS),
+            ]
+        ),
+        options=lambda s: (TRANSCRIPTION_OFF, *transcription_models(s.connection)),
     ),
     field_at(
         "transcription_language",
@@ -363,7 +392,9 @@ FIELDS: tuple[SettingField, ...] = (
         "Names and words to recognise, separated by commas (azure-speech only)",
         "session.phrase_list",
         ed.WordList("e.g. Contoso, Zoë, Kubernetes"),
-        relevant=lambda s: s.session.input_transcription_model == "azure-speech",
+        # Kept while it does not apply, for when the user goes back to a model it works with.
+        relevant=lambda s: not _phrase_list_unavailable(s),
+        unavailable=_phrase_list_unavailable,
     ),
     # ---- push-to-talk and look (the app) ----
     field_at(

@@ -82,7 +82,8 @@ class SettingForm(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        """Grey out fields that mean nothing with the other settings as they are now."""
+        """Grey out fields that mean nothing with the other settings as they are now, saying
+        why where the field knows, and offer only the choices they allow."""
         current = self.current()
         for key, editor in self.editors.items():
             setting = FIELDS_BY_KEY[key]
@@ -92,22 +93,38 @@ class SettingForm(QObject):
             if label is not None:
                 label.setEnabled(relevant)
             self._follow_others(setting, editor, current)
+            if setting.options is not None and editor.value() != setting.read(current):
+                editor.set_value(setting.read(current))  # a choice the others no longer allow
 
     def widget(self, key: str) -> QWidget:
         return self.editors[key].focus
 
-    @staticmethod
-    def _follow_others(setting: SettingField, editor: FieldEditor, settings: AppSettings) -> None:
-        """Show what other settings say about this one: a range that depends on them (said
-        in the tool tip and to screen readers too), or the context the editor follows."""
+    def _follow_others(
+        self, setting: SettingField, editor: FieldEditor, settings: AppSettings
+    ) -> None:
+        """Show what other settings say about this one: a range or the choices that depend on
+        them, the context the editor follows, and why it does not apply (a range and a reason
+        are said in the tool tip and to screen readers too)."""
         if setting.context is not None:
             editor.follow(setting.context(settings))
-        if setting.bounds is None:
+        if setting.options is not None:
+            editor.offer_only(setting.options(settings))
+        description = setting.description
+        if setting.bounds is not None:
+            low, high = setting.bounds(settings)
+            editor.set_bounds((low, high))
+            description = f"{description} ({low:g} to {high:g})"
+        reason = setting.unavailable(settings) if setting.unavailable is not None else ""
+        if reason:
+            description = f"{description}. Not available: {reason}."
+        if setting.bounds is None and setting.unavailable is None:
             return
-        low, high = setting.bounds(settings)
-        editor.set_bounds((low, high))
-        editor.focus.setToolTip(f"{setting.description} ({low:g} to {high:g})")
-        editor.focus.setAccessibleDescription(editor.focus.toolTip())
+        editor.focus.setToolTip(description)
+        label = self.labels.get(setting.key)
+        for widget in (editor.focus, *editor.focus.findChildren(QLineEdit)):
+            widget.setAccessibleDescription(description)
+        if label is not None:
+            label.setToolTip(description)
 
     def _on_edit(self, key: str) -> None:
         self.refresh()

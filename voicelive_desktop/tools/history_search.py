@@ -7,6 +7,7 @@ module turns its hits into short dated excerpts a voice answer can quote.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from voicelive_desktop.history.records import SearchHit
@@ -35,7 +36,23 @@ def excerpt(text: str, query: str, width: int = _EXCERPT_CHARS) -> str:
     return ("…" if start > 0 else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
 
 
-def history_search_tool(search: Search, current_conversation: Callable[[], str | None]) -> ToolSpec:
+def spoken_when(moment: datetime, now: datetime) -> str:
+    """When `moment` was, as a person says it: "today at 09:30", "yesterday at 18:05",
+    "on Tuesday 1 December" (both local, aware)."""
+    days = (now.date() - moment.date()).days
+    if days == 0:
+        return f"today at {moment:%H:%M}"
+    if days == 1:
+        return f"yesterday at {moment:%H:%M}"
+    year = f" {moment.year}" if moment.year != now.year else ""
+    return f"on {moment:%A} {moment.day} {moment:%B}{year}"
+
+
+def history_search_tool(
+    search: Search,
+    current_conversation: Callable[[], str | None],
+    now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+) -> ToolSpec:
     """The tool over `search`; turns of the conversation going on now are left out (the model
     has them already, and the question that asked would find itself)."""
 
@@ -61,8 +78,8 @@ def history_search_tool(search: Search, current_conversation: Callable[[], str |
             newest = hits[0].turn.started_at.astimezone()
             summary = (
                 f"Found {len(hits) if len(hits) < _SEARCH_DEPTH else 'many'} "
-                f"mention{'s' if len(hits) != 1 else ''} of {query}; the latest, on "
-                f"{newest:%A} {newest.day} {newest:%B}: {results[0]['excerpt']}"
+                f"mention{'s' if len(hits) != 1 else ''} of {query}; the latest, "
+                f"{spoken_when(newest, now())}: {results[0]['excerpt']}"
             )
         return {"query": query, "results": results, "summary": summary}
 

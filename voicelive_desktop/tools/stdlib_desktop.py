@@ -1,7 +1,10 @@
 """DesktopServices from the standard library, for headless mode (no Qt, no window).
 
-URLs open with `webbrowser`, files with the platform's opener (`os.startfile` on Windows,
-`open` on macOS, `xdg-open` elsewhere); notifications go to a callback (headless prints them).
+URLs and files open with the platform's opener (`os.startfile` on Windows, `open` on macOS,
+`xdg-open` elsewhere), started in the background with no terminal. Not `webbrowser`: where it
+finds only a text-mode browser (w3m, lynx) or a `$BROWSER` command, it runs that in the
+foreground, which would take over the terminal and stall the conversation until it exits.
+Notifications go to a callback (headless prints them).
 There is no clipboard without a window system connection, so those calls fail with a reason.
 """
 
@@ -12,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,19 +36,23 @@ class StdlibDesktop:
         raise ToolError("The clipboard is not available in headless mode.")
 
     def open_url(self, url: str) -> bool:
-        return webbrowser.open(url)
+        return self._open(url)
 
     def open_file(self, path: Path) -> bool:
+        return self._open(str(path))
+
+    def _open(self, target: str) -> bool:
+        """Hand `target` (a URL or a file path) to the platform's opener; do not wait."""
         try:
             if sys.platform == "win32":
-                os.startfile(path)  # type: ignore[attr-defined,unused-ignore]
+                os.startfile(target)  # type: ignore[attr-defined,unused-ignore]
                 return True
             opener = "open" if sys.platform == "darwin" else "xdg-open"
             if shutil.which(opener) is None:
                 return False
-            # The opener hands the file to the default app and returns; do not wait on it.
+            # The opener hands the target to the default app and returns; do not wait on it.
             subprocess.Popen(
-                [opener, str(path)],
+                [opener, target],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -54,7 +60,7 @@ class StdlibDesktop:
             )
             return True
         except OSError:
-            log.warning("opening %s failed", path, exc_info=True)
+            log.warning("opening %s failed", target, exc_info=True)
             return False
 
     def notify(self, title: str, message: str) -> None:

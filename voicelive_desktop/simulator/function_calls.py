@@ -219,14 +219,7 @@ class FunctionCallStream:
             self._cancelled, self._cancel_reason = True, reason
 
     async def run(self) -> None:
-        await self._send(
-            {
-                "type": "response.created",
-                "response": wire.response_object(
-                    self.response_id, "in_progress", modalities=self._modalities, output=[]
-                ),
-            }
-        )
+        await self._send(wire.response_created(self.response_id, self._modalities))
         done: list[Event] = []
         for index, call in enumerate(self._calls):
             if self._cancelled:
@@ -237,17 +230,14 @@ class FunctionCallStream:
         tokens = sum(len(call.arguments) // 4 + 5 for call in self._calls)
         text_in, audio_in = self._conversation.input_tokens()
         await self._send(
-            {
-                "type": "response.done",
-                "response": wire.response_object(
-                    self.response_id,
-                    status,
-                    modalities=self._modalities,
-                    output=done,
-                    usage_=wire.usage(text_in, audio_in, tokens, 0),
-                    status_details=details,
-                ),
-            }
+            wire.response_done(
+                self.response_id,
+                status,
+                modalities=self._modalities,
+                output=done,
+                usage_=wire.usage(text_in, audio_in, tokens, 0),
+                status_details=details,
+            )
         )
 
     async def _stream_call(self, index: int, call: PlannedCall) -> Event:

@@ -305,25 +305,15 @@ class McpCallStream:
 
     async def run(self) -> None:
         send = self._owner._send
-        await send(
-            {
-                "type": "response.created",
-                "response": wire.response_object(
-                    self.response_id, "in_progress", modalities=self._modalities, output=[]
-                ),
-            }
-        )
+        await send(wire.response_created(self.response_id, self._modalities))
         if self._approved is None and self._server.needs_approval(self._tool):
             item = await self._approval_request()
         else:
             item = await self._call()
         await send(
-            {
-                "type": "response.done",
-                "response": wire.response_object(
-                    self.response_id, "completed", modalities=self._modalities, output=[item]
-                ),
-            }
+            wire.response_done(
+                self.response_id, "completed", modalities=self._modalities, output=[item]
+            )
         )
 
     async def _added(self, item: Event) -> None:

@@ -106,14 +106,7 @@ class ResponseStream:
             "output_index": 0,
             "content_index": 0,
         }
-        await self._send(
-            {
-                "type": "response.created",
-                "response": wire.response_object(
-                    self.response_id, "in_progress", modalities=self._modalities, output=[]
-                ),
-            }
-        )
+        await self._send(wire.response_created(self.response_id, self._modalities))
         for extra in response_start_extras(self.response_id, self._modes):
             await self._send(extra)
         in_progress = wire.assistant_item(self.item_id, "in_progress", [])
@@ -248,15 +241,12 @@ class ResponseStream:
         text_in, audio_in = self._input_tokens
         usage = wire.usage(text_in, audio_in, _text_tokens(said), audio_ms // 50)
         await self._send(
-            {
-                "type": "response.done",
-                "response": wire.response_object(
-                    self.response_id,
-                    status,
-                    modalities=self._modalities,
-                    output=[item],
-                    usage_=usage,
-                    status_details=details,
-                ),
-            }
+            wire.response_done(
+                self.response_id,
+                status,
+                modalities=self._modalities,
+                output=[item],
+                usage_=usage,
+                status_details=details,
+            )
         )

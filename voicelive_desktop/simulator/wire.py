@@ -126,15 +126,43 @@ def response_object(
     }
 
 
-def failed_response_done(response_id: str, modalities: list[str], error: Event) -> Event:
-    """The response.done that ends a response as failed when the simulator itself broke."""
+def response_created(response_id: str, modalities: list[str]) -> Event:
+    """The response.created that opens a response: in progress, no output yet."""
+    return {
+        "type": "response.created",
+        "response": response_object(response_id, "in_progress", modalities=modalities, output=[]),
+    }
+
+
+def response_done(
+    response_id: str,
+    status: str,
+    *,
+    modalities: list[str],
+    output: list[Event],
+    usage_: Event | None = None,
+    status_details: Event | None = None,
+) -> Event:
+    """The response.done that ends a response, with what it produced."""
     return {
         "type": "response.done",
         "response": response_object(
             response_id,
-            "failed",
+            status,
             modalities=modalities,
-            output=[],
-            status_details={"type": "failed", "error": error},
+            output=output,
+            usage_=usage_,
+            status_details=status_details,
         ),
     }
+
+
+def failed_response_done(response_id: str, modalities: list[str], error: Event) -> Event:
+    """The response.done that ends a response as failed when the simulator itself broke."""
+    return response_done(
+        response_id,
+        "failed",
+        modalities=modalities,
+        output=[],
+        status_details={"type": "failed", "error": error},
+    )

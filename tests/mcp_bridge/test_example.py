@@ -52,3 +52,22 @@ async def test_the_remote_example_moves_to_a_free_port_when_its_own_is_taken() -
         finally:
             await bridge.stop_all()
     await wait_until(lambda: child_pids() - before == set(), what="the host gone")
+
+
+@pytest.mark.asyncio
+async def test_restarting_a_remote_entry_restarts_its_host_not_a_local_copy() -> None:
+    registry = ToolRegistry()
+    bridge = McpBridge(registry, FixedSecrets(), McpServerList())  # type: ignore[arg-type]
+    try:
+        await bridge.apply(McpServerList((example_remote_config(),)))
+        (before,) = bridge.remote_servers()
+        status = await bridge.restart("dice-remote")
+        assert status.state is ServerState.RUNNING
+        # The service calls a remote server: the app never offers its tools as its own.
+        assert registry.specs() == []
+        (after,) = bridge.remote_servers()
+        server = RemoteServer("dice-remote", after.server_url, {}, None, "never")
+        assert [t["name"] for t in await list_tools(server)] == ["roll_dice"]
+        assert before.server_label == after.server_label
+    finally:
+        await bridge.stop_all()

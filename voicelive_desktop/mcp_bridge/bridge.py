@@ -74,8 +74,13 @@ class McpBridge:
 
     async def restart(self, name: str) -> McpServerStatus:
         async with self._lock:
-            await self._stop(name)
             config = self.servers.named(name)
+            if config is not None and config.transport is McpTransport.REMOTE:
+                # The service runs a remote server; only the example's host is the app's.
+                await self._example_host.stop()
+                await self._host_example(self.servers)
+                return self.status(name)
+            await self._stop(name)
             if config is not None and config.enabled:
                 await self._start(config)
             return self.status(name)

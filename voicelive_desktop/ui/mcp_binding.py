@@ -136,6 +136,7 @@ class McpBinding(QObject):
 
     async def _restart(self, name: str) -> None:
         await self.bridge.restart(name)
+        self.applied.emit()  # a restarted remote example may listen on another port
 
     def _forget_unused(self, old: McpServerConfig, new: McpServerConfig) -> None:
         if old.name != new.name:

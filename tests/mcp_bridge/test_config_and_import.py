@@ -59,7 +59,21 @@ def test_import_reads_the_common_format_and_says_what_it_skipped() -> None:
     assert [line.split(":")[0] for line in result.skipped] == ["sse-only", "broken"]
 
 
-@pytest.mark.parametrize("text", ["{not json", "[]", '{"servers": {}}'])
+def test_import_reads_vs_code_mcp_json() -> None:
+    vs_code = {
+        "inputs": [],
+        "servers": {
+            "fetch": {"type": "stdio", "command": "uvx", "args": ["mcp-server-fetch"]},
+            "docs": {"type": "http", "url": "https://docs.example.test/mcp"},
+        },
+    }
+    result = parse_mcp_servers_json(json.dumps(vs_code))
+    by_name = {s.config.name: s.config for s in result.servers}
+    assert by_name["fetch"].command == "uvx" and by_name["fetch"].args == ("mcp-server-fetch",)
+    assert by_name["docs"].transport is McpTransport.HTTP and result.skipped == ()
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"mcpServers": []}', '{"other": {}}'])
 def test_import_refuses_a_file_that_is_not_an_mcp_config(text: str) -> None:
     with pytest.raises(ImportRefused):
         parse_mcp_servers_json(text)

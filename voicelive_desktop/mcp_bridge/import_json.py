@@ -1,7 +1,8 @@
 """Import the `{"mcpServers": {name: {...}}}` file other MCP clients use.
 
-Claude Desktop, Cursor and VS Code write this shape: `command`, `args`, `env` for a stdio
-server, `url` (with `type` "http" or "streamable-http") and `headers` for an HTTP one.
+Claude Desktop and Cursor write this shape, VS Code the same entries under "servers":
+`command`, `args`, `env` for a stdio server, `url` (with `type` "http" or "streamable-http")
+and `headers` for an HTTP one.
 """
 
 from __future__ import annotations
@@ -47,11 +48,15 @@ def parse_mcp_servers_json(text: str) -> ImportResult:
         data = json.loads(text)
     except ValueError as exc:
         raise ImportRefused(f"The file is not valid JSON ({exc}).") from None
-    if not isinstance(data, dict) or not isinstance(data.get("mcpServers"), dict):
-        raise ImportRefused('The file has no "mcpServers" object, so it is not an MCP config.')
+    # Claude Desktop and Cursor write "mcpServers"; VS Code's .vscode/mcp.json writes "servers".
+    entries = data.get("mcpServers", data.get("servers")) if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise ImportRefused(
+            'The file has no "mcpServers" (or "servers") object, so it is not an MCP config.'
+        )
     servers: list[ImportedServer] = []
     skipped: list[str] = []
-    for raw_name, entry in data["mcpServers"].items():
+    for raw_name, entry in entries.items():
         try:
             servers.append(_imported(usable_server_name(str(raw_name)), entry))
         except (InvalidServerConfig, TypeError, ValueError) as exc:

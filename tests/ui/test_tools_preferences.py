@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import AppUnderTest
@@ -122,6 +123,16 @@ def test_the_page_follows_changes_made_elsewhere(qtbot: QtBot) -> None:
     page.stop_following()
     registry.set_policy("open_url", ToolPolicy.OFF)
     assert page.policy_boxes["open_url"].currentText() == "Always allow"
+
+
+def test_a_page_destroyed_without_closing_stops_following(qtbot: QtBot) -> None:
+    registry = _registry()
+    parent = QWidget()
+    page = ToolsPage(registry, parent)
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(page))
+    # Raised "Internal C++ object already deleted" while the page stayed subscribed.
+    registry.set_policy("open_url", ToolPolicy.ALWAYS_ALLOW)
 
 
 def _policies_on_disk(config: Path) -> dict[str, str]:

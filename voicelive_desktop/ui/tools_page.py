@@ -78,6 +78,10 @@ class ToolsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._unsubscribe: Callable[[], None] | None = registry.subscribe(self.refresh)
+        # A page destroyed without its dialog closing normally (a parent deleted first) must
+        # not stay subscribed: the next registry change would reach a deleted C++ object.
+        unsubscribe = self._unsubscribe
+        self.destroyed.connect(lambda *_: unsubscribe())
         self.refresh()
 
     def refresh(self) -> None:

@@ -33,6 +33,19 @@ lint_log=$(mktemp)
 lint >"$lint_log" 2>&1 &
 lint_pid=$!
 
+# The X11 tests run the frozen app. Its PyInstaller build is a minute of CPU, which the parallel
+# tests leave free (they mostly wait on the clock); the real-time tests must not share it, so it
+# is done before they start. With test arguments, tests/packaging/test_bundle.py builds it itself
+# if it is selected.
+bundle_dir="$PWD/build/test-bundle"
+bundle_pid=""
+if [ "$#" -eq 0 ]; then
+  rm -rf "$bundle_dir" && mkdir -p "$bundle_dir"
+  VENV="$PWD/.venv" DIST_DIR="$bundle_dir/dist" WORK_DIR="$bundle_dir/work" \
+    nice bash packaging/linux/build.sh --no-deb >"$bundle_dir/build.log" 2>&1 &
+  bundle_pid=$!
+fi
+
 # A hard crash prints the Python stacks of all threads into the log, also one at interpreter
 # exit, after pytest has handed faulthandler back (tests/fixtures/hard_crashes.py covers the rest).
 export PYTHONFAULTHANDLER=1
@@ -51,6 +64,14 @@ wait "$lint_pid" || lint_status=$?
 cat "$lint_log" && rm -f "$lint_log"
 echo "[test] linters finished (status $lint_status)" >&2
 echo "[test] parallel tests finished at $(( $(date +%s) - start )) s" >&2
+bundle_env=()
+if [ -n "$bundle_pid" ]; then
+  bundle_status=0
+  wait "$bundle_pid" || bundle_status=$?
+  echo "$bundle_status" >"$bundle_dir/status"  # a failed build fails the bundle tests, with its log
+  bundle_env=(VOICELIVE_TEST_BUNDLE="$bundle_dir")
+  echo "[test] bundle built at $(( $(date +%s) - start )) s (status $bundle_status)" >&2
+fi
 realtime_status=0
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q \
   -m "not x11 and (audio or realtime)" "$@" || realtime_status=$?
@@ -59,7 +80,8 @@ QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider -q \
 echo "[test] real-time tests finished at $(( $(date +%s) - start )) s" >&2
 x11_status=0
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-  env QT_QPA_PLATFORM=xcb .venv/bin/python -m pytest -p no:cacheprovider -q -m x11 "$@" \
+  env QT_QPA_PLATFORM=xcb "${bundle_env[@]}" .venv/bin/python -m pytest -p no:cacheprovider -q \
+  -m x11 "$@" \
   || x11_status=$?
 [ "$x11_status" -eq 5 ] && x11_status=0  # no X11 tests selected is not a failure
 echo "[test] finished in $(( $(date +%s) - start )) s" >&2

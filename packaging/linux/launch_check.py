@@ -5,7 +5,7 @@
 Prints the time from process start to the main window being visible, the window's WM_CLASS
 (which the desktop entry's StartupWMClass must match) and saves a screenshot of the screen;
 then closes the app. Exits non-zero, with the app's output, if no window shows in time.
-Needs xdotool, xprop and ImageMagick's `import` (all in tools/apt-packages.txt).
+Needs xdotool, xprop and ImageMagick's `import` and `convert` (all in tools/apt-packages.txt).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path
 
 WINDOW_TITLE = "VoiceLive"
 POLL_S = 0.02
+# The bare Xvfb root is one colour; a drawn window has dozens.
+PAINTED_MIN_COLOURS = 20
 
 
 def visible_window(title: str, pid: int) -> str | None:
@@ -44,6 +46,32 @@ def wm_class(window_id: str) -> str:
     return out.partition("=")[2].strip()
 
 
+def colour_count(image: Path) -> int:
+    """How many distinct colours the PNG has (ImageMagick's %k)."""
+    out = subprocess.run(
+        ["convert", str(image), "-format", "%k", "info:"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    return int(out.strip() or 0)
+
+
+def save_painted_screen(path: Path, timeout_s: float) -> None:
+    """Saves the screen once something is drawn on it, or as it is after `timeout_s`.
+
+    A mapped window is not yet a painted one: on a busy machine the first paint can come seconds
+    later, and a screenshot then shows only the black root window.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
+        if colour_count(path) > PAINTED_MIN_COLOURS or time.monotonic() >= deadline:
+            return
+        time.sleep(0.5)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """Closes the app the way a desktop session would, and kills it if it does not go."""
     if process.poll() is None:
@@ -61,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for it")
     parser.add_argument("--settle", type=float, default=1.5, help="seconds before the screenshot")
     parser.add_argument("--screenshot", type=Path, help="save a PNG of the screen here")
+    parser.add_argument(
+        "--paint-timeout", type=float, default=10.0, help="seconds to wait for a drawn screen"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- the app's command line")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -69,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY"):
         print("launch_check: DISPLAY is not set; run under Xvfb or xvfb-run", file=sys.stderr)
         return 2
-    for tool in ("xdotool", "xprop", "import"):
+    for tool in ("xdotool", "xprop", "import", "convert"):
         if shutil.which(tool) is None:
             print(f"launch_check: {tool} is missing (see tools/apt-packages.txt)", file=sys.stderr)
             return 2
@@ -101,9 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"WM_CLASS {wm_class(window)}")
             if args.screenshot:
                 time.sleep(args.settle)
-                subprocess.run(
-                    ["import", "-window", "root", str(args.screenshot)], check=True, timeout=30
-                )
+                save_painted_screen(args.screenshot, args.paint_timeout)
                 print(f"screenshot {args.screenshot}")
             if process.poll() is not None:
                 print(f"launch_check: the app quit by itself (code {process.returncode})")

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.x11, pytest.mark.timeout(600)]
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"
 SCREENSHOTS = ROOT / "build" / "screenshots"
+PREBUILT_BUNDLE_ENV = "VOICELIVE_TEST_BUNDLE"
 SYSTEM_PORTAUDIO = Path("/usr/lib/x86_64-linux-gnu/libportaudio.so.2")
 
 
@@ -40,9 +41,35 @@ def report(config: pytest.Config, line: str) -> None:
         reporter.write_line(f"[bundle] {line}")
 
 
+def prebuilt_bundle(pytestconfig: pytest.Config) -> Path | None:
+    """The bundle tools/test.sh built beside the parallel tests, if this run has one.
+
+    $VOICELIVE_TEST_BUNDLE names a folder with dist/, build.log (the build script's output) and
+    status (its exit code).
+    """
+    folder = os.environ.get(PREBUILT_BUNDLE_ENV)
+    if not folder:
+        return None
+    out = Path(folder)
+    log = (out / "build.log").read_text(errors="replace")
+    status = (out / "status").read_text().strip()
+    assert status == "0", f"the build script exited with {status}:\n{log[-6000:]}"
+    report_build(pytestconfig, log)
+    return out / "dist" / APP_ID
+
+
+def report_build(config: pytest.Config, log: str) -> None:
+    for line in log.splitlines():
+        if line.startswith("[build] bundle:"):
+            report(config, line.removeprefix("[build] "))
+
+
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Path:
     """dist/voicelive-desktop built by the real build script, into a temp folder."""
+    prebuilt = prebuilt_bundle(pytestconfig)
+    if prebuilt is not None:
+        return prebuilt
     out = tmp_path_factory.mktemp("bundle")
     env = {
         **os.environ,
@@ -60,9 +87,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
         check=False,
     )
     assert result.returncode == 0, result.stderr[-6000:]
-    for line in result.stderr.splitlines():
-        if line.startswith("[build] bundle:"):
-            report(pytestconfig, line.removeprefix("[build] "))
+    report_build(pytestconfig, result.stderr)
     return out / "dist" / APP_ID
 
 

@@ -57,6 +57,7 @@ _DISTRIBUTIONS: tuple[tuple[tuple[str, ...], str, bool], ...] = (
     (("sounddevice",), "sounddevice", True),
     (("numpy",), "numpy", True),
     (("soxr",), "soxr", True),
+    (("soundfile",), "soundfile (libsndfile, recordings)", True),
     (("keyring",), "keyring", True),
     (("platformdirs",), "platformdirs", True),
     (("pynput",), "pynput", False),

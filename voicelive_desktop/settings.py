@@ -27,6 +27,7 @@ from voicelive_desktop.engine.session_settings import (
     TurnDetectionSettings,
     VoiceSettings,
 )
+from voicelive_desktop.recording.formats import AudioContainer, RecordingFormat, TrackLayout
 from voicelive_desktop.settings_migrations import SettingsFromNewerVersion, migrate
 from voicelive_desktop.tools.registry import ToolPolicy
 
@@ -74,12 +75,19 @@ class Theme(str, enum.Enum):
 
 @dataclass(frozen=True)
 class AudioSettings:
-    """Which devices to use ("" is the system default) and whether to mute the mic while the
-    assistant speaks (half-duplex, for speakers without echo cancellation)."""
+    """Which devices to use ("" is the system default), whether to mute the mic while the
+    assistant speaks (half-duplex, for speakers without echo cancellation), and how
+    conversations are recorded."""
 
     input_device: str = ""
     output_device: str = ""
     half_duplex: bool = False
+    recording_container: AudioContainer = AudioContainer.WAV
+    recording_layout: TrackLayout = TrackLayout.STEREO
+
+    @property
+    def recording_format(self) -> RecordingFormat:
+        return RecordingFormat(self.recording_container, self.recording_layout)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import soundfile
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
@@ -16,8 +17,11 @@ from voicelive_desktop.engine.usage import TokenCounts
 from voicelive_desktop.history import HistoryStore, Turn
 from voicelive_desktop.history.turn_usage import TurnUsage
 from voicelive_desktop.recording import (
+    AudioContainer,
     ConversationRecorder,
-    new_recording_path,
+    RecordingFormat,
+    TrackLayout,
+    new_take,
     recording_paths,
     recordings_dir,
 )
@@ -203,22 +207,37 @@ def test_a_recorded_conversation_shows_its_cost_and_saves_its_audio(
     usage = TurnUsage(TokenCounts(text_in=120, audio_out=380), 0.0251, "USD")
     add(store, "weather", "assistant", "Bring an umbrella.", 2, usage=usage)
     folder = recordings_dir(store.path)
-    recorder = ConversationRecorder(new_recording_path(folder, "weather", datetime.now()))
+    two_track = RecordingFormat(AudioContainer.FLAC, TrackLayout.TWO_TRACK)
+    recorder = ConversationRecorder(new_take(folder, "weather", datetime.now()), two_track)
     recorder.add_mic(bytes(960))
     recorder.stop()
+    offered: list[RecordingFormat] = []
+
+    def ask(parent: QWidget, name: str, preferred: RecordingFormat) -> tuple[Path, RecordingFormat]:
+        offered.append(preferred)
+        return tmp_path / "out.wav", RecordingFormat()
+
     saved = tmp_path / "out.wav"
-    dialog = HistoryDialog(store, ask_audio_path=lambda parent, name: saved)
+    dialog = HistoryDialog(store, ask_audio_path=ask)
     qtbot.addWidget(dialog)
     dialog.conversation_list.setCurrentRow(
         listed(dialog).index(next(t for t in listed(dialog) if "Oslo" in t))
     )
     assert "500 tokens, ≈ $0.025 (estimate)" in dialog.viewer.toPlainText()
     assert dialog.audio_button.isEnabled()
+    # The history lists the conversation's files beside it, with format and length.
+    listing = dialog.recordings_label.text()
+    assert "-mic.flac (FLAC, two tracks, 0.0 s)" in listing
+    assert "-assistant.flac (FLAC, two tracks, 0.0 s)" in listing
     dialog.audio_button.click()
+    assert offered == [two_track]  # the dialog offers the recording's own format first
     assert saved.stat().st_size > 44 and "Audio saved" in dialog.status_label.text()
+    assert soundfile.info(str(saved)).channels == 2
     dialog.conversation_list.setCurrentRow(
         listed(dialog).index(next(t for t in listed(dialog) if "egg" in t))
     )
     assert not dialog.audio_button.isEnabled()  # never recorded
+    assert dialog.recordings_label.text() == "No audio recorded."
+    assert len(recording_paths(folder, "weather")) == 2
     store.delete_conversation("weather")
-    assert recording_paths(folder, "weather") == []
+    assert recording_paths(folder, "weather") == []  # both tracks went with it

@@ -220,3 +220,5 @@ def test_bundle_reports_every_library_and_its_own_portaudio(
     assert "[ OK ] Versions" in output, output
     assert "PortAudio library not found" not in output, output
     assert "PortAudio V19" in output, output
+    # libsndfile came with soundfile (the app imports it at start, for recordings).
+    assert re.search(r"soundfile \(libsndfile, recordings\) 0\.\d+", output), output

@@ -1,21 +1,29 @@
-"""The conversation recorder's file: stereo 24 kHz PCM16, mic left, assistant right, the
-assistant laid against the mic's time line and cut where the speaker was flushed."""
+"""The conversation recorder's files: 24 kHz PCM16 WAV or FLAC, stereo (mic left, assistant
+right) or two mono tracks, the assistant laid against the mic's time line and cut where the
+speaker was flushed; and how a conversation's takes are listed, saved and deleted."""
 
 from __future__ import annotations
 
-import wave
+import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import soundfile
 
 from voicelive_desktop.recording import (
+    ALL_FORMATS,
+    AudioContainer,
     ConversationRecorder,
+    RecordingFormat,
+    TrackLayout,
     delete_recordings,
-    join_recordings,
-    new_recording_path,
+    new_take,
     recording_paths,
+    recording_takes,
+    save_recordings,
 )
 
 FRAME = 480  # 20 ms at 24 kHz
@@ -25,15 +33,20 @@ def tone(value: int, samples: int = FRAME) -> bytes:
     return np.full(samples, value, dtype="<i2").tobytes()
 
 
-def read(path: Path) -> tuple[np.ndarray, wave._wave_params]:
-    with wave.open(str(path), "rb") as file:
-        params = file.getparams()
-        frames = np.frombuffer(file.readframes(file.getnframes()), dtype="<i2")
-    return frames.reshape(-1, params.nchannels), params
+def read(path: Path) -> tuple[np.ndarray, SimpleNamespace]:
+    info = soundfile.info(str(path))
+    frames, _ = soundfile.read(str(path), dtype="int16", always_2d=True)
+    params = SimpleNamespace(
+        nchannels=info.channels,
+        sampwidth=2 if info.subtype == "PCM_16" else 0,
+        framerate=info.samplerate,
+        format=info.format,
+    )
+    return frames, params
 
 
 def test_mic_is_left_and_the_assistant_right_on_the_mics_time_line(tmp_path: Path) -> None:
-    recorder = ConversationRecorder(tmp_path / "c.wav")
+    recorder = ConversationRecorder(tmp_path / "c")
     recorder.add_assistant("i1", tone(700, FRAME * 3 // 2))  # a frame and a half of assistant
     for value in (100, 200, 300):
         recorder.release_played(None)  # no speaker to ask: all of it counts as played
@@ -59,7 +72,7 @@ class Speaker:
 
 
 def test_the_assistant_enters_the_recording_as_the_speaker_plays_it(tmp_path: Path) -> None:
-    recorder = ConversationRecorder(tmp_path / "c.wav")
+    recorder = ConversationRecorder(tmp_path / "c")
     speaker = Speaker()
     recorder.add_assistant("i1", tone(700, FRAME * 2))  # 40 ms arrive at once
     recorder.add_assistant("i2", tone(800, FRAME))
@@ -86,7 +99,7 @@ def test_the_assistant_enters_the_recording_as_the_speaker_plays_it(tmp_path: Pa
 
 
 def test_a_barge_in_keeps_unplayed_assistant_audio_out_of_the_file(tmp_path: Path) -> None:
-    recorder = ConversationRecorder(tmp_path / "c.wav")
+    recorder = ConversationRecorder(tmp_path / "c")
     speaker = Speaker()
     recorder.add_assistant("i1", tone(900, FRAME * 10))
     speaker.played["i1"] = 20
@@ -102,7 +115,7 @@ def test_a_barge_in_keeps_unplayed_assistant_audio_out_of_the_file(tmp_path: Pat
 
 
 def test_audio_the_speaker_never_plays_is_bounded_and_never_recorded(tmp_path: Path) -> None:
-    recorder = ConversationRecorder(tmp_path / "c.wav")
+    recorder = ConversationRecorder(tmp_path / "c")
     for index in range(400):  # 400 items of 1 s: more than the 120 s kept
         recorder.add_assistant(f"i{index}", tone(5, 24_000))
     assert recorder._unplayed_bytes <= 121 * 48_000
@@ -113,7 +126,7 @@ def test_audio_the_speaker_never_plays_is_bounded_and_never_recorded(tmp_path: P
 
 
 def test_stopping_twice_and_feeding_after_stop_change_nothing(tmp_path: Path) -> None:
-    recorder = ConversationRecorder(tmp_path / "c.wav")
+    recorder = ConversationRecorder(tmp_path / "c")
     recorder.add_mic(tone(5))
     recorder.stop()
     recorder.stop()
@@ -122,23 +135,99 @@ def test_stopping_twice_and_feeding_after_stop_change_nothing(tmp_path: Path) ->
     assert read(tmp_path / "c.wav")[0].shape == (FRAME, 2)
 
 
-def test_recordings_are_named_listed_joined_and_deleted_by_conversation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("audio_format", ALL_FORMATS, ids=lambda f: f.label)
+def test_each_format_holds_the_same_audio_in_its_files(
+    tmp_path: Path, audio_format: RecordingFormat
+) -> None:
+    recorder = ConversationRecorder(tmp_path / "c", audio_format)
+    assert [p.name for p in recorder.paths] == [p.name for p in audio_format.files(tmp_path / "c")]
+    rng = np.random.default_rng(7)
+    mic = rng.integers(-20_000, 20_000, FRAME * 50, dtype=np.int16)  # a second of noise
+    assistant = rng.integers(-20_000, 20_000, FRAME * 50, dtype=np.int16)
+    recorder.add_assistant("i1", assistant.tobytes())
+    for at in range(0, mic.size, FRAME):
+        recorder.release_played(None)
+        recorder.add_mic(mic[at : at + FRAME].tobytes())
+    recorder.stop()
+    tracks = []
+    for path in recorder.paths:
+        frames, params = read(path)
+        assert params.format == audio_format.container.name
+        assert (params.sampwidth, params.framerate) == (2, 24_000)
+        assert params.nchannels == (2 if audio_format.layout is TrackLayout.STEREO else 1)
+        tracks += [frames[:, c] for c in range(params.nchannels)]
+    assert len(tracks) == 2
+    # Lossless either way: sample for sample what was captured and what was played.
+    assert np.array_equal(tracks[0], mic) and np.array_equal(tracks[1], assistant)
+    if audio_format.container is AudioContainer.FLAC:
+        assert sum(p.stat().st_size for p in recorder.paths) < mic.nbytes * 2 + 1000
+
+
+@pytest.mark.allow_log_warnings("No space left on device")
+def test_a_write_that_fails_stops_the_recording(tmp_path: Path) -> None:
+    recorder = ConversationRecorder(tmp_path / "c", RecordingFormat(AudioContainer.FLAC))
+    writer = recorder._file
+    assert writer is not None
+
+    def disk_full(_frames: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    writer._files[0].write = disk_full  # type: ignore[method-assign]
+    recorder.add_mic(tone(5))  # queued: the writer's thread meets the full disk
+    for _ in range(200):
+        if writer.error:
+            break
+        time.sleep(0.01)
+    assert writer.error is not None and "No space left" in writer.error
+    recorder.add_mic(tone(5))  # the recorder sees it on the next frame and stops
+    assert not recorder.recording
+    recorder.stop()  # and stopping again is harmless
+
+
+def test_a_recording_that_cannot_be_created_says_why(tmp_path: Path) -> None:
+    (tmp_path / "c.flac").mkdir()  # a folder where the file should go
+    with pytest.raises(OSError):
+        ConversationRecorder(tmp_path / "c", RecordingFormat(AudioContainer.FLAC))
+
+
+def test_takes_are_named_listed_saved_and_deleted_by_conversation(tmp_path: Path) -> None:
     folder = tmp_path / "recordings"
     moment = datetime(2026, 11, 30, 21, 0, 0)
-    first = new_recording_path(folder, "abc123", moment)
-    ConversationRecorder(first).stop()
-    second = new_recording_path(folder, "abc123", moment)  # same second: a new name
-    recorder = ConversationRecorder(second)
-    recorder.add_mic(tone(3))
+    two_track = RecordingFormat(AudioContainer.FLAC, TrackLayout.TWO_TRACK)
+    first = new_take(folder, "abc123", moment)
+    stereo = ConversationRecorder(first)  # WAV, stereo
+    stereo.add_mic(tone(3))
+    stereo.stop()
+    second = new_take(folder, "abc123", moment)  # same second: a new name
+    assert second != first
+    recorder = ConversationRecorder(second, two_track)
+    recorder.add_assistant("i1", tone(9))
+    recorder.release_played(None)
+    recorder.add_mic(tone(4))
     recorder.stop()
-    other = new_recording_path(folder, "zzz", moment)
+    other = new_take(folder, "zzz", moment)
     ConversationRecorder(other).stop()
-    assert recording_paths(folder, "abc123") == sorted([first, second])
-    joined = tmp_path / "all.wav"
-    join_recordings([first, second], joined)
-    assert read(joined)[0].shape == (FRAME, 2)
-    assert delete_recordings(folder, "abc123") == 2
-    assert recording_paths(folder, "abc123") == [] and other.exists()
+
+    takes = recording_takes(folder, "abc123")
+    assert [t.audio_format for t in takes] == [RecordingFormat(), two_track]
+    assert [p.name for t in takes for p in t.files] == [
+        "abc123-20261130-210000.wav",
+        "abc123-20261130-210000-2-mic.flac",
+        "abc123-20261130-210000-2-assistant.flac",
+    ]
+    # Saved one after another in any format, whatever each take was recorded in.
+    for save_as in ALL_FORMATS:
+        saved = save_recordings(takes, tmp_path / f"all-{save_as.label}.wav", save_as)
+        assert saved == list(save_as.files(tmp_path / f"all-{save_as.label}"))
+        columns = [read(p)[0] for p in saved]
+        both = np.hstack(columns) if len(columns) == 2 else columns[0]
+        assert both.shape == (2 * FRAME, 2)
+        assert list(both[[0, FRAME], 0]) == [3, 4] and list(both[[0, FRAME], 1]) == [0, 9]
+    with pytest.raises(FileNotFoundError):
+        save_recordings([], tmp_path / "none.wav", RecordingFormat())
+
+    assert delete_recordings(folder, "abc123") == 3
+    assert recording_paths(folder, "abc123") == [] and other.with_suffix(".wav").exists()
     with pytest.raises(ValueError):
-        new_recording_path(folder, "../escape", moment)
+        new_take(folder, "../escape", moment)
     assert recording_paths(folder, "../escape") == []

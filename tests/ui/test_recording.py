@@ -1,15 +1,18 @@
 """Recording a spoken conversation on the virtual sound system: off by default, a visible
-indicator, a stereo WAV kept with the conversation, Save audio, and deletion with it."""
+indicator, a stereo or two-track WAV or FLAC recording kept with the conversation, Save
+audio, and deletion with it."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 from scipy import signal
@@ -23,17 +26,37 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.engine.session_settings import EchoCancellationMode
 from voicelive_desktop.history import HistoryStore, default_history_path
-from voicelive_desktop.recording import recording_paths, recordings_dir
+from voicelive_desktop.recording import (
+    AudioContainer,
+    RecordingFormat,
+    TrackLayout,
+    recording_paths,
+    recording_takes,
+    recordings_dir,
+)
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.sessions import voice_session_factory
 from voicelive_desktop.voice_session import VoiceSession
 
 
-def channels(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    with wave.open(str(path), "rb") as file:
-        assert (file.getnchannels(), file.getsampwidth(), file.getframerate()) == (2, 2, 24_000)
-        frames = np.frombuffer(file.readframes(file.getnframes()), dtype="<i2").reshape(-1, 2)
-    return frames[:, 0].astype(np.float32), frames[:, 1].astype(np.float32)
+def channels(files: list[Path], audio_format: RecordingFormat) -> tuple[np.ndarray, np.ndarray]:
+    """The mic and the assistant of a recording's files, checked to be `audio_format`."""
+    expected = audio_format.files(files[0].parent / "x")
+    assert [p.suffix for p in files] == [p.suffix for p in expected]
+    tracks = []
+    for path in files:
+        info = soundfile.info(str(path))
+        assert (info.format, info.subtype, info.samplerate) == (
+            audio_format.container.name,
+            "PCM_16",
+            24_000,
+        )
+        assert info.channels == (2 if len(files) == 1 else 1)
+        frames, _ = soundfile.read(str(path), dtype="int16", always_2d=True)
+        tracks += [frames[:, c].astype(np.float32) for c in range(info.channels)]
+    mic, assistant = tracks
+    assert mic.size == assistant.size
+    return mic, assistant
 
 
 def loud_ms(samples: np.ndarray) -> int:
@@ -67,14 +90,27 @@ def find_in(recorded: np.ndarray, source: np.ndarray) -> tuple[float, float]:
 
 @pytest.mark.audio
 @pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "audio_format",
+    [RecordingFormat(), RecordingFormat(AudioContainer.FLAC, TrackLayout.TWO_TRACK)],
+    ids=["wav-stereo", "flac-two-track"],
+)
 async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     qtbot: QtBot,
     isolated_env: Path,
     virtual_audio: VirtualAudio,
     simulator: VoiceLiveSimulator,
     tmp_path: Path,
+    audio_format: RecordingFormat,
 ) -> None:
     app = AppUnderTest(qtbot, isolated_env, voice_session_factory())
+    settings = app.controller.settings
+    audio = dataclasses.replace(
+        settings.audio,
+        recording_container=audio_format.container,
+        recording_layout=audio_format.layout,
+    )
+    app.controller.apply_preferences(dataclasses.replace(settings, audio=audio), "")
     indicator = app.window.recording
     control = app.controller.instruments.recording
     assert not indicator.armed and not indicator.rec_label.isVisible()  # off by default
@@ -108,9 +144,11 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
 
     conversation_id = app.controller.history.conversation_id  # type: ignore[union-attr]
     folder = recordings_dir(default_history_path())
-    files = recording_paths(folder, conversation_id)
-    assert len(files) == 1
-    mic, assistant = channels(files[0])
+    (take,) = recording_takes(folder, conversation_id)
+    assert take.audio_format == audio_format
+    files = list(take.files)
+    assert recording_paths(folder, conversation_id) == sorted(files)
+    mic, assistant = channels(files, audio_format)
     # The file lasts as long as the recording ran (a frame of the mic per frame of time).
     assert abs(mic.size / 24_000 - recorded_s) < max(0.5, recorded_s * 0.05)
     # The left channel is what the user said, when they said it (the virtual mic's latency
@@ -138,9 +176,22 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     assert first_assistant > first_mic
 
     assert indicator.save_action.isEnabled()
-    saved = tmp_path / "saved.wav"
-    assert control.save_audio(saved)
-    assert np.array_equal(channels(saved)[0], mic)
+    # Save audio writes the format chosen in its dialog, whatever the recording's own.
+    other = RecordingFormat(
+        AudioContainer.WAV
+        if audio_format.container is AudioContainer.FLAC
+        else AudioContainer.FLAC,
+        TrackLayout.STEREO
+        if audio_format.layout is TrackLayout.TWO_TRACK
+        else TrackLayout.TWO_TRACK,
+    )
+    for save_as in (audio_format, other):
+        target = tmp_path / f"saved-{save_as.container.value}-{save_as.layout.value}.wav"
+        assert control.save_audio(target, save_as)
+        saved = list(save_as.files(target.with_suffix("")))
+        assert all(p.exists() for p in saved)
+        saved_mic, saved_assistant = channels(saved, save_as)
+        assert np.array_equal(saved_mic, mic) and np.array_equal(saved_assistant, assistant)
 
     await app.controller.shutdown()
     with HistoryStore(default_history_path()) as store:

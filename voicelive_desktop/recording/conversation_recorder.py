@@ -1,20 +1,22 @@
-"""Records a conversation as a stereo WAV: the microphone left, the assistant right."""
+"""Records a conversation, the microphone beside the assistant as the user heard it."""
 
 from __future__ import annotations
 
 import logging
 import time
-import wave
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from voicelive_desktop.protocol import BYTES_PER_SAMPLE, SAMPLE_RATE_HZ
+from voicelive_desktop.recording.formats import RecordingFormat
+from voicelive_desktop.recording.track_writer import TrackWriter
 
 log = logging.getLogger(__name__)
 
-_CHANNELS = 2
 _BYTES_PER_MS = SAMPLE_RATE_HZ * BYTES_PER_SAMPLE // 1000
 # Assistant audio not played yet: beyond this the oldest items go, so a speaker that is gone
 # (nothing plays) cannot grow the queue without end.
@@ -29,7 +31,8 @@ class _ItemAudio:
 
 
 class ConversationRecorder:
-    """Owns one open recording file; fed on the event loop with audio already handed to it.
+    """Owns one take (one file, or two for two tracks) while it records; fed on the event loop
+    with audio already handed to it, written by a TrackWriter off the loop.
 
     The microphone's frames set the time line: each frame is written on the left with as much
     heard assistant audio on the right (silence when there is none). Assistant audio becomes
@@ -38,13 +41,11 @@ class ConversationRecorder:
     the words a barge-in cut off, nothing while the speaker was gone.
     """
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._file: wave.Wave_write | None = wave.open(str(path), "wb")  # noqa: SIM115
-        self._file.setnchannels(_CHANNELS)
-        self._file.setsampwidth(BYTES_PER_SAMPLE)
-        self._file.setframerate(SAMPLE_RATE_HZ)
+    def __init__(self, take: Path, audio_format: RecordingFormat | None = None) -> None:
+        """`take`: the recording's path without extension; OSError if it cannot be created."""
+        take.parent.mkdir(parents=True, exist_ok=True)
+        self._file: TrackWriter | None = TrackWriter(take, audio_format or RecordingFormat())
+        self.paths = self._file.paths
         self._unplayed: deque[_ItemAudio] = deque()  # handed to the speaker, not played yet
         self._unplayed_bytes = 0
         self._assistant: deque[bytes] = deque()  # played: waiting for the mic's time line
@@ -107,19 +108,15 @@ class ConversationRecorder:
         """Write one mic frame beside the same length of assistant audio."""
         if self._file is None or not pcm16:
             return
-        right = self._take_assistant(len(pcm16))
-        # Interleave L/R 16-bit samples: memoryview slicing keeps this to two copies.
-        stereo = bytearray(len(pcm16) * 2)
-        view = memoryview(stereo).cast("H")
-        view[0::2] = memoryview(pcm16).cast("H")
-        view[1::2] = memoryview(right).cast("H")
-        try:
-            self._file.writeframesraw(stereo)
-        except OSError as error:
-            log.error("recording to %s stopped: %s", self.path, error.strerror)
+        if self._file.error is not None:  # the writer gave up (it logged why)
             self.stop()
             return
-        self.frames_written += len(pcm16) // BYTES_PER_SAMPLE
+        right = self._take_assistant(len(pcm16))
+        block = np.empty((len(pcm16) // BYTES_PER_SAMPLE, 2), dtype=np.int16)
+        block[:, 0] = np.frombuffer(pcm16, dtype="<i2")
+        block[:, 1] = np.frombuffer(right, dtype="<i2")
+        self._file.write(block)
+        self.frames_written += len(block)
 
     def _take_assistant(self, size: int) -> bytes:
         parts: list[bytes] = []
@@ -137,12 +134,10 @@ class ConversationRecorder:
         return taken + bytes(size - len(taken))
 
     def stop(self) -> None:
-        """Finish the file (its header gets the final length); safe to call twice."""
+        """Finish the files (their headers get the final length); safe to call twice. Waits
+        only for the blocks still queued (a few frames) to be written."""
         file, self._file = self._file, None
         self.flush_assistant()
         if file is not None:
-            try:
-                file.close()
-            except OSError as error:
-                log.error("recording %s could not be finished: %s", self.path, error.strerror)
-            log.info("recording saved: %s (%.1f s)", self.path, self.duration_s)
+            file.close()
+            log.info("recording saved: %s (%.1f s)", self.paths[0], self.duration_s)

@@ -92,6 +92,7 @@ class AppController(QObject):
             window, self.adapter, self.history, store.path.parent, self
         )
         self._startup_notice = self._startup_notice or self.instruments.price_notice
+        self.instruments.recording.audio_format = lambda: self.settings.audio.recording_format
         self.push_to_talk = PushToTalkBinding(
             window, self.adapter, self.settings.push_to_talk, channel=channel
         )

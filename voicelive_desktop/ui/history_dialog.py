@@ -33,7 +33,15 @@ from voicelive_desktop.history import (
 )
 from voicelive_desktop.history.export import calls_outside_turns, tool_call_caption
 from voicelive_desktop.history.tool_call_record import ToolCallRecord
-from voicelive_desktop.recording.files import join_recordings, recording_paths, recordings_dir
+from voicelive_desktop.recording import (
+    RecordingFormat,
+    Take,
+    recording_takes,
+    recordings_dir,
+    save_recordings,
+)
+from voicelive_desktop.recording.listing import describe_takes
+from voicelive_desktop.ui.audio_save_dialog import ask_audio_target
 
 _EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -51,13 +59,6 @@ def ask_export_path(parent: QWidget, suggested_name: str) -> Path | None:
     if path.suffix.lower() not in _EXPORT_FILTERS.values():
         path = path.with_name(path.name + _EXPORT_FILTERS.get(chosen_filter, ".md"))
     return path
-
-
-def ask_audio_path(parent: QWidget, suggested_name: str) -> Path | None:
-    name, _selected = QFileDialog.getSaveFileName(
-        parent, "Save conversation audio", suggested_name, "WAV audio (*.wav)"
-    )
-    return Path(name) if name else None
 
 
 def ask_delete(parent: QWidget, title: str) -> bool:
@@ -126,7 +127,9 @@ class HistoryDialog(QDialog):
         *,
         ask_path: Callable[[QWidget, str], Path | None] = ask_export_path,
         confirm_delete: Callable[[QWidget, str], bool] = ask_delete,
-        ask_audio_path: Callable[[QWidget, str], Path | None] = ask_audio_path,
+        ask_audio_path: Callable[
+            [QWidget, str, RecordingFormat], tuple[Path, RecordingFormat] | None
+        ] = ask_audio_target,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -167,6 +170,11 @@ class HistoryDialog(QDialog):
         self.audio_button.setAccessibleName("Save the conversation's recorded audio")
         self.audio_button.setToolTip("Only conversations you recorded have audio")
         self.audio_button.clicked.connect(self.save_selected_audio)
+        # The conversation's audio files, kept beside the history (Delete removes them too).
+        self.recordings_label = QLabel("")
+        self.recordings_label.setWordWrap(True)
+        self.recordings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.recordings_label.setAccessibleName("Recorded audio")
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -181,6 +189,7 @@ class HistoryDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.recordings_label)
         layout.addLayout(buttons)
 
     # -- what is shown --------------------------------------------------------------------
@@ -240,12 +249,14 @@ class HistoryDialog(QDialog):
         self.viewer.setHtml("" if conversation is None else conversation_html(conversation))
         self.export_button.setEnabled(conversation is not None)
         self.delete_button.setEnabled(conversation is not None)
-        self.audio_button.setEnabled(bool(self._recordings(conversation)))
+        takes = self._recordings(conversation)
+        self.audio_button.setEnabled(bool(takes))
+        self.recordings_label.setText(describe_takes(takes) if conversation is not None else "")
 
-    def _recordings(self, conversation: Conversation | None) -> list[Path]:
+    def _recordings(self, conversation: Conversation | None) -> list[Take]:
         if conversation is None:
             return []
-        return recording_paths(recordings_dir(self._store.path), conversation.id)
+        return recording_takes(recordings_dir(self._store.path), conversation.id)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -283,17 +294,18 @@ class HistoryDialog(QDialog):
         paths = self._recordings(conversation)
         if conversation is None or not paths:
             return
-        suggested = f"conversation-{conversation.started_at.astimezone():%Y%m%d-%H%M}.wav"
-        path = self._ask_audio_path(self, suggested)
-        if path is None:
+        suggested = f"conversation-{conversation.started_at.astimezone():%Y%m%d-%H%M}"
+        answer = self._ask_audio_path(self, suggested, paths[0].audio_format)
+        if answer is None:
             return
+        path, audio_format = answer
         try:
-            join_recordings(paths, path)
+            saved = save_recordings(paths, path, audio_format)
         except (OSError, ValueError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             self.status_label.setText(f"Could not save the audio to {path}: {reason}.")
             return
-        self.status_label.setText(f"Audio saved to {path}.")
+        self.status_label.setText(f"Audio saved to {' and '.join(str(p) for p in saved)}.")
 
 
 def open_history_dialog(

@@ -69,6 +69,8 @@ TAB_FIELDS = {
         "noise_suppression",
         "echo_cancellation",
         "half_duplex",
+        "recording_container",
+        "recording_layout",
     ],
     "keys": ["ptt_mode", "ptt_key", "global_hotkey"],
     "look": ["earcons", "theme", "show_timestamps"],

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from voicelive_desktop.engine.events import (
     AssistantAudioReceived,
@@ -17,10 +17,13 @@ from voicelive_desktop.engine.events import (
 )
 from voicelive_desktop.recording import (
     ConversationRecorder,
-    join_recordings,
-    new_recording_path,
-    recording_paths,
+    RecordingFormat,
+    Take,
+    new_take,
+    recording_takes,
+    save_recordings,
 )
+from voicelive_desktop.ui.audio_save_dialog import ask_audio_target
 from voicelive_desktop.ui.recording_indicator import RecordingIndicator
 from voicelive_desktop.voice_session import VoiceSession
 
@@ -28,9 +31,10 @@ log = logging.getLogger(__name__)
 
 
 class RecordingControl(QObject):
-    """Owns the open recording: one WAV per voice session and conversation while the user
-    has recording on. It taps audio already on the event loop (the mic frames VoiceSession
-    hands over, the assistant audio the engine reports), never the audio callbacks.
+    """Owns the open recording: one take (a stereo file or two tracks, WAV or FLAC as
+    `audio_format` says) per voice session and conversation while the user has recording on.
+    It taps audio already on the event loop (the mic frames VoiceSession hands over, the
+    assistant audio the engine reports), never the audio callbacks.
     """
 
     def __init__(
@@ -48,6 +52,8 @@ class RecordingControl(QObject):
         self._on_problem = on_problem
         self.session: VoiceSession | None = None
         self.recorder: ConversationRecorder | None = None
+        # The settings' choice; the controller keeps it current. The next take uses it.
+        self.audio_format: Callable[[], RecordingFormat] = RecordingFormat
         indicator.toggled.connect(self.set_recording)
         indicator.save_action.triggered.connect(self._ask_save)
         self._update_save()
@@ -103,19 +109,20 @@ class RecordingControl(QObject):
         if not recorder.recording:  # a write failed and the recorder gave up
             self._stop()
             self.indicator.set_armed(False)
-            self._on_problem(f"Recording stopped: {recorder.path} could not be written.")
+            self._on_problem(f"Recording stopped: {recorder.paths[0]} could not be written.")
 
     def _start(self) -> None:
         if self.recorder is not None or self.session is None:
             return
-        path = new_recording_path(self.folder, self._conversation_id(), datetime.now())
+        take = new_take(self.folder, self._conversation_id(), datetime.now())
         try:
-            self.recorder = ConversationRecorder(path)
+            self.recorder = ConversationRecorder(take, self.audio_format())
         except OSError as error:
             self.indicator.set_armed(False)
-            self._on_problem(f"Recording could not start: {path}: {error.strerror}")
+            reason = error.strerror or str(error)
+            self._on_problem(f"Recording could not start: {take}: {reason}")
             return
-        log.info("recording to %s", path)
+        log.info("recording to %s", ", ".join(str(p) for p in self.recorder.paths))
         # Tapped only while recording: the session splits the mic out of a stereo wire
         # frame just for its taps.
         self.session.mic_taps.append(self._mic)
@@ -133,26 +140,24 @@ class RecordingControl(QObject):
     def _update_save(self) -> None:
         self.indicator.save_action.setEnabled(bool(self.recordings()))
 
-    def recordings(self) -> list[Path]:
-        """The finished recordings of the current conversation."""
-        active = self.recorder.path if self.recorder is not None else None
-        return [p for p in recording_paths(self.folder, self._conversation_id()) if p != active]
+    def recordings(self) -> list[Take]:
+        """The finished takes of the current conversation."""
+        active = set(self.recorder.paths) if self.recorder is not None else set()
+        takes = recording_takes(self.folder, self._conversation_id())
+        return [t for t in takes if not active.intersection(t.files)]
 
     def _ask_save(self) -> None:
         parent = self.indicator.window()
-        name, _ = QFileDialog.getSaveFileName(
-            parent if isinstance(parent, QWidget) else None,
-            "Save conversation audio",
-            "conversation.wav",
-            "WAV audio (*.wav)",
+        answer = ask_audio_target(
+            parent if isinstance(parent, QWidget) else None, "conversation", self.audio_format()
         )
-        if name:
-            self.save_audio(Path(name))
+        if answer is not None:
+            self.save_audio(*answer)
 
-    def save_audio(self, target: Path) -> bool:
-        """Save the conversation's recordings (one after another) as one WAV at `target`."""
+    def save_audio(self, target: Path, audio_format: RecordingFormat) -> bool:
+        """Save the conversation's takes (one after another) as one recording at `target`."""
         try:
-            join_recordings(self.recordings(), target)
+            save_recordings(self.recordings(), target, audio_format)
         except (OSError, ValueError) as error:
             message = getattr(error, "strerror", None) or str(error)
             self._on_problem(f"The audio could not be saved to {target}: {message}")

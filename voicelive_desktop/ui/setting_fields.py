@@ -28,6 +28,7 @@ from voicelive_desktop.engine.session_settings import (
     TurnDetectionMode,
 )
 from voicelive_desktop.engine.voices import voice_kind
+from voicelive_desktop.recording.formats import AudioContainer, TrackLayout
 from voicelive_desktop.settings import (
     END_OF_UTTERANCE_TIMEOUT_MS_RANGE,
     MAX_RESPONSE_TOKENS_RANGE,
@@ -359,6 +360,29 @@ FIELDS: tuple[SettingField, ...] = (
         "(you can then not interrupt it by voice)",
         "audio.half_duplex",
         ed.Toggle("Half-duplex: mute the mic while the assistant speaks"),
+        applies=Applies.APP,
+    ),
+    # ---- recording (the next recording takes it) ----
+    field_at(
+        "recording_container",
+        "Recording format",
+        "WAV is uncompressed; FLAC is lossless and about half the size",
+        "audio.recording_container",
+        ed.Choice([("WAV", AudioContainer.WAV), ("FLAC", AudioContainer.FLAC)]),
+        applies=Applies.APP,
+    ),
+    field_at(
+        "recording_layout",
+        "Recording tracks",
+        "Stereo: one file, your microphone left and the assistant right. Two tracks: a file "
+        "for each",
+        "audio.recording_layout",
+        ed.Choice(
+            [
+                ("Stereo (one file)", TrackLayout.STEREO),
+                ("Two tracks (two files)", TrackLayout.TWO_TRACK),
+            ]
+        ),
         applies=Applies.APP,
     ),
     # ---- input transcription ----

@@ -71,3 +71,11 @@ async def test_restarting_a_remote_entry_restarts_its_host_not_a_local_copy() ->
         assert before.server_label == after.server_label
     finally:
         await bridge.stop_all()
+
+
+def test_a_failed_listing_of_a_loopback_server_says_the_service_cannot_reach_it() -> None:
+    bridge = McpBridge(ToolRegistry(), FixedSecrets(), McpServerList((example_remote_config(),)))  # type: ignore[arg-type]
+    bridge.note_remote_listing("dice-remote", "failed", ())
+    reason = bridge.status("dice-remote").reason
+    assert reason.startswith("The service could not list its tools.")
+    assert "cannot reach an address on this computer" in reason and "offline demo" in reason

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from voicelive_desktop.credentials import KeyringUnavailable
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
@@ -152,6 +153,12 @@ class McpBridge:
             self._report(McpServerStatus(label, ServerState.RUNNING, tools=tools))
         elif status == "failed":
             reason = error or "The service could not list its tools."
+            if _on_this_computer(config.url):
+                reason += (
+                    " The Voice Live service cannot reach an address on this computer; a "
+                    "remote server must be reachable from the internet (the remote example "
+                    "works in the offline demo)."
+                )
             self._report(McpServerStatus(label, ServerState.FAILED, reason=reason))
 
     def remote_servers(self) -> list[RemoteMcpServer]:
@@ -178,6 +185,11 @@ class McpBridge:
                 )
             )
         return found
+
+
+def _on_this_computer(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _approval(config: McpServerConfig) -> str | dict[str, list[str]]:

@@ -32,6 +32,7 @@ from voicelive_desktop.ui import consent_prompt
 from voicelive_desktop.ui.consent_prompt import ConsentPrompt
 from voicelive_desktop.ui.engine_adapter import ConversationSession
 from voicelive_desktop.ui.sessions import Credential
+from voicelive_desktop.ui.state_indicator import AWAITING_APPROVAL_WORDS
 from voicelive_desktop.ui.transcript_view import Role
 
 pytestmark = pytest.mark.asyncio
@@ -105,7 +106,15 @@ async def _ask_secret(app: AppUnderTest, text: str) -> ConsentPrompt:
     await wait_until(lambda: prompt.isVisible() and prompt.armed(), what="an armed prompt")
     await wait_until(prompt.allow_once_button.isEnabled, what="enabled buttons")
     assert json.loads(prompt.arguments.toPlainText()) == {"text": text}
+    assert app.window.state_indicator.text == AWAITING_APPROVAL_WORDS
     return prompt
+
+
+async def _status_follows_the_engine_again(app: AppUnderTest) -> None:
+    indicator = app.window.state_indicator
+    await wait_until(lambda: indicator.text != AWAITING_APPROVAL_WORDS, what="the status back")
+    await wait_until(lambda: app.window.session_state is SessionState.READY, what="ready")
+    assert indicator.text == "Listening" and not indicator.awaiting_approval
 
 
 def _finished(app: AppUnderTest) -> list[ToolCallFinished]:
@@ -143,6 +152,7 @@ async def test_enter_allows_an_ask_tool_once(
     assert _finished(app)[0].status is ToolCallStatus.OK
     assert app.window.tool_calls.prompts == {}
     assert app.controller.tools.registry.policy("secret_echo") is ToolPolicy.ASK
+    await _status_follows_the_engine_again(app)
     await app.controller.shutdown()
 
 
@@ -157,6 +167,7 @@ async def test_deny_never_runs_the_tool_and_the_card_says_denied(
     assert finished.status is ToolCallStatus.DENIED
     assert echo.runs == []
     assert app.window.tool_calls.cards[finished.call_id].state_label.text() == "Denied"
+    await _status_follows_the_engine_again(app)
     await app.controller.shutdown()
 
 
@@ -173,6 +184,7 @@ async def test_an_unanswered_prompt_is_denied_when_its_time_runs_out(
     assert app.window.tool_calls.prompts == {}
     card = app.window.tool_calls.cards[finished.call_id]
     assert card.state_label.text() == "Denied" and card.error == finished.error
+    await _status_follows_the_engine_again(app)
     await app.controller.shutdown()
 
 

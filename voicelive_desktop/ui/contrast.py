@@ -42,6 +42,7 @@ class Tone(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
     MUTED = "muted"
+    ATTENTION = "attention"  # the app waits for the user (a consent prompt)
 
 
 # (on light backgrounds, on dark ones). Every pair is chosen to reach 4.5:1 on each background
@@ -53,6 +54,7 @@ _TONE_COLOURS = {
     Tone.ERROR: ("#b42318", "#ff8a7a"),
     Tone.WARNING: ("#8a5a00", "#f0b429"),
     Tone.MUTED: ("#4b5563", "#a8aeb8"),
+    Tone.ATTENTION: ("#b3400a", "#ff9e5e"),
 }
 # The text colour Qt pairs with each background role: the fallback when a tone cannot read.
 _TEXT_ON = {

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         # Tool-call cards and consent prompts, inside the transcript in conversation order.
         self.tool_calls = ToolCallsView(self.transcript)
         self.tool_calls.approval_answered.connect(self._after_consent)
+        self.tool_calls.awaiting_user_changed.connect(self.state_indicator.show_awaiting_approval)
         frame = QFrame()
         frame.setObjectName("transcriptFrame")
         frame_layout = QVBoxLayout(frame)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from voicelive_desktop.engine.events import SessionState
+from voicelive_desktop.ui.contrast import Tone, tone_colour
 
 # (words, colour) per engine state; CLOSING reads as offline because it is about to be.
 _STATE_LOOK: dict[SessionState, tuple[str, str]] = {
@@ -20,6 +21,10 @@ _STATE_LOOK: dict[SessionState, tuple[str, str]] = {
     SessionState.CLOSING: ("Disconnecting…", "#8a8f98"),
 }
 _ERROR_LOOK = ("Error", "#d64541")
+AWAITING_APPROVAL_WORDS = "Waiting for your approval"
+# While a consent prompt waits, the session itself only idles or waits for the tool's output:
+# the prompt is the news. Speech (either side) and connection changes still show as they are.
+_QUIET_STATES = frozenset({SessionState.READY, SessionState.THINKING})
 
 
 class _Dot(QWidget):
@@ -38,7 +43,8 @@ class _Dot(QWidget):
 
 
 class StateIndicator(QWidget):
-    """Shows the session state, a reconnect attempt, or an error, as a dot and a few words."""
+    """Shows the session state, a reconnect attempt, an error, or that a consent prompt waits
+    for the user, as a dot and a few words."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,27 +60,57 @@ class StateIndicator(QWidget):
         layout.addWidget(self.label)
         self.state = SessionState.DISCONNECTED
         self.error = False
-        self.show_state(SessionState.DISCONNECTED)
+        self.awaiting_approval = False
+        self._attempt: int | None = None
+        self._refresh()
 
     def show_state(self, state: SessionState) -> None:
         self.state = state
         self.error = False
-        self._show(*_STATE_LOOK[state])
+        self._attempt = None
+        self._refresh()
 
     def show_reconnecting(self, attempt: int) -> None:
         self.state = SessionState.RECONNECTING
-        self._show(f"Reconnecting (attempt {attempt})…", _STATE_LOOK[SessionState.RECONNECTING][1])
+        self.error = False  # the attempt is the newer news
+        self._attempt = attempt
+        self._refresh()
 
     def show_error(self) -> None:
         self.error = True
-        self._show(*_ERROR_LOOK)
+        self._refresh()
+
+    def show_awaiting_approval(self, waiting: bool) -> None:
+        """A consent prompt waits for the user (True) or none does any more (False): the
+        words go back to the session's own state."""
+        self.awaiting_approval = waiting
+        self._refresh()
 
     @property
     def text(self) -> str:
         return self.label.text()
 
-    def _show(self, words: str, colour: str) -> None:
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.awaiting_approval:
+            self._refresh()  # the attention colour has a light and a dark variant
+
+    def _refresh(self) -> None:
+        if self.error:
+            self._show(*_ERROR_LOOK)
+        elif self.awaiting_approval and self.state in _QUIET_STATES:
+            # Words the user must act on are coloured too, readable on the window.
+            colour = tone_colour(Tone.ATTENTION, self.palette()).name()
+            self._show(AWAITING_APPROVAL_WORDS, colour, text_colour=colour)
+        elif self._attempt is not None:
+            colour = _STATE_LOOK[SessionState.RECONNECTING][1]
+            self._show(f"Reconnecting (attempt {self._attempt})…", colour)
+        else:
+            self._show(*_STATE_LOOK[self.state])
+
+    def _show(self, words: str, colour: str, text_colour: str | None = None) -> None:
         self.label.setText(words)
+        self.label.setStyleSheet(f"color: {text_colour};" if text_colour else "")
         self.setAccessibleName(f"Session state: {words}")
         self._dot.colour = QColor(colour)
         self._dot.update()

@@ -29,11 +29,13 @@ class ToolCallsView(QObject):
     """Owns the cards and consent prompts of one transcript, keyed by call id.
 
     `approval_answered` carries the user's answer for the engine; `consent_needed` asks the
-    window for the user's attention (the prompt is already in the transcript).
+    window for the user's attention (the prompt is already in the transcript);
+    `awaiting_user_changed` says whether any prompt still waits for an answer.
     """
 
     approval_answered = Signal(str, object)  # call_id, ToolApprovalDecision
     consent_needed = Signal(str, str)  # call_id, tool name
+    awaiting_user_changed = Signal(bool)
 
     def __init__(self, transcript: TranscriptView) -> None:
         super().__init__(transcript)
@@ -42,6 +44,7 @@ class ToolCallsView(QObject):
         self.prompts: dict[str, ConsentPrompt] = {}
         # Calls whose card the user cleared away: their late events must not bring it back.
         self._cleared: set[str] = set()
+        self._awaiting_user = False
 
     def show_event(self, event: EngineEvent) -> None:
         """Update the cards and prompts for one engine event (others are ignored)."""
@@ -61,6 +64,7 @@ class ToolCallsView(QObject):
             self.transcript.embeds.set_plain_text(card_key(event.call_id), card.plain_text())
             if self.prompts.pop(event.call_id, None) is not None:
                 self.transcript.remove_widget(prompt_key(event.call_id))
+        self._note_awaiting()
 
     def pending_prompts(self) -> list[ConsentPrompt]:
         """Prompts still waiting for an answer, oldest first."""
@@ -123,6 +127,7 @@ class ToolCallsView(QObject):
         waiting = self.pending_prompts()
         if waiting:  # parallel calls: the keyboard moves on to the next question
             waiting[0].setFocus()
+        self._note_awaiting()
 
     def _prompt_gone(self, call_id: str) -> None:
         prompt = self.prompts.pop(call_id, None)
@@ -130,3 +135,10 @@ class ToolCallsView(QObject):
         # wait out its timeout unseen.
         if prompt is not None and prompt.decision is None:
             self.approval_answered.emit(call_id, ToolApprovalDecision.DENY)
+        self._note_awaiting()
+
+    def _note_awaiting(self) -> None:
+        awaiting = bool(self.pending_prompts())
+        if awaiting != self._awaiting_user:
+            self._awaiting_user = awaiting
+            self.awaiting_user_changed.emit(awaiting)

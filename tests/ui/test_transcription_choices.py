@@ -124,3 +124,15 @@ async def test_phrase_list_applies_live_with_a_text_model(
     }
     await app.controller.shutdown()
     assert app.store.load().settings.session.phrase_list == ("Kubernetes", "Zoë")
+
+
+def test_preferences_follow_a_switch_to_a_foundry_agent(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot, _settings("gpt-realtime", "gpt-4o-transcribe"))
+    edit = dialog.editors
+    assert not edit["phrase_list"].widget.isEnabled()
+    dialog.agent_box.agent_choice.setChecked(True)  # agents take azure-speech, phrase lists
+    assert _offered(edit["transcription_model"]) == ["Off", "azure-speech"]
+    assert edit["transcription_model"].value() == "azure-speech"
+    assert edit["phrase_list"].widget.isEnabled()
+    assert not edit["instructions"].widget.isEnabled()  # still the agent's own
+    assert dialog.current_settings().session.phrase_list == PHRASES

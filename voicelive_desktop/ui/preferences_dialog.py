@@ -220,6 +220,8 @@ class PreferencesDialog(QDialog):
     def _agent_profile_changed(self) -> None:
         if self.agent_box.agent_choice.isChecked():
             self.auth_entra.setChecked(True)  # agents answer only to Entra ID sign-in
+        # The form's fields that follow the model (transcription) follow the profile too.
+        self.form.show_settings(self.current_settings())
         show_agent_control(self.form.editors, self.current_settings().connection, self._agent_notes)
         self._update_notice()
 

@@ -231,7 +231,10 @@ def test_a_recorded_conversation_shows_its_cost_and_saves_its_audio(
     assert "-assistant.flac (FLAC, two tracks, 0.0 s)" in listing
     dialog.audio_button.click()
     assert offered == [two_track]  # the dialog offers the recording's own format first
-    assert saved.stat().st_size > 44 and "Audio saved" in dialog.status_label.text()
+    # Saved off the GUI thread: Save is greyed out until it is done.
+    assert not dialog.audio_button.isEnabled()
+    qtbot.waitUntil(lambda: "Audio saved" in dialog.status_label.text(), timeout=10_000)
+    assert saved.stat().st_size > 44 and dialog.audio_button.isEnabled()
     assert soundfile.info(str(saved)).channels == 2
     dialog.conversation_list.setCurrentRow(
         listed(dialog).index(next(t for t in listed(dialog) if "egg" in t))

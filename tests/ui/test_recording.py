@@ -187,7 +187,10 @@ async def test_a_recording_holds_the_mic_left_and_the_assistant_right(
     )
     for save_as in (audio_format, other):
         target = tmp_path / f"saved-{save_as.container.value}-{save_as.layout.value}.wav"
-        assert control.save_audio(target, save_as)
+        control.save_audio(target, save_as)  # on a thread of its own
+        assert not indicator.save_action.isEnabled()
+        await wait_until(lambda: not control.saver.busy, 20, "the audio saved")
+        assert indicator.save_action.isEnabled()
         saved = list(save_as.files(target.with_suffix("")))
         assert all(p.exists() for p in saved)
         saved_mic, saved_assistant = channels(saved, save_as)

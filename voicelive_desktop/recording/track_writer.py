@@ -24,6 +24,9 @@ _SOUNDFILE_FORMATS = {AudioContainer.WAV: "WAV", AudioContainer.FLAC: "FLAC"}
 
 def open_for_writing(path: Path, container: AudioContainer, channels: int) -> soundfile.SoundFile:
     """A 24 kHz 16-bit file; OSError (with the reason) when it cannot be created."""
+    # libsndfile says only "System error": creating the file first gets the OS's own reason
+    # (no such folder, permission denied, read-only) into the OSError.
+    path.open("wb").close()
     try:
         return soundfile.SoundFile(
             str(path),

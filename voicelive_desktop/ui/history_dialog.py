@@ -38,10 +38,10 @@ from voicelive_desktop.recording import (
     Take,
     recording_takes,
     recordings_dir,
-    save_recordings,
 )
 from voicelive_desktop.recording.listing import describe_takes
 from voicelive_desktop.ui.audio_save_dialog import ask_audio_target
+from voicelive_desktop.ui.audio_saver import AudioSaver
 
 _EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -136,6 +136,9 @@ class HistoryDialog(QDialog):
         self._ask_path = ask_path
         self._ask_audio_path = ask_audio_path
         self._confirm_delete = confirm_delete
+        self.saver = AudioSaver(self)
+        self.saver.finished.connect(self._audio_saved)
+        self.saver.failed.connect(self._audio_not_saved)
         self.setWindowTitle("Conversation history")
         self.resize(820, 560)
         self._build()
@@ -250,7 +253,7 @@ class HistoryDialog(QDialog):
         self.export_button.setEnabled(conversation is not None)
         self.delete_button.setEnabled(conversation is not None)
         takes = self._recordings(conversation)
-        self.audio_button.setEnabled(bool(takes))
+        self.audio_button.setEnabled(bool(takes) and not self.saver.busy)
         self.recordings_label.setText(describe_takes(takes) if conversation is not None else "")
 
     def _recordings(self, conversation: Conversation | None) -> list[Take]:
@@ -299,13 +302,17 @@ class HistoryDialog(QDialog):
         if answer is None:
             return
         path, audio_format = answer
-        try:
-            saved = save_recordings(paths, path, audio_format)
-        except (OSError, ValueError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
-            self.status_label.setText(f"Could not save the audio to {path}: {reason}.")
-            return
+        self.audio_button.setEnabled(False)
+        self.status_label.setText("Saving the audio…")
+        self.saver.start(paths, path, audio_format)
+
+    def _audio_saved(self, saved: list[Path]) -> None:
         self.status_label.setText(f"Audio saved to {' and '.join(str(p) for p in saved)}.")
+        self._show_selected()
+
+    def _audio_not_saved(self, reason: str) -> None:
+        self.status_label.setText(f"{reason}.")
+        self._show_selected()
 
 
 def open_history_dialog(

@@ -21,9 +21,9 @@ from voicelive_desktop.recording import (
     Take,
     new_take,
     recording_takes,
-    save_recordings,
 )
 from voicelive_desktop.ui.audio_save_dialog import ask_audio_target
+from voicelive_desktop.ui.audio_saver import AudioSaver
 from voicelive_desktop.ui.recording_indicator import RecordingIndicator
 from voicelive_desktop.voice_session import VoiceSession
 
@@ -56,6 +56,10 @@ class RecordingControl(QObject):
         self.audio_format: Callable[[], RecordingFormat] = RecordingFormat
         indicator.toggled.connect(self.set_recording)
         indicator.save_action.triggered.connect(self._ask_save)
+        self.saver = AudioSaver(self)
+        self.saver.finished.connect(lambda _paths: self._update_save())
+        self.saver.failed.connect(self._on_problem)
+        self.saver.failed.connect(lambda _reason: self._update_save())
         self._update_save()
 
     def set_recording(self, on: bool) -> None:
@@ -138,7 +142,7 @@ class RecordingControl(QObject):
         self._update_save()
 
     def _update_save(self) -> None:
-        self.indicator.save_action.setEnabled(bool(self.recordings()))
+        self.indicator.save_action.setEnabled(bool(self.recordings()) and not self.saver.busy)
 
     def recordings(self) -> list[Take]:
         """The finished takes of the current conversation."""
@@ -154,12 +158,8 @@ class RecordingControl(QObject):
         if answer is not None:
             self.save_audio(*answer)
 
-    def save_audio(self, target: Path, audio_format: RecordingFormat) -> bool:
-        """Save the conversation's takes (one after another) as one recording at `target`."""
-        try:
-            save_recordings(self.recordings(), target, audio_format)
-        except (OSError, ValueError) as error:
-            message = getattr(error, "strerror", None) or str(error)
-            self._on_problem(f"The audio could not be saved to {target}: {message}")
-            return False
-        return True
+    def save_audio(self, target: Path, audio_format: RecordingFormat) -> None:
+        """Save the conversation's takes (one after another) as one recording at `target`,
+        off the GUI thread; Save is greyed out meanwhile, and a failure is said."""
+        self.indicator.save_action.setEnabled(False)
+        self.saver.start(self.recordings(), target, audio_format)

@@ -413,7 +413,8 @@ FIELDS: tuple[SettingField, ...] = (
     field_at(
         "phrase_list",
         "Phrase list",
-        "Names and words to recognise, separated by commas (azure-speech only)",
+        "Names and words to recognise, separated by commas (azure-speech with a text model "
+        "or an agent)",
         "session.phrase_list",
         ed.WordList("e.g. Contoso, Zoë, Kubernetes"),
         # Kept while it does not apply, for when the user goes back to a model it works with.

@@ -179,7 +179,7 @@ async def test_the_dialog_refuses_a_bad_entry_with_the_reason(app: AppUnderTest)
     dialog.accept()
     assert "http://" in dialog.error.text()
     dialog.url.setText("https://mcp.example.com/mcp")
-    dialog.headers.setPlainText("Authorization: Bearer abc")
+    dialog.headers.add_row("Authorization", "Bearer abc")
     dialog.accept()
     config = dialog.result_config()
     assert config is not None and config.transport is McpTransport.REMOTE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +25,7 @@ from voicelive_desktop.mcp_bridge.config import (
 )
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
 from voicelive_desktop.ui.contrast import Tone, tone_style, warning_style
+from voicelive_desktop.ui.secret_pairs_editor import SecretPairsEditor
 
 STDIO_WARNING = (
     "<b>A local (stdio) server runs on this computer with your user rights:</b> it can read, "
@@ -36,18 +37,6 @@ TRANSPORT_LABELS = {
     McpTransport.REMOTE: "Remote URL (called by the Voice Live service)",
 }
 _SECRET_NOTE = "Values are kept in the system keyring, never in a file."
-
-
-def _pairs(text: str, separator: str) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        name, found, value = line.partition(separator)
-        if not found or not name.strip():
-            raise InvalidServerConfig(f"Line {number} must look like NAME{separator}value.")
-        pairs[name.strip()] = value.strip()
-    return pairs
 
 
 class McpServerDialog(QDialog):
@@ -73,9 +62,15 @@ class McpServerDialog(QDialog):
         self.command = QLineEdit(config.command)
         self.args = QLineEdit(shlex.join(config.args))
         self.cwd = QLineEdit(config.cwd)
-        self.env = QPlainTextEdit("\n".join(f"{k}={v}" for k, v in secrets.env.items()))
+        self.env = SecretPairsEditor("variable", "NAME", dict(secrets.env))
         self.url = QLineEdit(config.url)
-        self.headers = QPlainTextEdit("\n".join(f"{k}: {v}" for k, v in secrets.headers.items()))
+        self.headers = SecretPairsEditor("header", "Name", dict(secrets.headers))
+        # Values are masked until asked for, per dialog: a screen share or a passer-by does
+        # not see a token because the dialog was opened to change a timeout.
+        self.show_values = QCheckBox("Show values")
+        self.show_values.setToolTip("Show the environment and header values in plain text")
+        self.show_values.toggled.connect(self.env.set_revealed)
+        self.show_values.toggled.connect(self.headers.set_revealed)
         self.allowed = QLineEdit(", ".join(config.allowed_tools))
         self.approval = QComboBox()
         self.approval.addItem("Ask me before each call", "always")
@@ -89,8 +84,6 @@ class McpServerDialog(QDialog):
         self.timeout.setRange(*CALL_TIMEOUT_RANGE)
         self.timeout.setSuffix(" s")
         self.timeout.setValue(config.call_timeout_s)
-        for box in (self.env, self.headers):
-            box.setMaximumHeight(70)
         self.warning = QLabel(STDIO_WARNING)
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(warning_style(self))
@@ -103,9 +96,10 @@ class McpServerDialog(QDialog):
         self.form.addRow("Command", self.command)
         self.form.addRow("Arguments", self.args)
         self.form.addRow("Working folder", self.cwd)
-        self.form.addRow("Environment\n(NAME=value)", self.env)
+        self.form.addRow("Environment", self.env)
         self.form.addRow("URL", self.url)
-        self.form.addRow("Headers\n(Name: value)", self.headers)
+        self.form.addRow("Headers", self.headers)
+        self.form.addRow("", self.show_values)
         self.form.addRow("Allowed tools", self.allowed)
         self.form.addRow("Approval", self.approval)
         self.form.addRow("Never ask for", self.approved)
@@ -162,8 +156,8 @@ class McpServerDialog(QDialog):
     def _read(self) -> tuple[McpServerConfig, ServerSecrets]:
         transport = self.chosen_transport()
         stdio = transport is McpTransport.STDIO
-        env = _pairs(self.env.toPlainText(), "=") if stdio else {}
-        headers = {} if stdio else _pairs(self.headers.toPlainText(), ":")
+        env = self.env.pairs() if stdio else {}
+        headers = {} if stdio else self.headers.pairs()
         try:
             args = tuple(shlex.split(self.args.text())) if stdio else ()
         except ValueError as exc:

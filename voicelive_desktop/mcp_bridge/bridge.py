@@ -28,7 +28,8 @@ class McpBridge:
     """Owns one connection per enabled server and tells listeners how each one is doing.
 
     Every server it started is stopped by `stop_all()` (on quit) or when it is disabled,
-    removed or edited, so no server process outlives the app.
+    removed or edited, so no server process outlives the app. While `agent_mode` is set no
+    server runs at all (see `apply`).
     """
 
     def __init__(
@@ -45,6 +46,7 @@ class McpBridge:
         self._listeners: list[StatusListener] = []
         self._lock = asyncio.Lock()
         self._example_host = ExampleHttpHost()
+        self.agent_mode = False
 
     def subscribe(self, listener: StatusListener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -54,13 +56,22 @@ class McpBridge:
         return self._statuses.get(name, McpServerStatus(name, ServerState.STOPPED))
 
     async def apply(self, servers: McpServerList) -> None:
-        """Make the running set match `servers`: stop what went or changed, start what is new."""
+        """Make the running set match `servers`: stop what went or changed, start what is new.
+
+        In agent mode nothing runs: a Foundry agent brings its own tools, and the session
+        config sent to it leaves `tools` out (engine/agent_mode.py), so a local server's
+        tools and a remote entry (itself a tool) would reach nobody. The Voice Live agent
+        quickstart and how-to configure only audio, voice and turn detection per session;
+        "all necessary settings are handled internally" by the agent
+        (https://learn.microsoft.com/azure/ai-services/speech-service/voice-live-agents-quickstart,
+        .../how-to-voice-agent-integration).
+        """
         async with self._lock:
             self.servers = servers
             wanted = {
                 s.name: s
                 for s in servers.servers
-                if s.enabled and s.transport is not McpTransport.REMOTE
+                if s.enabled and s.transport is not McpTransport.REMOTE and not self.agent_mode
             }
             for name, connection in list(self._connections.items()):
                 if wanted.get(name) != connection.config:
@@ -82,7 +93,7 @@ class McpBridge:
                 await self._host_example(self.servers)
                 return self.status(name)
             await self._stop(name)
-            if config is not None and config.enabled:
+            if config is not None and config.enabled and not self.agent_mode:
                 await self._start(config)
             return self.status(name)
 
@@ -100,6 +111,8 @@ class McpBridge:
             for s in servers.servers
             if s.enabled and s.transport is McpTransport.REMOTE and s.url == EXAMPLE_REMOTE_URL
         ]
+        if self.agent_mode:
+            wanted = []
         if not wanted:
             await self._example_host.stop()
             return
@@ -162,8 +175,11 @@ class McpBridge:
             self._report(McpServerStatus(label, ServerState.FAILED, reason=reason))
 
     def remote_servers(self) -> list[RemoteMcpServer]:
-        """The enabled servers the service connects to, with their keyring values."""
+        """The enabled servers the service connects to, with their keyring values (none
+        in agent mode, whose session config carries no tools)."""
         found: list[RemoteMcpServer] = []
+        if self.agent_mode:
+            return found
         for config in self.servers.servers:
             if config.transport is not McpTransport.REMOTE or not config.enabled:
                 continue

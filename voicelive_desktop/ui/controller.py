@@ -110,7 +110,12 @@ class AppController(QObject):
             self.tray,
             current_conversation=self._current_conversation,
         )
-        self.mcp = McpBinding(self.tools.registry, store.path.parent, parent=window)
+        self.mcp = McpBinding(
+            self.tools.registry,
+            store.path.parent,
+            parent=window,
+            agent_mode=is_agent_mode(self.settings.connection),
+        )
         self.mcp_link = McpSessionLink(self.mcp, self.adapter, window, self)
 
     def _wire(self) -> None:
@@ -334,6 +339,7 @@ class AppController(QObject):
                 apply_theme(app, settings.ui.theme)
         self.window.transcript.set_show_timestamps(settings.ui.show_timestamps)
         self.push_to_talk.apply(settings.push_to_talk)
+        self.mcp.set_agent_mode(is_agent_mode(settings.connection))
         session = session_for(settings)
         self.adapter.set_half_duplex(settings.audio.half_duplex)
         devices = (settings.audio.input_device, settings.audio.output_device)

@@ -43,12 +43,15 @@ class McpBinding(QObject):
         config_dir: Path,
         secrets: McpSecretStore | None = None,
         parent: QObject | None = None,
+        *,
+        agent_mode: bool = False,
     ) -> None:
         super().__init__(parent)
         self.store = McpServerStore(config_dir)
         self.secrets = secrets or McpSecretStore()
         loaded = self.store.load()
         self.bridge = McpBridge(registry, self.secrets, loaded.servers)
+        self.bridge.agent_mode = agent_mode
         self.bridge.subscribe(self.status_changed.emit)
         self.load_message = loaded.message
         self._tasks: set[asyncio.Task[None]] = set()
@@ -69,6 +72,19 @@ class McpBinding(QObject):
         for task in list(self._tasks):
             task.cancel()
         await self.bridge.stop_all()
+
+    @property
+    def agent_mode(self) -> bool:
+        return self.bridge.agent_mode
+
+    def set_agent_mode(self, agent_mode: bool) -> None:
+        """A Foundry agent answers (or no longer does): stop every server, or start the
+        enabled ones again; the list shows why they are idle."""
+        if agent_mode == self.bridge.agent_mode:
+            return
+        self.bridge.agent_mode = agent_mode
+        self.servers_changed.emit()
+        self._run(self._apply(self.bridge.servers))
 
     def remote_servers(self) -> list[RemoteMcpServer]:
         return self.bridge.remote_servers()

@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -45,10 +46,19 @@ _TRANSPORT_SHORT = {
 }
 
 
-def status_text(config: McpServerConfig, status: McpServerStatus) -> str:
+AGENT_MODE_STATUS = "not used while a Foundry agent answers"
+AGENT_MODE_REASON = (
+    "A Foundry agent brings its own tools, so no MCP server is started or offered while the "
+    "connection profile is Foundry agent (Preferences → Connection)."
+)
+
+
+def status_text(config: McpServerConfig, status: McpServerStatus, agent_mode: bool = False) -> str:
     """One line for the list: the state, the tools, and the cap when it applied."""
     if not config.enabled:
         return "off"
+    if agent_mode:
+        return AGENT_MODE_STATUS
     if config.transport is McpTransport.REMOTE and status.state is not ServerState.FAILED:
         count = len(status.tools)
         listed = f", {count} tool{'s' * (count != 1)}" if count else ""
@@ -156,6 +166,7 @@ class McpServersSection(QGroupBox):
         self.table.blockSignals(True)
         servers = self.binding.servers.servers
         self.table.setRowCount(len(servers))
+        agent_mode = self.binding.agent_mode
         for row, config in enumerate(servers):
             status = self.binding.status(config.name)
             toggle = QTableWidgetItem()
@@ -166,16 +177,30 @@ class McpServersSection(QGroupBox):
             self.table.setItem(row, 0, toggle)
             self.table.setItem(row, 1, QTableWidgetItem(config.name))
             self.table.setItem(row, 2, QTableWidgetItem(_TRANSPORT_SHORT[config.transport]))
-            shown = QTableWidgetItem(status_text(config, status))
+            shown = QTableWidgetItem(status_text(config, status, agent_mode))
             shown.setToolTip(", ".join(status.tools) or status.reason)
             self.table.setItem(row, 3, shown)
+            if agent_mode:
+                self._grey(row)
             if config.name == chosen:
                 self.table.selectRow(row)
         self.table.blockSignals(False)
         has = bool(servers)
         for button in (self.edit_button, self.remove_button, self.restart_button):
             button.setEnabled(has)
+        self.restart_button.setEnabled(has and not agent_mode)  # nothing runs to restart
         self._show_details()
+
+    def _grey(self, row: int) -> None:
+        """Show a row as idle in agent mode; its switch stays usable for model mode."""
+        grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        for column in range(len(_COLUMNS)):
+            item = self.table.item(row, column)
+            if item is None:
+                continue
+            item.setForeground(grey)
+            item.setToolTip(AGENT_MODE_REASON)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, AGENT_MODE_REASON)
 
     def _show_details(self) -> None:
         name = self.selected()
@@ -184,7 +209,10 @@ class McpServersSection(QGroupBox):
             self.details.setText("")
             return
         status = self.binding.status(config.name)
-        lines = [f"<b>{config.name}</b>: {status_text(config, status)}"]
+        agent_mode = self.binding.agent_mode
+        lines = [f"<b>{config.name}</b>: {status_text(config, status, agent_mode)}"]
+        if agent_mode:
+            lines.append(AGENT_MODE_REASON)
         if status.tools:
             lines.append("Tools: " + ", ".join(status.tools))
         failed = status.state is ServerState.FAILED

@@ -22,7 +22,7 @@ from voicelive_desktop.ui import consent_prompt
 from voicelive_desktop.ui.contrast import HIGH_CONTRAST_RATIO, READABLE_RATIO, contrast_ratio
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.state_indicator import AWAITING_APPROVAL_WORDS
-from voicelive_desktop.ui.theme import palette_for
+from voicelive_desktop.ui.theme import apply_theme
 
 ARGS = '{"url": "https://a.example"}'
 
@@ -121,22 +121,24 @@ def test_the_waiting_words_read_in_every_theme_and_follow_a_switch(
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    original = app.palette()
-    other = Theme.DARK if theme is Theme.LIGHT else Theme.LIGHT
-    app.setPalette(palette_for(other))
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, Theme.DARK if theme is Theme.LIGHT else Theme.LIGHT)
     try:
         window = _window(qtbot)
         _ask(window)
-        app.setPalette(palette_for(theme))
+        apply_theme(app, theme)  # as Preferences or the OS switch it
         QApplication.processEvents()
         indicator = window.state_indicator
         sheet = indicator.label.styleSheet()
         colour = QColor(sheet.removeprefix("color: ").removesuffix(";"))
-        window_colour = indicator.palette().color(QPalette.ColorRole.Window)
+        window_colour = window.palette().color(QPalette.ColorRole.Window)
+        assert indicator.palette().color(QPalette.ColorRole.Window) == window_colour
         needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
         assert contrast_ratio(colour, window_colour) >= needed, (colour.name(), theme)
-        # Its own colour: not the words' usual text colour nor Thinking's purple.
-        assert colour != indicator.palette().color(QPalette.ColorRole.WindowText)
+        # Its own colour, not the words' usual one.
+        assert colour != window.palette().color(QPalette.ColorRole.WindowText)
         assert indicator._dot.colour == colour
     finally:
-        app.setPalette(original)
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox, QWidget
@@ -259,6 +261,98 @@ def test_spin_box_and_combo_arrows_show_in_high_contrast(qtbot: QtBot) -> None:
         assert _bright_pixels(spin, 160 - 12, 6, 160 - 6, 11) > 0  # up
         assert _bright_pixels(spin, 160 - 12, 17, 160 - 6, 22) > 0  # down
         assert _bright_pixels(combo, 160 - 14, 9, 160 - 5, 19) > 0
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])
+
+
+def _drawn_text_colour(label: QWidget) -> QColor:
+    """The colour a label's words are drawn in: its palette's, from the disabled group if the
+    label is disabled."""
+    label.ensurePolished()
+    group = QPalette.ColorGroup.Active if label.isEnabled() else QPalette.ColorGroup.Disabled
+    return label.palette().color(group, label.foregroundRole())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_dimmed_captions_read_in_every_theme_after_a_switch(qtbot: QtBot, theme: Theme) -> None:
+    """The Mic/Speaker captions, the MCP dialog's secrets note and the Tools page's empty note
+    were disabled labels: Fusion's disabled grey, 1.7:1 on the light window, 3.2:1 on dark."""
+    from PySide6.QtWidgets import QLabel
+
+    from voicelive_desktop.tools.registry import ToolRegistry
+    from voicelive_desktop.ui.main_window import MainWindow
+    from voicelive_desktop.ui.mcp_server_dialog import McpServerDialog
+    from voicelive_desktop.ui.tools_page import ToolsPage
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, Theme.DARK if theme is Theme.LIGHT else Theme.LIGHT)
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    try:
+        window, dialog, page = MainWindow(), McpServerDialog(), ToolsPage(ToolRegistry())
+        for widget in (window, dialog, page):
+            qtbot.addWidget(widget)
+        apply_theme(app, theme)  # as Preferences or the OS switch it
+        QApplication.processEvents()
+        meters = [
+            label for label in window.findChildren(QLabel) if label.text() in {"Mic", "Speaker"}
+        ]
+        notes = [
+            label for label in dialog.findChildren(QLabel) if label.text().startswith("Values")
+        ]
+        assert len(meters) == 2 and len(notes) == 1
+        poor = []
+        for label in [*meters, *notes, page.empty_note]:
+            colour = _drawn_text_colour(label)
+            ratio = contrast_ratio(colour, label.palette().color(R.Window))
+            # Muted: readable, yet not the plain text colour.
+            if ratio < needed or colour == app.palette().color(R.WindowText):
+                poor.append(f"{label.text()[:20]!r} {colour.name()}: {ratio:.2f}")
+        assert not poor, poor
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_history_captions_read_in_every_theme_after_a_switch(
+    qtbot: QtBot, theme: Theme, tmp_path: Path
+) -> None:
+    """A turn's time and a tool call's outcome in the history window were `color:gray`:
+    3.9:1 on the viewer's white."""
+    import re
+    from datetime import datetime, timezone
+
+    from voicelive_desktop.history import HistoryStore, Turn
+    from voicelive_desktop.history.tool_call_record import ToolCallRecord
+    from voicelive_desktop.ui.history_dialog import HistoryDialog
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, Theme.DARK if theme is Theme.LIGHT else Theme.LIGHT)
+    needed = HIGH_CONTRAST_RATIO if theme is Theme.HIGH_CONTRAST else READABLE_RATIO
+    now = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+    call = ToolCallRecord("call_1", "get_current_time", "{}", '"09:00"', "ok", now, 3.0)
+    try:
+        with HistoryStore(tmp_path / "history.sqlite3") as store:
+            asked = store.record_turn("c", Turn("user", "What time is it?", now, now))
+            store.record_tool_call("c", asked, call)
+            dialog = HistoryDialog(store)
+            qtbot.addWidget(dialog)
+            apply_theme(app, theme)
+            QApplication.processEvents()
+            shown = dialog.viewer.toHtml()
+            assert "get_current_time" in dialog.viewer.toPlainText()
+            base = dialog.viewer.palette().color(R.Base)
+            colours = set(re.findall(r"color:\s*(#[0-9a-fA-F]{6})", shown))
+            assert colours  # the captions' own colour
+            poor = [c for c in colours if contrast_ratio(QColor(c), base) < needed]
+            assert not poor, (poor, base.name())
     finally:
         app.setStyle(before[0])
         app.setPalette(before[1])

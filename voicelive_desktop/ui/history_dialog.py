@@ -6,7 +6,8 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -42,6 +43,7 @@ from voicelive_desktop.recording import (
 from voicelive_desktop.recording.listing import describe_takes
 from voicelive_desktop.ui.audio_save_dialog import ask_audio_target
 from voicelive_desktop.ui.audio_saver import AudioSaver
+from voicelive_desktop.ui.contrast import Tone, tone_colour
 
 _EXPORT_FILTERS = {"Markdown (*.md)": ".md", "JSON (*.json)": ".json"}
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -76,28 +78,31 @@ def ask_delete(parent: QWidget, title: str) -> bool:
     return box.clickedButton() is delete
 
 
-def conversation_html(conversation: Conversation) -> str:
-    """The read-only view of a conversation: who said what, when, and whether it was cut off."""
+def conversation_html(conversation: Conversation, caption_colour: str) -> str:
+    """The read-only view of a conversation: who said what, when, and whether it was cut off
+    (the facts in `caption_colour`, a muted colour that reads on the viewer)."""
     parts = [f"<h3>{html.escape(conversation.title or 'Conversation')}</h3>"]
     for turn in conversation.turns:
         speaker, facts = turn_caption(turn, turn.started_at.astimezone().strftime("%H:%M:%S"))
         text = html.escape(turn.text).replace("\n", "<br>")
-        parts.append(f"<p><b>{speaker}</b> <span style='color:gray'>({facts})</span><br>{text}</p>")
-        parts += [tool_call_html(call) for call in turn.tool_calls]
+        caption = f"<span style='color:{caption_colour}'>({facts})</span>"
+        parts.append(f"<p><b>{speaker}</b> {caption}<br>{text}</p>")
+        parts += [tool_call_html(call, caption_colour) for call in turn.tool_calls]
     outside = calls_outside_turns(conversation)
     if outside:
         parts.append("<p><i>Tool calls without a stored turn</i></p>")
-        parts += [tool_call_html(call) for call in outside]
+        parts += [tool_call_html(call, caption_colour) for call in outside]
     return "\n".join(parts)
 
 
-def tool_call_html(call: ToolCallRecord) -> str:
+def tool_call_html(call: ToolCallRecord, caption_colour: str) -> str:
     """A stored tool call under its turn: name, outcome, arguments and (the start of) the
     result or the reason it did not run."""
+    caption = html.escape(tool_call_caption(call))
     lines = [
         # Words, as in the Markdown export: a wrench emoji was an empty box in DejaVu Sans.
         f"<i>Tool call</i> <b><code>{html.escape(call.name)}</code></b>"
-        f" <span style='color:gray'>({html.escape(tool_call_caption(call))})</span>",
+        f" <span style='color:{caption_colour}'>({caption})</span>",
         f"Arguments: <code>{_preview(call.arguments or '{}')}</code>",
     ]
     if call.error:
@@ -119,6 +124,9 @@ class HistoryDialog(QDialog):
     or export the selected one. `ask_path` and `confirm_delete` are the two questions it asks
     the user (replaceable for tests and for a platform-specific dialog).
     """
+
+    _built = False  # palette changes redraw the captions once the viewer exists
+    _shown: Conversation | None = None  # what the viewer shows, to redraw it in a new theme
 
     def __init__(
         self,
@@ -142,7 +150,14 @@ class HistoryDialog(QDialog):
         self.setWindowTitle("Conversation history")
         self.resize(820, 560)
         self._build()
+        self._built = True
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The captions' muted colour has a light and a dark variant: redraw after a switch.
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._render()
 
     def _build(self) -> None:
         self.search_box = QLineEdit()
@@ -249,12 +264,19 @@ class HistoryDialog(QDialog):
 
     def _show_selected(self) -> None:
         conversation = self._selected_conversation()
-        self.viewer.setHtml("" if conversation is None else conversation_html(conversation))
+        self._shown = conversation
+        self._render()
         self.export_button.setEnabled(conversation is not None)
         self.delete_button.setEnabled(conversation is not None)
         takes = self._recordings(conversation)
         self.audio_button.setEnabled(bool(takes) and not self.saver.busy)
         self.recordings_label.setText(describe_takes(takes) if conversation is not None else "")
+
+    def _render(self) -> None:
+        # The dialog's palette: on a theme switch it changes before the viewer's does.
+        caption = tone_colour(Tone.MUTED, self.palette(), QPalette.ColorRole.Base)
+        shown = self._shown
+        self.viewer.setHtml("" if shown is None else conversation_html(shown, caption.name()))
 
     def _recordings(self, conversation: Conversation | None) -> list[Take]:
         if conversation is None:

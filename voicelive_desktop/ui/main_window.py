@@ -36,6 +36,7 @@ from voicelive_desktop.ui.crash_banner import CrashBanner
 from voicelive_desktop.ui.error_banner import ErrorBanner
 from voicelive_desktop.ui.level_meter import LevelMeter
 from voicelive_desktop.ui.minimised_paint_pause import MinimisedPaintPause
+from voicelive_desktop.ui.muted_label import MutedLabel
 from voicelive_desktop.ui.recording_indicator import RecordingIndicator
 from voicelive_desktop.ui.session_panel import SessionPanel
 from voicelive_desktop.ui.state_indicator import StateIndicator
@@ -152,9 +153,8 @@ class MainWindow(QMainWindow):
         for row, (name, meter) in enumerate(
             (("Mic", self.mic_meter), ("Speaker", self.speaker_meter))
         ):
-            label = QLabel(name)
+            label = MutedLabel(name)  # a caption, not a control
             label.setMinimumWidth(56)
-            label.setEnabled(False)  # the dimmed text colour: a caption, not a control
             meters.addWidget(label, row, 0)
             meters.addWidget(meter, row, 1)
         meters.setColumnStretch(1, 1)

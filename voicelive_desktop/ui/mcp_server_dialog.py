@@ -25,6 +25,7 @@ from voicelive_desktop.mcp_bridge.config import (
 )
 from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
 from voicelive_desktop.ui.contrast import Tone, tone_style, warning_style
+from voicelive_desktop.ui.muted_label import MutedLabel
 from voicelive_desktop.ui.secret_pairs_editor import SecretPairsEditor
 
 STDIO_WARNING = (
@@ -104,8 +105,7 @@ class McpServerDialog(QDialog):
         self.form.addRow("Approval", self.approval)
         self.form.addRow("Never ask for", self.approved)
         self.form.addRow("Call timeout", self.timeout)
-        note = QLabel(_SECRET_NOTE)
-        note.setEnabled(False)
+        note = MutedLabel(_SECRET_NOTE)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

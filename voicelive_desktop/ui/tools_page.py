@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.tools.registry import ToolPolicy, ToolRegistry, ToolSpec
+from voicelive_desktop.ui.muted_label import MutedLabel
 from voicelive_desktop.ui.tool_labels import POLICY_LABELS, RISK_EXPLANATIONS, RISK_LABELS
 
 INTRO = (
@@ -63,8 +64,7 @@ class ToolsPage(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         # Wrapped descriptions need their rows re-measured whenever the column width changes.
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
-        self.empty_note = QLabel("No tools are available.")
-        self.empty_note.setEnabled(False)
+        self.empty_note = MutedLabel("No tools are available.")
         tools_part = QWidget()
         tools_layout = QVBoxLayout(tools_part)
         tools_layout.setContentsMargins(0, 0, 0, 0)

@@ -4,15 +4,17 @@ after "Add example (dice)" (right).
 
     .venv/bin/python tools/screenshot_mcp.py [--out docs/screenshot-mcp.png] [--theme dark]
 
-Settings and history go to throw-away folders, so yours are not touched. The remote dice rolls
-are made repeatable with VOICELIVE_DICE_SEED; the local server starts with the MCP SDK's
-minimal environment, which leaves the seed out, so its rolls vary.
+Settings, history and keyring values go to throw-away places, so yours are not touched. The
+dice rolls are repeatable: the local server gets VOICELIVE_DICE_SEED from its own env entry, as
+a user's server gets its env (a stdio server starts with the MCP SDK's minimal environment,
+not the app's); the remote example's host is the app's own child and inherits the app's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import sys
 import time
@@ -22,9 +24,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import keyring  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from keyring.errors import PasswordDeleteError  # noqa: E402
+
 from tools.screenshot import run_in_throwaway_app  # noqa: E402
 
 _STEP_TIMEOUT_S = 60.0
+DICE_SEED = "VOICELIVE_DICE_SEED"
+SEED = "7"
+
+
+class ThrowawayKeyring(KeyringBackend):
+    """Holds this run's keyring values in memory: the staged seed never reaches yours."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._values.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
 
 
 class StepTimedOut(Exception):
@@ -50,6 +78,8 @@ async def stage(out: Path, theme: str) -> None:
         SessionState,
         ToolCallFinished,
     )
+    from voicelive_desktop.mcp_bridge.example import example_local_config
+    from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
     from voicelive_desktop.mcp_bridge.status import ServerState
     from voicelive_desktop.settings import SettingsStore, Theme
     from voicelive_desktop.ui.controller import AppController
@@ -75,6 +105,9 @@ async def stage(out: Path, theme: str) -> None:
             lambda e: listed.append(e) if isinstance(e, RemoteMcpToolsListed) and e.tools else None
         )
         controller.mcp.start()  # what start() does first: the saved servers (none here)
+        # The local example with the seed in its env entry; the button then adds the remote one.
+        seeded = dataclasses.replace(example_local_config(), env_names=(DICE_SEED,))
+        controller.mcp.save_server(seeded, ServerSecrets(env={DICE_SEED: SEED}))
         dialog = controller.open_preferences()
         dialog.mcp_section.example_button.click()
         registry = controller.tools.registry
@@ -142,7 +175,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-mcp.png")
     parser.add_argument("--theme", choices=["light", "dark"], default="light")
     args = parser.parse_args()
-    os.environ.setdefault("VOICELIVE_DICE_SEED", "7")
+    keyring.set_keyring(ThrowawayKeyring())
+    os.environ.setdefault(DICE_SEED, SEED)  # for the remote example's host only
     try:
         run_in_throwaway_app(lambda with_sound: stage(args.out.resolve(), args.theme))
     except StepTimedOut as error:

@@ -1,8 +1,12 @@
-"""The shipped dice example as a remote server: the app hosts it, on another port if needed."""
+"""The shipped dice example: as a remote server the app hosts it, on another port if needed;
+as a local one its seed comes from its own env entry."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
+import random
 import socket
 from collections.abc import Iterator
 
@@ -15,8 +19,10 @@ from voicelive_desktop.mcp_bridge.config import McpServerList
 from voicelive_desktop.mcp_bridge.example import (
     EXAMPLE_REMOTE_PORT,
     EXAMPLE_REMOTE_URL,
+    example_local_config,
     example_remote_config,
 )
+from voicelive_desktop.mcp_bridge.secrets import ServerSecrets
 from voicelive_desktop.mcp_bridge.status import ServerState
 from voicelive_desktop.simulator.remote_mcp import RemoteServer, call_tool, list_tools
 from voicelive_desktop.tools.registry import ToolRegistry
@@ -79,3 +85,30 @@ def test_a_failed_listing_of_a_loopback_server_says_the_service_cannot_reach_it(
     reason = bridge.status("dice-remote").reason
     assert reason.startswith("The service could not list its tools.")
     assert "cannot reach an address on this computer" in reason and "offline demo" in reason
+
+
+async def _local_dice_rolls(secrets: ServerSecrets) -> list[int]:
+    """Five d1000 rolls from a fresh local dice server whose entry has `secrets`' env."""
+    config = dataclasses.replace(example_local_config(), env_names=tuple(secrets.env))
+    registry = ToolRegistry()
+    bridge = McpBridge(registry, FixedSecrets(secrets), McpServerList())  # type: ignore[arg-type]
+    try:
+        await bridge.apply(McpServerList((config,)))
+        spec = registry.get("dice__roll_dice")
+        assert spec is not None, bridge.status("dice")
+        result = json.loads(str(await spec.handler({"sides": 1000, "count": 5})))
+        return list(result["rolls"])
+    finally:
+        await bridge.stop_all()
+
+
+@pytest.mark.asyncio
+async def test_the_local_dice_server_takes_its_seed_from_its_env_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seeded = random.Random(7)
+    expected = [seeded.randint(1, 1000) for _ in range(5)]
+    assert await _local_dice_rolls(ServerSecrets(env={"VOICELIVE_DICE_SEED": "7"})) == expected
+    # The app's own environment does not reach a stdio server: no entry, no seed.
+    monkeypatch.setenv("VOICELIVE_DICE_SEED", "7")
+    assert await _local_dice_rolls(ServerSecrets()) != expected

@@ -276,3 +276,23 @@ async def test_tools_list_changed_reaches_the_live_session(harness: Harness) -> 
             )
         finally:
             await engine.stop()
+
+
+@pytest.mark.asyncio
+async def test_configured_env_reaches_the_server_and_the_apps_own_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The MCP SDK starts a stdio server with a minimal environment (PATH, HOME, ...) plus the
+    # server's own entries: a token in the app's environment must not leak to every server.
+    monkeypatch.setenv("VOICELIVE_TEST_APP_ONLY", "app")
+    harness = Harness(ServerSecrets(env={"VOICELIVE_TEST_ENTRY": "from-its-entry"}))
+    try:
+        await harness.start(stdio_config(env_names=("VOICELIVE_TEST_ENTRY",)))
+        assert harness.bridge.status("fake").state is ServerState.RUNNING
+        value = await harness.call("fake__env_value", {"name": "VOICELIVE_TEST_ENTRY"})
+        assert value == "from-its-entry"
+        unset = await harness.call("fake__env_value", {"name": "VOICELIVE_TEST_APP_ONLY"})
+        assert unset == "<unset>"
+        assert await harness.call("fake__env_value", {"name": "PATH"}) != "<unset>"
+    finally:
+        await harness.bridge.stop_all()

@@ -5,7 +5,8 @@
     ... --http 8931 --or-free-port   # another free port when 8931 is taken (0: any port)
 
 Preferences adds it with one click; the offline demo uses it as a local and a remote server.
-`VOICELIVE_DICE_SEED` makes the rolls repeatable (tests, screenshots).
+`VOICELIVE_DICE_SEED` makes the rolls repeatable (tests, screenshots). A local (stdio) server
+gets only its own env entries besides a minimal environment, so put the seed in its entry.
 """
 
 from __future__ import annotations

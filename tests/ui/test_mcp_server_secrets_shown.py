@@ -85,3 +85,13 @@ def test_a_value_without_a_name_is_refused_with_the_row(qtbot: QtBot) -> None:
     dialog.accept()
     assert dialog.result_config() is None
     assert "row 2 has no name" in dialog.error.text()
+
+
+def test_each_value_field_is_named_after_its_variable(qtbot: QtBot) -> None:
+    dialog = stdio_dialog(qtbot)
+    name = dialog.env.add_row("", "x")
+    value = dialog.env.value_fields()[1]
+    assert dialog.env.value_fields()[0].accessibleName() == "Value of GITHUB_TOKEN"
+    assert value.accessibleName() == "Value of new row"
+    name.setText("SECOND")
+    assert value.accessibleName() == "Value of SECOND"

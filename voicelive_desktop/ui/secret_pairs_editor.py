@@ -54,8 +54,12 @@ class SecretPairsEditor(QWidget):
         name_field.setAccessibleName(f"{self._kind.capitalize()} name")
         value_field = QLineEdit(value)
         value_field.setPlaceholderText("value")
-        value_field.setAccessibleName(f"{self._kind.capitalize()} value")
         value_field.setEchoMode(echo_mode(self._revealed))
+        # A screen reader tells the rows apart by the name each value belongs to.
+        name_field.textChanged.connect(
+            lambda text: value_field.setAccessibleName(f"Value of {text.strip() or 'new row'}")
+        )
+        name_field.textChanged.emit(name)
         remove = QToolButton()
         remove.setText("✕")
         remove.setToolTip(f"Remove this {self._kind}")

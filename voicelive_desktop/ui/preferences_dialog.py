@@ -33,6 +33,7 @@ from voicelive_desktop.ui.agent_profile import (
 from voicelive_desktop.ui.contrast import warning_style
 from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.mcp_servers_section import McpServersSection
+from voicelive_desktop.ui.screen_fit import open_within_screen
 from voicelive_desktop.ui.setting_form import SettingForm
 from voicelive_desktop.ui.tools_page import ToolsPage
 
@@ -173,6 +174,7 @@ class PreferencesDialog(QDialog):
         if isinstance(page_layout, QVBoxLayout):
             page_layout.insertWidget(0, self._agent_notes[0])
         show_agent_control(self.form.editors, settings.connection, self._agent_notes)
+        open_within_screen(self, parent)  # the Tools page's list may use a tall screen
 
     # ---- tabs -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,12 +43,15 @@ class ToolsPage(QWidget):
         super().__init__(parent)
         self.registry = registry
         self.policy_boxes: dict[str, QComboBox] = {}
+        self._height_shared = False
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setAccessibleName("Tools the assistant can use")
         self.table.setMinimumHeight(160)  # a few tools in view beside any section below
+        # Its size hint is every row: the dialog opens as tall as the screen allows for them.
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.table.setHorizontalHeaderLabels(list(_COLUMNS))
         self.table.verticalHeader().hide()
         # A one-line row must still fit its policy box.
@@ -75,6 +79,8 @@ class ToolsPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(tools_part)
+        self._tools_part = tools_part
+        self._sections: list[QWidget] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._unsubscribe: Callable[[], None] | None = registry.subscribe(self.refresh)
@@ -142,8 +148,10 @@ class ToolsPage(QWidget):
         """Show `section` under the tool list (the MCP servers), the list keeping room for
         several tools."""
         self.splitter.addWidget(section)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(self.splitter.count() - 1, 2)
+        self._sections.append(section)
+        # The section keeps its own height; all the height to spare goes to the tool list.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(self.splitter.count() - 1, 0)
 
     def sizeHint(self) -> QSize:
         # Room for several tools with their descriptions on a line or two, beside the MCP
@@ -156,6 +164,22 @@ class ToolsPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.table.resizeRowsToContents()  # the real column widths are known now
+        if not self._height_shared:
+            self._height_shared = True  # later, the user's own split stands
+            self._share_height()
+
+    def _share_height(self) -> None:
+        """The tool list first: the sections below it get what the list does not need, and
+        never less than their minimum (QSplitter would squeeze the list first)."""
+        sections = self._sections
+        if not sections:
+            return
+        total = sum(self.splitter.sizes())
+        least = [section.minimumSizeHint().height() for section in sections]
+        wanted = self._tools_part.sizeHint().height()
+        tools = max(min(wanted, total - sum(least)), self._tools_part.minimumSizeHint().height())
+        spare = max(0, total - tools - sum(least))
+        self.splitter.setSizes([tools, *(h + spare // len(sections) for h in least)])
 
     def stop_following(self) -> None:
         """Stop listening to the registry (the dialog closed)."""

@@ -32,7 +32,7 @@ Pipeline = Callable[[Block], str]
 
 def to_wire(pcm16: npt.NDArray[np.int16]) -> str:
     """Base64 of PCM16, as `input_audio_buffer.append` carries it (the same for both paths)."""
-    return base64.b64encode(memoryview(pcm16)).decode("ascii")
+    return base64.b64encode(pcm16.data).decode("ascii")
 
 
 def ours() -> Pipeline:

@@ -40,6 +40,7 @@ from azure.ai.voicelive.models import (
     Modality,
     OutputAudioFormat,
     RequestSession,
+    ServerEventResponseAudioDelta,
     ServerEventType,
     ServerVad,
 )
@@ -179,7 +180,7 @@ async def converse(endpoint: str, stop: asyncio.Event) -> int:
                         await connection.response.cancel()
                 elif event.type == ServerEventType.INPUT_AUDIO_BUFFER_SPEECH_STOPPED:
                     audio.start_playback()
-                elif event.type == ServerEventType.RESPONSE_AUDIO_DELTA and audio.playing:
+                elif isinstance(event, ServerEventResponseAudioDelta) and audio.playing:
                     audio.play_queue.put(event.delta)
 
         events = asyncio.ensure_future(handle_events())

@@ -151,7 +151,7 @@ def main() -> None:
     try:
         reinitialise()
         names = [d.name for d in list_devices(Direction.OUTPUT)]
-        pair = [n for n in ("pulse", "default") if n in names] or names[:2]
+        pair: list[str] = [n for n in ("pulse", "default") if n in names] or names[:2]
         if len(pair) < 2:
             print(f"need two output devices, found {names}")
             return

@@ -57,7 +57,7 @@ def dispatch_cost(kind: str, count: int) -> tuple[float, float]:
         states=states,
         memory=ConversationMemory(),
         playback=None,
-        on_session_updated=lambda: None,
+        on_session_updated=lambda session: None,
         on_barge_in=lambda barge_in: None,
     )
     handler.handle(parse({"type": "response.created", "response": {"id": "r"}}))

@@ -148,7 +148,8 @@ def main() -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)  # the panel's window closes mid-run
     loop = qasync.QEventLoop(app)
     with loop:

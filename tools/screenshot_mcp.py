@@ -41,7 +41,7 @@ class ThrowawayKeyring(KeyringBackend):
     priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it unannotated
         self._values: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -145,10 +145,13 @@ async def stage(out: Path, theme: str) -> None:
         conversation = window.grab()
 
         dialog = controller.open_preferences()
+        tools_page = dialog.tools_page
+        if tools_page is None:  # the dialog has one only when given a tool registry
+            sys.exit("the preferences dialog has no Tools page to show")
         dialog.resize(720, 760)
-        dialog.tabs.setCurrentWidget(dialog.tools_page)
+        dialog.tabs.setCurrentWidget(tools_page)
         dialog.mcp_section.table.selectRow(0)
-        dialog.tools_page.table.scrollToBottom()  # the dice tool, last in the list
+        tools_page.table.scrollToBottom()  # the dice tool, last in the list
         await asyncio.sleep(0.8)
         preferences = dialog.grab()
         gap = 16

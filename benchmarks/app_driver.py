@@ -85,17 +85,16 @@ def main() -> int:
     parser.add_argument("--mode", choices=MODES, default="shown")
     options = parser.parse_args()
 
-    import qasync
-
     from voicelive_desktop.__main__ import build_parser
     from voicelive_desktop.app import create_application, run_window
     from voicelive_desktop.logging_setup import setup_logging
+    from voicelive_desktop.ui.event_loop import PreciseEventLoop
     from voicelive_desktop.ui.sessions import voice_session_factory
 
     args = build_parser().parse_args(["--connect", "--endpoint", options.endpoint])
     setup_logging(args.log_level)
     app = create_application(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
+    loop = PreciseEventLoop(app)
     asyncio.set_event_loop(loop)
 
     async def run() -> int:

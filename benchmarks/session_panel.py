@@ -145,13 +145,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=30)
     args = parser.parse_args()
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from voicelive_desktop.ui.event_loop import PreciseEventLoop
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)  # the panel's window closes mid-run
-    loop = qasync.QEventLoop(app)
+    loop = PreciseEventLoop(app)
     with loop:
         loop.run_until_complete(run(args.changes))
     return 0

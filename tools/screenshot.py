@@ -161,12 +161,11 @@ def run_in_throwaway_app(
         with tempfile.TemporaryDirectory() as config, tempfile.TemporaryDirectory() as data:
             os.environ["VOICELIVE_DESKTOP_CONFIG_DIR"] = config
             os.environ["VOICELIVE_DESKTOP_DATA_DIR"] = data
-            import qasync
-
             from voicelive_desktop.app import create_application
+            from voicelive_desktop.ui.event_loop import PreciseEventLoop
 
             app = create_application([sys.argv[0]])
-            loop = qasync.QEventLoop(app)
+            loop = PreciseEventLoop(app)
             with loop:
                 loop.run_until_complete(stage(audio is not None))
     finally:

@@ -10,7 +10,6 @@ import logging
 import signal
 import sys
 
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -22,6 +21,7 @@ from voicelive_desktop.instance_channel import InstanceChannel
 from voicelive_desktop.logging_setup import log_directory, setup_logging
 from voicelive_desktop.settings import SettingsStore
 from voicelive_desktop.ui.controller import AppController
+from voicelive_desktop.ui.event_loop import PreciseEventLoop
 from voicelive_desktop.ui.main_thread_gc import MainThreadGarbageCollector
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.qt_messages import route_qt_messages_to_log
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(args.log_level)
     route_qt_messages_to_log()
     app = create_application(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
+    loop = PreciseEventLoop(app)
     asyncio.set_event_loop(loop)
     crashes = CrashCapture(log_directory())
     crashes.install(loop)

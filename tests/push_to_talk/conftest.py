@@ -10,12 +10,13 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import app_under_test, isolated_env
+from voicelive_desktop.ui.event_loop import PreciseEventLoop
 
 __all__ = ["app_under_test", "isolated_env"]
 
 
 def _qasync_loop() -> qasync.QEventLoop:
-    return qasync.QEventLoop(QApplication.instance() or QApplication([]))
+    return PreciseEventLoop(QApplication.instance() or QApplication([]))  # the app's own
 
 
 def pytest_asyncio_loop_factories(

@@ -15,12 +15,13 @@ from tests.ui.helpers import AppUnderTest
 from voicelive_desktop.engine.auth import ENV_API_KEY, ENV_ENDPOINT
 from voicelive_desktop.settings import CONFIG_DIR_ENV
 from voicelive_desktop.ui.device_picker import audio_device_names, use_device_lister
+from voicelive_desktop.ui.event_loop import PreciseEventLoop
 from voicelive_desktop.ui.sessions import text_session
 
 
 def _qasync_loop() -> qasync.QEventLoop:
     app = QApplication.instance() or QApplication([])
-    return qasync.QEventLoop(app)
+    return PreciseEventLoop(app)  # the app's own loop
 
 
 def pytest_asyncio_loop_factories(

@@ -100,8 +100,9 @@ async def _answer_by_deadline(
     waiter: asyncio.Future[ToolApprovalDecision], timeout_s: float
 ) -> ToolApprovalDecision | None:
     """The answer, or None once `timeout_s` has passed on the loop's clock. Not a bare
-    wait_for: qasync's timers are Qt's coarse ones, which fire up to 5 % early, and a prompt
-    still counting down its last 3 s must not be denied under the user's hand."""
+    wait_for: a plain qasync loop's timers are Qt's coarse ones, which fire up to 5 % early,
+    and a prompt still counting down its last 3 s must not be denied under the user's hand
+    (the app's own loop is precise, but the engine does not count on its host's loop)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while (left := deadline - loop.time()) > 0.005:

@@ -53,9 +53,10 @@ class Timer:
 
 
 TimerListener = Callable[[], None]
-# How early a timer may go off. Qt's coarse timers, which qasync's call_later uses, fire up
-# to 5 % early (half a second of a 10 s timer, three minutes of an hour's): the rest is waited
-# out. A few milliseconds early is not worth another wake-up.
+# How early a timer may go off. Qt's coarse timers, which a plain qasync loop's call_later
+# uses, fire up to 5 % early (half a second of a 10 s timer, three minutes of an hour's): the
+# rest is waited out. The app's own loop is precise (ui/event_loop.py), but the board does not
+# count on its host's loop. A few milliseconds early is not worth another wake-up.
 _EARLY_S = 0.005
 
 

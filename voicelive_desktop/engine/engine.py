@@ -22,11 +22,10 @@ from voicelive_desktop.engine.events import (
     SessionStateChanged,
     ToolApprovalDecision,
 )
-from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S, FunctionCallRunner
+from voicelive_desktop.engine.function_calls import DEFAULT_APPROVAL_TIMEOUT_S
 from voicelive_desktop.engine.greeting import greeting_request
 from voicelive_desktop.engine.hostile_input import HostileInputStats
 from voicelive_desktop.engine.input_audio import MicUpload
-from voicelive_desktop.engine.mcp_calls import RemoteCallCards
 from voicelive_desktop.engine.playback_port import PlaybackSink
 from voicelive_desktop.engine.reconnect import ReconnectLoop
 from voicelive_desktop.engine.remote_mcp_config import RemoteMcpServer
@@ -41,6 +40,7 @@ from voicelive_desktop.engine.session_settings import (
 from voicelive_desktop.engine.session_update import SessionUpdates
 from voicelive_desktop.engine.state import SessionStateMachine
 from voicelive_desktop.engine.thinking_timeout import DEFAULT_THINKING_TIMEOUT_S, ThinkingTimeout
+from voicelive_desktop.engine.tool_calls import SessionToolCalls
 from voicelive_desktop.engine.tool_config import OfferedTools
 from voicelive_desktop.engine.user_input import UserInput, create_item
 from voicelive_desktop.tools.registry import ToolRegistry
@@ -108,23 +108,26 @@ class SessionEngine:
             on_session_updated=self._updates.confirmed,
             on_barge_in=self._barge_in_happened,
             on_server_error=self._updates.server_error,
-            awaiting_tools=lambda: self._calls.busy,
+            awaiting_tools=lambda: self._tool_calls.busy,
             client_events=self._client_events,
         )
-        self._calls = FunctionCallRunner(
+        self._tool_calls = SessionToolCalls(
             registry=tools or ToolRegistry(),
             emit=self._emit,
             send=self._send,
             request_response=self._responses.request,
             remember=self._memory.remember_call,
+            spawn=self._spawn,
             approval_timeout_s=approval_timeout_s,
+            requested=self._requested,
+            in_conversation=lambda: self._states.in_conversation,
+            reconfigure=self._reconfigure_live,
+            report=lambda e: self._report(e, fatal=False),
         )
-        self.remote_calls = RemoteCallCards(
-            self._emit, self._send, self._responses.request, self._spawn
-        )
+        self.remote_calls = self._tool_calls.remote
         self._thinking = ThinkingTimeout(
             thinking_timeout_s,
-            tools_busy=lambda: self._calls.busy,
+            tools_busy=lambda: self._tool_calls.busy,
             responding=lambda: self._handler.responding,
             listen_again=lambda: self._states.advance(_S.READY),
         )
@@ -134,7 +137,7 @@ class SessionEngine:
             states=self._states,
             handler=self._handler,
             responses=self._responses,
-            calls=self._calls,
+            calls=self._tool_calls.local,
             memory=self._memory,
             mic=self._mic,
             emit=self._emit,
@@ -292,7 +295,7 @@ class SessionEngine:
     def _drop_turn_in_progress(self) -> None:
         """Forget what the closed connection was in the middle of: a response, a manual turn."""
         self._handler.connection_lost()
-        self._calls.cancel_all("The connection to Voice Live was lost while the tool ran.")
+        self._tool_calls.cancel_all("The connection to Voice Live was lost while the tool ran.")
         self._responses.connection_ended()
         self._input.forget_manual_turn()
 
@@ -300,16 +303,7 @@ class SessionEngine:
         self._drop_turn_in_progress()
         self._mic.queue.clear()
         self._states.advance(_S.RECONNECTING)
-        if announce:
-            # A polite close is the service ending the session (its length or idle limit).
-            notice = (
-                "Voice Live ended the session; reconnecting with the conversation kept."
-                if planned
-                else "The connection to Voice Live was lost; reconnecting."
-            )
-            self._report(ConnectionLost(notice), fatal=False)
-        log.info("reconnecting (%s)", "planned" if planned else "connection lost")
-        self._reconnect.start()
+        self._reconnect.start(planned=planned, announce=announce)
 
     async def _reopen(self) -> None:
         await self._open()
@@ -349,13 +343,10 @@ class SessionEngine:
         await self._input.send_text(text)
 
     def _handle_server_event(self, event: Mapping[str, Any]) -> None:
-        self.remote_calls.handle(event)
-        if event.get("type") == "input_audio_buffer.speech_started":
-            self._calls.cancel_all("The user started speaking while the tool ran.")
         # The calls see response.done first: while they still work, the state stays THINKING.
-        self._calls.handle(event)
+        self._tool_calls.handle(event)
         self._handler.handle(event)
-        if self._calls.busy and self.state is _S.READY:
+        if self._tool_calls.busy and self.state is _S.READY:
             self._states.advance(_S.THINKING)  # the answer waits for the tools
         self._responses.server_event_handled()
 
@@ -403,27 +394,12 @@ class SessionEngine:
     def use_remote_mcp(self, servers: Sequence[RemoteMcpServer]) -> None:
         """Offer these remote MCP servers: from the start, or at once in a live conversation
         (the session config is sent again, as for a change of the local tools)."""
-        servers = tuple(servers)
-        if servers == self._requested.remote_mcp:
-            return
-        self._requested.remote_mcp = servers
-        if self._states.in_conversation:
-            self._spawn(self._apply_remote_mcp())
-
-    async def _apply_remote_mcp(self) -> None:
-        try:
-            await self._reconfigure_live()
-        except VoiceLiveError as exc:
-            log.warning("the remote MCP servers were not applied: %s", exc.message)
-            self._report(exc, fatal=False)
+        self._tool_calls.use_remote_mcp(servers)
 
     def answer_tool_approval(self, call_id: str, decision: ToolApprovalDecision) -> bool:
         """The user's answer to a ToolApprovalRequested; False when nothing waits for it
         (it timed out, was cancelled, or the call_id is unknown)."""
-        if self.remote_calls.owns(call_id):  # a remote MCP server's call, run by the service
-            self._spawn(self.remote_calls.answer(call_id, decision))
-            return True
-        return self._calls.answer_approval(call_id, decision)
+        return self._tool_calls.answer_approval(call_id, decision)
 
     async def _reconfigure_live(self) -> bool:
         """The registry changed: send the session config again if a conversation is open."""

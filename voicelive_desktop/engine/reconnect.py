@@ -8,8 +8,13 @@ from collections.abc import Awaitable, Callable
 
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.engine.backoff import ReconnectBackoff
-from voicelive_desktop.engine.errors import CredentialsRejected, ResourceNotFound, VoiceLiveError
-from voicelive_desktop.engine.events import EngineEvent, ReconnectScheduled
+from voicelive_desktop.engine.errors import (
+    ConnectionLost,
+    CredentialsRejected,
+    ResourceNotFound,
+    VoiceLiveError,
+)
+from voicelive_desktop.engine.events import EngineEvent, ReconnectScheduled, SessionErrorReported
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +53,18 @@ class ReconnectLoop:
         """True while attempts go on."""
         return self._task is not None and not self._task.done()
 
-    def start(self) -> None:
-        """Begin reconnecting, the first attempt after its backoff delay."""
+    def start(self, *, planned: bool, announce: bool = False) -> None:
+        """Begin reconnecting, the first attempt after its backoff delay; `announce` tells the
+        user why (a `planned` close by the service, else a lost connection)."""
+        if announce:
+            # A polite close is the service ending the session (its length or idle limit).
+            notice = ConnectionLost(
+                "Voice Live ended the session; reconnecting with the conversation kept."
+                if planned
+                else "The connection to Voice Live was lost; reconnecting."
+            )
+            self._emit(SessionErrorReported(notice.kind, notice.message, False))
+        log.info("reconnecting (%s)", "planned" if planned else "connection lost")
         self._task = self._background.spawn(self._attempts(), "reconnect")
 
     def restart_now(self) -> bool:

@@ -15,7 +15,7 @@ from voicelive_desktop.engine.session_settings import (
 from voicelive_desktop.settings import AppSettings, PushToTalkMode, Theme
 from voicelive_desktop.ui.device_picker import SYSTEM_DEFAULT_DEVICE
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
-from voicelive_desktop.ui.setting_fields import PUSH_TO_TALK
+from voicelive_desktop.ui.turn_taking_fields import PUSH_TO_TALK
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
 

@@ -29,7 +29,8 @@ from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
 from voicelive_desktop.ui.session_panel import ApplyStatus
 from voicelive_desktop.ui.sessions import text_session
-from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS, PUSH_TO_TALK
+from voicelive_desktop.ui.setting_fields import PANEL_SECTIONS
+from voicelive_desktop.ui.turn_taking_fields import PUSH_TO_TALK
 from voicelive_desktop.ui.voice_picker import VoicePicker
 from voicelive_desktop.ui.voice_preview import SAMPLE_SENTENCE
 

@@ -18,8 +18,9 @@ from voicelive_desktop.engine.events import (
     UserTextSent,
 )
 from voicelive_desktop.settings import Theme
-from voicelive_desktop.ui.main_window import MainWindow, preferences_shortcuts
+from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.theme import apply_theme
+from voicelive_desktop.ui.window_menus import preferences_shortcuts
 
 
 def _window(qtbot: QtBot) -> MainWindow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -40,11 +39,11 @@ from voicelive_desktop.ui.muted_label import MutedLabel
 from voicelive_desktop.ui.recording_indicator import RecordingIndicator
 from voicelive_desktop.ui.session_panel import SessionPanel
 from voicelive_desktop.ui.state_indicator import StateIndicator
-from voicelive_desktop.ui.support_actions import add_support_actions
 from voicelive_desktop.ui.timers_strip import TimersStrip
 from voicelive_desktop.ui.tool_calls_view import ToolCallsView
 from voicelive_desktop.ui.transcript_view import TranscriptView
 from voicelive_desktop.ui.usage_status import UsageStatus
+from voicelive_desktop.ui.window_menus import WindowMenus
 
 # States in which a session exists and the Connect button means "Disconnect".
 # How long the status bar says which device is in use after one changed by itself.
@@ -58,12 +57,6 @@ _LIVE_STATES = {
     SessionState.RECONNECTING,
 }
 _TALKING_STATES = _LIVE_STATES - {SessionState.CONNECTING, SessionState.RECONNECTING}
-
-
-def preferences_shortcuts() -> list[QKeySequence]:
-    """The platform's Preferences shortcut; Linux desktops often define none, so Ctrl+,."""
-    standard = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
-    return standard or [QKeySequence("Ctrl+,")]
 
 
 class MainWindow(QMainWindow):
@@ -89,7 +82,20 @@ class MainWindow(QMainWindow):
         # The engine's "lost; reconnecting" announcement, while that reconnect is under way.
         self._lost_notice: str | None = None
         self._build_body()
-        self._build_menus()
+        self.menus = WindowMenus(self)
+        # The actions the window updates, and those the rest of the app reaches through it.
+        self.connect_action = self.menus.connect_action
+        self.disconnect_action = self.menus.disconnect_action
+        self.demo_action = self.menus.demo_action
+        self.quit_action = self.menus.quit_action
+        self.copy_transcript_action = self.menus.copy_transcript_action
+        self.clear_action = self.menus.clear_action
+        self.preferences_action = self.menus.preferences_action
+        self.prices_action = self.menus.prices_action
+        self.panel_action = self.menus.panel_action
+        self.inspector_action = self.menus.inspector_action
+        self.help_menu = self.menus.help_menu
+        self.about_action = self.menus.about_action
         self._build_status_bar()
         self.show_state(SessionState.DISCONNECTED)
         self._paint_pause = MinimisedPaintPause(self)
@@ -209,70 +215,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.setCentralWidget(self.splitter)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.session_menu = bar.addMenu("&Session")
-        self.connect_action = QAction("&Connect", self)
-        self.connect_action.triggered.connect(self.connect_requested)
-        self.disconnect_action = QAction("&Disconnect", self)
-        self.disconnect_action.triggered.connect(self.disconnect_requested)
-        self.demo_action = QAction("Try the offline &demo", self)
-        self.demo_action.triggered.connect(self.demo_requested)
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        for action in (self.connect_action, self.disconnect_action, self.demo_action):
-            action.triggered.connect(self.error_banner.hide)  # a new attempt, a clean slate
-            self.session_menu.addAction(action)
-        self.session_menu.addSeparator()
-        self.session_menu.addAction(self.recording.record_action)
-        self.session_menu.addAction(self.recording.save_action)
-        self.addAction(self.recording.record_action)
-        self.session_menu.addSeparator()
-        self.session_menu.addAction(self.quit_action)
-
-        self.edit_menu = bar.addMenu("&Edit")
-        copy_all = QAction("Copy &transcript", self)
-        copy_all.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        copy_all.triggered.connect(self._copy_conversation)
-        self.addAction(copy_all)
-        self.copy_transcript_action = copy_all
-        self.clear_action = QAction("C&lear conversation", self)
-        self.clear_action.triggered.connect(self.transcript.clear_conversation)
-        self.preferences_action = QAction("&Preferences…", self)
-        self.preferences_action.setShortcuts(preferences_shortcuts())
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.preferences_action.triggered.connect(self.preferences_requested)
-        self.edit_menu.addAction(copy_all)
-        self.edit_menu.addAction(self.clear_action)
-        self.edit_menu.addSeparator()
-        self.prices_action = QAction("P&rices for cost estimates…", self)
-        self.edit_menu.addAction(self.prices_action)
-        self.edit_menu.addAction(self.preferences_action)
-        self.addAction(self.preferences_action)  # the shortcut works with the menu bar hidden
-
-        self.view_menu = bar.addMenu("&View")
-        self.panel_action = QAction("&Session panel", self)
-        self.panel_action.setCheckable(True)
-        self.panel_action.setChecked(True)
-        self.panel_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.panel_action.toggled.connect(self.set_panel_open)
-        self.panel_button.toggled.connect(self.panel_action.setChecked)
-        self.view_menu.addAction(self.panel_action)
-        self.addAction(self.panel_action)
-        self.panel_button.setChecked(True)
-        self.inspector_action = QAction("&Event inspector", self)
-        self.inspector_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        self.view_menu.addAction(self.inspector_action)
-        self.addAction(self.inspector_action)
-
-        self.help_menu: QMenu = bar.addMenu("&Help")
-        add_support_actions(self.help_menu, self)
-        self.about_action = QAction(f"&About {APP_NAME}", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -420,9 +362,6 @@ class MainWindow(QMainWindow):
         # prompt still waits for an answer).
         if not self.tool_calls.pending_prompts():
             self.message_box.setFocus()
-
-    def _copy_conversation(self) -> None:
-        QGuiApplication.clipboard().setText(self.transcript.conversation_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

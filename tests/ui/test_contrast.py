@@ -64,7 +64,8 @@ def test_transcript_speaker_names_read_in_every_theme(qtbot: QtBot, theme: Theme
     qtbot.addWidget(view)
     view.setPalette(palette_for(theme))
     base = view.palette().color(R.Base)
-    for fmt in (view._user_name, view._bot_name, view._mark, view._body):
+    formats = view._formats
+    for fmt in (formats.user_name, formats.bot_name, formats.mark, formats.body):
         colour = fmt.foreground().color()
         assert contrast_ratio(colour, base) >= READABLE_RATIO, (theme, colour.name())
 
@@ -84,7 +85,7 @@ def test_transcript_text_follows_the_system_font_size(qtbot: QtBot) -> None:
         qtbot.waitUntil(lambda: view.font().pointSizeF() == bigger.pointSizeF())
         assert view.document().defaultFont().pointSizeF() == bigger.pointSizeF()
         # Time stamps are drawn smaller than the text, in proportion, at the new size too.
-        assert view._time.fontPointSize() == pytest.approx(bigger.pointSizeF() * 0.85)
+        assert view._formats.time.fontPointSize() == pytest.approx(bigger.pointSizeF() * 0.85)
         assert "Hello there" in view.conversation_text()
     finally:
         app.setFont(original)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData
-from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
 from voicelive_desktop.engine.events import (
@@ -26,8 +26,8 @@ from voicelive_desktop.engine.events import (
     UserTranscriptFailed,
     UserTurnCommitted,
 )
-from voicelive_desktop.ui.contrast import readable
 from voicelive_desktop.ui.transcript_embeds import EmbeddedWidgets
+from voicelive_desktop.ui.transcript_formats import TranscriptFormats
 from voicelive_desktop.ui.word_timeline import TimedWord, heard_until
 
 INTERRUPTED_MARK = "✂ interrupted"
@@ -85,7 +85,7 @@ class TranscriptView(QTextEdit):
         self.embeds = EmbeddedWidgets(self)
         self._show_timestamps = True
         self._shows = self._event_shows()
-        self._build_formats()
+        self._formats = TranscriptFormats(self.palette(), self.font())
 
     # ---- feeding --------------------------------------------------------------------------
 
@@ -280,7 +280,9 @@ class TranscriptView(QTextEdit):
             follow = self.is_following()
             cursor = QTextCursor(self.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(delta, self._body if turn.heard_ms is None else self._not_yet_heard)
+            cursor.insertText(
+                delta, self._formats.body if turn.heard_ms is None else self._formats.not_yet_heard
+            )
             self._scroll(follow)
         else:
             self._render_all()
@@ -307,39 +309,41 @@ class TranscriptView(QTextEdit):
             bar.setValue(position)
 
     def _insert_turn(self, cursor: QTextCursor, turn: Turn, *, first: bool) -> None:
+        formats = self._formats
         cursor.movePosition(QTextCursor.MoveOperation.End)
         if turn.role is Role.TOOL:
             if first:
-                cursor.setBlockFormat(self._widget_block)
+                cursor.setBlockFormat(formats.widget_block)
             else:
-                cursor.insertBlock(self._widget_block)
+                cursor.insertBlock(formats.widget_block)
             self.embeds.insert(cursor, turn.item_id)
             return
         if first:
-            cursor.setBlockFormat(self._header_block)
+            cursor.setBlockFormat(formats.header_block)
         else:
             # A fresh char format: the one before may be a widget's placeholder.
-            cursor.insertBlock(self._header_block, QTextCharFormat())
+            cursor.insertBlock(formats.header_block, QTextCharFormat())
         user = turn.role is Role.USER
         cursor.insertText(
-            "You" if user else "Assistant", self._user_name if user else self._bot_name
+            "You" if user else "Assistant",
+            formats.user_name if user else formats.bot_name,
         )
         if self._show_timestamps:
-            cursor.insertText("   " + turn.at.strftime("%H:%M:%S"), self._time)
-        cursor.insertBlock(self._body_block)
+            cursor.insertText("   " + turn.at.strftime("%H:%M:%S"), formats.time)
+        cursor.insertBlock(formats.body_block)
         turn.body_at = cursor.position()
         if turn.heard_ms is not None and turn.words:
             heard = turn.heard_shown = heard_until(turn.text, turn.words, turn.heard_ms)
-            cursor.insertText(turn.text[:heard], self._body)
-            rest = self._never_heard if turn.interrupted else self._not_yet_heard
+            cursor.insertText(turn.text[:heard], formats.body)
+            rest = formats.never_heard if turn.interrupted else formats.not_yet_heard
             cursor.insertText(turn.text[heard:], rest)
         else:
-            body = self._pending if user and turn.pending else self._body
+            body = formats.pending if user and turn.pending else formats.body
             cursor.insertText(turn.text, body)
         if turn.interrupted:
-            cursor.insertText("  " + INTERRUPTED_MARK, self._mark)
+            cursor.insertText("  " + INTERRUPTED_MARK, formats.mark)
         if turn.note:
-            cursor.insertText("  " + turn.note, self._mark)
+            cursor.insertText("  " + turn.note, formats.mark)
 
     def _restyle(self, turn: Turn) -> None:
         """Re-colour one turn's text for a new heard position, in place when it is the last
@@ -352,8 +356,8 @@ class TranscriptView(QTextEdit):
         end = turn.body_at + len(turn.text)
         cursor = QTextCursor(self.document())
         for start, stop, style in (
-            (turn.body_at, heard, self._body),
-            (heard, end, self._not_yet_heard),
+            (turn.body_at, heard, self._formats.body),
+            (heard, end, self._formats.not_yet_heard),
         ):
             if stop > start:
                 cursor.setPosition(start)
@@ -371,43 +375,5 @@ class TranscriptView(QTextEdit):
         # A font change is the system's text size changing: the time stamps scale with it.
         restyle = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
         if event.type() in restyle and hasattr(self, "turns"):
-            self._build_formats()
+            self._formats = TranscriptFormats(self.palette(), self.font())
             self._render_all()
-
-    def _build_formats(self) -> None:
-        palette = self.palette()
-        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-        text = palette.color(QPalette.ColorRole.Text)
-        self._header_block = QTextBlockFormat()
-        self._header_block.setTopMargin(12)
-        self._header_block.setBottomMargin(2)
-        self._widget_block = QTextBlockFormat()
-        self._widget_block.setTopMargin(8)
-        self._body_block = QTextBlockFormat()
-        self._body_block.setLineHeight(125, 1)  # 1 = ProportionalHeight
-        self._user_name = QTextCharFormat()
-        self._user_name.setFontWeight(QFont.Weight.Bold)
-        base = palette.color(QPalette.ColorRole.Base)
-        self._user_name.setForeground(
-            readable(QColor("#6fa8ff" if dark else "#1f5fbf"), base, text)
-        )
-        self._bot_name = QTextCharFormat()
-        self._bot_name.setFontWeight(QFont.Weight.Bold)
-        self._bot_name.setForeground(readable(QColor("#4fd1c5" if dark else "#0b7a75"), base, text))
-        self._time = QTextCharFormat()
-        self._time.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
-        self._time.setFontPointSize(max(7.0, self.font().pointSizeF() * 0.85))
-        self._body = QTextCharFormat()
-        self._body.setForeground(text)
-        self._pending = QTextCharFormat(self._body)
-        self._pending.setFontItalic(True)
-        self._pending.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
-        # Assistant words not heard yet are dimmed; words cut off by a barge-in are struck
-        # through as well, so the difference does not rest on colour alone.
-        self._not_yet_heard = QTextCharFormat(self._body)
-        self._not_yet_heard.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
-        self._never_heard = QTextCharFormat(self._not_yet_heard)
-        self._never_heard.setFontStrikeOut(True)
-        self._mark = QTextCharFormat()
-        self._mark.setFontItalic(True)
-        self._mark.setForeground(readable(QColor("#ff8a7a" if dark else "#c0392b"), base, text))

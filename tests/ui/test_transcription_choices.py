@@ -13,9 +13,9 @@ from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.engine.session_settings import ConnectionSettings
 from voicelive_desktop.settings import AppSettings
 from voicelive_desktop.simulator import VoiceLiveSimulator
+from voicelive_desktop.ui.field_editor import FieldEditor
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.session_panel import ApplyStatus
-from voicelive_desktop.ui.setting_editors import FieldEditor
 
 PHRASES = ("Contoso", "Zoë")
 

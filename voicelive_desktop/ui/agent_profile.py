@@ -26,7 +26,7 @@ from voicelive_desktop.engine.session_settings import (
     FoundryAgentSettings,
 )
 from voicelive_desktop.ui.contrast import warning_style
-from voicelive_desktop.ui.setting_editors import FieldEditor
+from voicelive_desktop.ui.field_editor import FieldEditor
 from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
 
 # The setting editors whose values the agent decides.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from voicelive_desktop.ui.setting_editors import EditorSpec, FieldEditor
+from voicelive_desktop.ui.field_editor import EditorSpec, FieldEditor
 
 log = logging.getLogger(__name__)
 

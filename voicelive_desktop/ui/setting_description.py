@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicelive_desktop.settings import AppSettings
-from voicelive_desktop.ui import setting_editors as ed
+from voicelive_desktop.ui.field_editor import Bounds, EditorSpec
 
 
 class Applies(enum.Enum):
@@ -33,12 +33,12 @@ class SettingField:
     description: str  # tooltip and accessible description
     read: Callable[[AppSettings], Any]
     write: Callable[[AppSettings, Any], AppSettings]
-    editor: ed.EditorSpec
+    editor: EditorSpec
     applies: Applies = Applies.LIVE
     # False when the setting means nothing with the other settings as they are (greyed out).
     relevant: Callable[[AppSettings], bool] = lambda _settings: True
     # The numeric range allowed with the other settings as they are (None: the editor's own).
-    bounds: Callable[[AppSettings], ed.Bounds] | None = None
+    bounds: Callable[[AppSettings], Bounds] | None = None
     # What the editor needs from other settings to show this one (None: nothing).
     context: Callable[[AppSettings], Any] | None = None
     # The values a choice offers with the other settings as they are (None: all of them).
@@ -73,7 +73,7 @@ def at_path(
 
 
 def field_at(
-    key: str, label: str, description: str, path: str, editor: ed.EditorSpec, **more: Any
+    key: str, label: str, description: str, path: str, editor: EditorSpec, **more: Any
 ) -> SettingField:
     read, write = at_path(path)
     return SettingField(key, label, description, read, write, editor, **more)

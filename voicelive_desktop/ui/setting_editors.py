@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,61 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from voicelive_desktop.ui.eliding_combo import ElidingComboBox
+from voicelive_desktop.ui.field_editor import Bounds, EditorSpec, FieldEditor
 from voicelive_desktop.ui.voice_picker import VoicePicker
-
-# What a value's range may depend on: the whole settings object as the editors show it now.
-Bounds = tuple[float, float]
-
-
-class FieldEditor(QObject):
-    """One setting's widget: `widget` goes into a form, `focus` is what keyboard and screen
-    readers reach, and `edited` fires when the user changes the value."""
-
-    edited = Signal()
-
-    def __init__(
-        self,
-        widget: QWidget,
-        focus: QWidget,
-        read: Callable[[], Any],
-        write: Callable[[Any], None],
-    ) -> None:
-        super().__init__(widget)
-        self.widget = widget
-        self.focus = focus
-        self._read = read
-        self._write = write
-        self._quiet = False
-
-    def value(self) -> Any:
-        return self._read()
-
-    def set_value(self, value: Any) -> None:
-        """Show `value` without reporting it as an edit."""
-        self._quiet = True
-        try:
-            self._write(value)
-        finally:
-            self._quiet = False
-
-    def enter(self, value: Any) -> None:
-        """Put `value` in as the user would: shown, then reported as one edit."""
-        self.set_value(value)
-        self.edited.emit()
-
-    def set_bounds(self, bounds: Bounds) -> None:
-        """Narrow or widen a numeric editor's range (the model or voice changed)."""
-
-    def follow(self, context: Any) -> None:
-        """Show what another setting says about this value (the voice's custom endpoint ID),
-        without reporting an edit."""
-
-    def offer_only(self, values: Collection[Any]) -> None:
-        """Offer only these of a choice's values (the model takes no others)."""
-
-    def report_edit(self, *_args: object) -> None:
-        if not self._quiet:
-            self.edited.emit()
 
 
 class _SliderEditor(FieldEditor):
@@ -120,13 +67,6 @@ class _SliderEditor(FieldEditor):
         finally:
             self._quiet = False
         self._update_label()
-
-
-class EditorSpec:
-    """How a setting is edited; `make` builds a fresh FieldEditor for a form."""
-
-    def make(self) -> FieldEditor:
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from voicelive_desktop.settings import (
 )
 from voicelive_desktop.ui import setting_editors as ed
 from voicelive_desktop.ui.device_picker import INPUT, OUTPUT, DeviceChoice
+from voicelive_desktop.ui.field_editor import Bounds
 from voicelive_desktop.ui.preference_choices import (
     INSTRUCTION_PRESETS,
     MODELS,
@@ -51,7 +52,7 @@ def _voice_kind(settings: AppSettings) -> Any:
     return voice_kind(settings.session.voice.name, settings.session.voice.custom_endpoint_id)
 
 
-def temperature_bounds(settings: AppSettings) -> ed.Bounds:
+def temperature_bounds(settings: AppSettings) -> Bounds:
     """The session temperature range of the chosen model (engine.model_temperature cites the
     references): wider for OpenAI realtime models than for the others."""
     return temperature_range(settings.connection)

@@ -8,8 +8,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from voicelive_desktop.settings import AppSettings
+from voicelive_desktop.ui.field_editor import FieldEditor
 from voicelive_desktop.ui.setting_description import SettingField, fold
-from voicelive_desktop.ui.setting_editors import FieldEditor, Toggle
+from voicelive_desktop.ui.setting_editors import Toggle
 from voicelive_desktop.ui.setting_fields import FIELDS_BY_KEY
 
 

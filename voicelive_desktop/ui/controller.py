@@ -14,13 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from voicelive_desktop import APP_NAME, __version__
 from voicelive_desktop.background_tasks import BackgroundTasks
 from voicelive_desktop.credentials import CredentialStore, KeyringUnavailable
-from voicelive_desktop.engine.agent_mode import demo_connection, is_agent_mode
-from voicelive_desktop.engine.auth import DemoToken, entra_credential, key_credential
+from voicelive_desktop.engine.agent_mode import is_agent_mode
+from voicelive_desktop.engine.auth import entra_credential, key_credential
 from voicelive_desktop.engine.errors import endpoint_host
 from voicelive_desktop.engine.session_settings import AuthMethod, ConnectionSettings
 from voicelive_desktop.history import open_recorder
 from voicelive_desktop.instance_channel import InstanceChannel
-from voicelive_desktop.protocol import DEMO_API_KEY
 from voicelive_desktop.push_to_talk import session_for
 from voicelive_desktop.settings import AppSettings, SettingsStore, ToolSettings
 from voicelive_desktop.tools.registry import ToolPolicy
@@ -29,6 +28,7 @@ from voicelive_desktop.ui.engine_adapter import ConversationSession, EngineAdapt
 from voicelive_desktop.ui.main_window import MainWindow
 from voicelive_desktop.ui.mcp_binding import McpBinding
 from voicelive_desktop.ui.mcp_session_link import McpSessionLink
+from voicelive_desktop.ui.offline_demo import OfflineDemo
 from voicelive_desktop.ui.preferences_dialog import PreferencesDialog
 from voicelive_desktop.ui.push_to_talk_binding import PushToTalkBinding
 from voicelive_desktop.ui.session_instruments import SessionInstruments
@@ -42,8 +42,6 @@ from voicelive_desktop.ui.voice_preview import Target, VoicePreview
 from voicelive_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
 if TYPE_CHECKING:
-    # Imported when the demo starts: the simulator (aiohttp's server, the MCP SDK for its
-    # remote tools) is ~45 MB of RSS and 0.8 s of start-up a connected session never uses.
     from voicelive_desktop.simulator import VoiceLiveSimulator
 
 log = logging.getLogger(__name__)
@@ -74,7 +72,7 @@ class AppController(QObject):
         self.adapter = EngineAdapter(self)
         # The device pickers ask the live session, which knows when looking again is harmless.
         use_device_lister(self.adapter.device_names)
-        self.demo_server: VoiceLiveSimulator | None = None
+        self.offline_demo = OfflineDemo(window.show_error)
         self.demo = False
         self.opened_with: Target | None = None  # connection and credential in use
         self.welcome: WelcomeDialog | None = None
@@ -209,25 +207,15 @@ class AppController(QObject):
 
     async def start_demo(self) -> bool:
         """Start the built-in simulator on this loop (once) and connect to it."""
-        target = await self._demo_target()
+        target = await self.offline_demo.target(self.settings.connection)
         if target is None:
             return False
         return await self._open(*target, demo=True)
 
-    async def _demo_target(self) -> Target | None:
-        """The built-in simulator, started on this loop the first time; None if it cannot."""
-        if self.demo_server is None:
-            try:
-                from voicelive_desktop.simulator import VoiceLiveSimulator
-
-                self.demo_server = await VoiceLiveSimulator().start()
-            except OSError as exc:
-                self.window.show_error(f"The offline demo server could not start: {exc}")
-                return None
-        connection = demo_connection(self.demo_server.endpoint, self.settings.connection)
-        if is_agent_mode(connection):  # the simulator plays the chosen Foundry agent
-            return connection, DemoToken()
-        return connection, key_credential(DEMO_API_KEY)
+    @property
+    def demo_server(self) -> VoiceLiveSimulator | None:
+        """The built-in simulator, once the demo or a preview started it."""
+        return self.offline_demo.server
 
     async def _open(
         self, connection: ConnectionSettings, credential: Credential, *, demo: bool
@@ -262,7 +250,7 @@ class AppController(QObject):
         account needed, nothing billed)."""
         if self.opened_with is not None and self.adapter.connected:
             return self.opened_with
-        return await self._demo_target()
+        return await self.offline_demo.target(self.settings.connection)
 
     async def shutdown(self) -> None:
         """Stop the session and the demo server, remember the window; never hangs on a dead
@@ -275,9 +263,7 @@ class AppController(QObject):
         self.instruments.shutdown()
         if self.history is not None:
             self.history.close()
-        if self.demo_server is not None:
-            await self.demo_server.stop()
-            self.demo_server = None
+        await self.offline_demo.stop()
         geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
         ui = dataclasses.replace(
             self.settings.ui,

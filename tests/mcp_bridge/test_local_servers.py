@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from tests.fixtures.mcp_servers import (
     HTTP_TOKEN_HEADER,
     REPO_ROOT,
     HttpMcpServer,
+    child_pids,
     stdio_command,
 )
 from tests.fixtures.mcp_test_server import CRASH_LINE, STARTUP_LINE
@@ -74,22 +74,6 @@ async def harness() -> AsyncIterator[Harness]:
         yield h
     finally:
         await h.bridge.stop_all()
-
-
-def child_pids() -> set[int]:
-    """Live (not zombie) processes whose parent is this test process, read from /proc."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[1]) == os.getpid() and fields[0] != "Z":
-            found.add(int(entry.name))
-    return found
 
 
 def alive(pid: int) -> bool:

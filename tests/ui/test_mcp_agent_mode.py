@@ -4,7 +4,6 @@ list says why, running servers stop when the profile switches, and start again a
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
+from tests.fixtures.mcp_servers import child_pids
 from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.engine.session_settings import (
     AuthMethod,
@@ -26,21 +26,6 @@ from voicelive_desktop.ui.mcp_servers_section import AGENT_MODE_REASON, AGENT_MO
 from voicelive_desktop.ui.sessions import text_session
 
 pytestmark = pytest.mark.asyncio
-
-
-def child_pids() -> set[int]:
-    """This process's living children, from /proc."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[1]) == os.getpid() and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
 
 
 def with_profile(settings: AppSettings, profile: ConnectionProfile) -> AppSettings:

@@ -13,7 +13,7 @@ import pytest_asyncio
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.fixtures.mcp_servers import REPO_ROOT, stdio_command
+from tests.fixtures.mcp_servers import REPO_ROOT, child_pids, stdio_command
 from tests.fixtures.mcp_test_server import STARTUP_LINE
 from tests.ui.helpers import AppUnderTest, wait_until
 from voicelive_desktop.engine.events import (
@@ -53,20 +53,6 @@ async def app(qtbot: QtBot, isolated_env: Path) -> AsyncIterator[AppUnderTest]:
     # never awaited), and the session's aiohttp client is only found by the GC, in
     # whichever later test ("Unclosed client session").
     await under_test.controller.shutdown()
-
-
-def child_pids() -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[1]) == os.getpid() and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
 
 
 async def _allow_prompt(app: AppUnderTest) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -55,6 +57,23 @@ def agent_connection(endpoint: str, **agent: str) -> ConnectionSettings:
     )
 
 
+@asynccontextmanager
+async def text_agent_session(
+    sim: VoiceLiveSimulator,
+) -> AsyncIterator[tuple[SessionEngine, EventLog]]:
+    """A started text-only engine in agent mode on `sim`, with a log of its events."""
+    engine = SessionEngine(
+        agent_connection(sim.endpoint), StaticToken(), SessionSettings(modalities=("text",))
+    )
+    log = EventLog()
+    engine.subscribe(log)
+    await engine.start()
+    try:
+        yield engine, log
+    finally:
+        await engine.stop()
+
+
 async def test_agent_parameters_go_on_the_wire_and_the_agent_keeps_its_instructions(
     sim: VoiceLiveSimulator,
 ) -> None:
@@ -97,13 +116,7 @@ async def test_agent_parameters_go_on_the_wire_and_the_agent_keeps_its_instructi
 
 
 async def test_the_agents_own_call_is_a_card(sim: VoiceLiveSimulator) -> None:
-    engine = SessionEngine(
-        agent_connection(sim.endpoint), StaticToken(), SessionSettings(modalities=("text",))
-    )
-    log = EventLog()
-    engine.subscribe(log)
-    await engine.start()
-    try:
+    async with text_agent_session(sim) as (engine, log):
         await engine.send_text("Please look up the refund policy")
         started = await log.wait_for(ToolCallStarted)
         assert started.source == "agent" and started.name == "knowledge-agent"
@@ -126,18 +139,10 @@ async def test_the_agents_own_call_is_a_card(sim: VoiceLiveSimulator) -> None:
         assert set(done) == {"type", "event_id", "item_id", "output_index"}
         item = sim.sent_of("response.output_item.done")[0]["item"]
         assert item["call_id"] and item["agent_response_id"] == progress["agent_response_id"]
-    finally:
-        await engine.stop()
 
 
 async def test_a_failed_agent_call_is_a_failed_card(sim: VoiceLiveSimulator) -> None:
-    engine = SessionEngine(
-        agent_connection(sim.endpoint), StaticToken(), SessionSettings(modalities=("text",))
-    )
-    log = EventLog()
-    engine.subscribe(log)
-    await engine.start()
-    try:
+    async with text_agent_session(sim) as (engine, log):
         await engine.send_text("look up nothing")
         finished = await log.wait_for(ToolCallFinished)
         assert finished.status is ToolCallStatus.FAILED
@@ -145,8 +150,6 @@ async def test_a_failed_agent_call_is_a_failed_card(sim: VoiceLiveSimulator) -> 
         assert sim.sent_of("response.foundry_agent_call.failed")
         answer = await log.wait_for(AssistantTranscriptCompleted)
         assert "could not look that up" in answer.text
-    finally:
-        await engine.stop()
 
 
 @pytest.mark.parametrize(
